@@ -1,0 +1,221 @@
+"""The document model: the contract between readers, renderers and the JSON.
+
+Every reader produces a `Document`; every renderer consumes only a `Document` (and a style).
+The JSON form is `Document.model_dump_json()`; `schemas/bulletin.schema.json` is generated from
+this module (`bulletin schema`), and a test fails when the two drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SCHEMA_NAME = "bulletin"
+SCHEMA_VERSION = "1.0"
+
+Line = Annotated[int | None, Field(ge=1, description="1-based source line, when known")]
+# A calendar date, or a date-time with the +08:00 (or other) offset when a time was printed.
+IsoDate = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2})?$",
+        examples=["2021-02-07", "2021-02-07T09:19:00+08:00"],
+    ),
+]
+
+
+class Node(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+# --- inline units -----------------------------------------------------------------------------
+
+
+class Para(Node):
+    """One entry of a table cell, one attachment, or one numbered paragraph.
+
+    `marker` is the printed number (`1.`, `（1）`) split from the text, or null.
+    `group` counts the blank-line separated groups inside a cell, from 0.
+    """
+
+    marker: str | None = None
+    text: str
+    group: int = Field(default=0, ge=0)
+    line: Line = None
+
+
+class Cell(Node):
+    paragraphs: list[Para] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join((p.marker or "") + p.text for p in self.paragraphs)
+
+
+# --- table rows -------------------------------------------------------------------------------
+
+
+class ItemRow(Node):
+    """A data row. `number` is the item number as printed; `name` the project-name cell text."""
+
+    type: Literal["item"] = "item"
+    number: str | None = None
+    name: str | None = None
+    cells: list[Cell]
+    line: Line = None
+
+
+class SectionRow(Node):
+    """A row spanning the whole table that groups the items below it (`一、营商环境类(4项)`)."""
+
+    type: Literal["section"] = "section"
+    text: str
+    line: Line = None
+
+
+Row = Annotated[ItemRow | SectionRow, Field(discriminator="type")]
+
+
+# --- blocks -----------------------------------------------------------------------------------
+
+
+class Table(Node):
+    type: Literal["table"] = "table"
+    columns: list[str] = Field(min_length=1)
+    rows: list[Row] = Field(default_factory=list)
+    line: Line = None
+
+
+class Heading(Node):
+    """Body heading: level 1 `一、` 2 `（一）` 3 `1.` 4 `（1）`."""
+
+    type: Literal["heading"] = "heading"
+    level: int = Field(ge=1, le=4)
+    marker: str
+    text: str
+    line: Line = None
+
+
+class Paragraph(Node):
+    """Body text. `run_in` marks text printed on the same line as the heading before it."""
+
+    type: Literal["paragraph"] = "paragraph"
+    marker: str | None = None
+    text: str
+    run_in: bool = False
+    line: Line = None
+
+
+class Addressee(Node):
+    """主送机关: the line naming the receivers, ending in a colon; printed flush left."""
+
+    type: Literal["addressee"] = "addressee"
+    text: str
+    line: Line = None
+
+
+class Attachments(Node):
+    """附件说明: `附件：1.名称` and the following numbered names."""
+
+    type: Literal["attachments"] = "attachments"
+    items: list[Para] = Field(min_length=1)
+    line: Line = None
+
+
+class Signature(Node):
+    """署名 and 成文日期 at the end of a notice. `date` is ISO, `date_text` as printed."""
+
+    type: Literal["signature"] = "signature"
+    signers: list[str] = Field(default_factory=list)
+    date: IsoDate | None = None
+    date_text: str | None = None
+    line: Line = None
+
+
+Block = Annotated[
+    Table | Heading | Paragraph | Addressee | Attachments | Signature,
+    Field(discriminator="type"),
+]
+
+
+# --- metadata, changes, diagnostics -----------------------------------------------------------
+
+
+class InputInfo(Node):
+    name: str | None = None
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    encoding: str | None = None
+    format: Literal["text", "html"] = "text"
+    bytes: int | None = Field(default=None, ge=0)
+
+
+class Meta(Node):
+    title: str
+    source: str | None = None
+    source_org: str | None = None
+    source_alias: str | None = None
+    published: IsoDate | None = None
+    doc_number: str | None = None
+    url: str | None = None
+    input: InputInfo = Field(default_factory=InputInfo)
+
+
+class Change(Node):
+    """One edit made by normalisation (or text the parser set aside as page chrome)."""
+
+    kind: str
+    line: Line = None
+    before: str
+    after: str
+
+
+Severity = Literal["error", "warning", "info"]
+
+
+class Diagnostic(Node):
+    severity: Severity
+    code: str
+    line: Line = None
+    message: str
+
+
+class Document(Node):
+    schema_: Literal["bulletin"] = Field(default=SCHEMA_NAME, alias="schema")
+    version: str = SCHEMA_VERSION
+    meta: Meta
+    body: list[Block] = Field(default_factory=list)
+    changes: list[Change] = Field(default_factory=list)
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("version")
+    @classmethod
+    def _compatible(cls, v: str) -> str:
+        major = v.split(".", 1)[0]
+        if major != SCHEMA_VERSION.split(".", 1)[0]:
+            raise ValueError(
+                f"bulletin JSON version {v!r} is not compatible with this tool "
+                f"(reads {SCHEMA_VERSION.split('.')[0]}.x)"
+            )
+        return v
+
+    def to_json(self) -> str:
+        """Return the canonical JSON text (UTF-8, not ASCII-escaped, 2-space indent, final newline)."""
+        return self.model_dump_json(by_alias=True, indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> Document:
+        return cls.model_validate_json(data)
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.body if isinstance(b, Table)]
+
+
+def json_schema() -> dict:
+    """Return the JSON Schema of `Document` (what `schemas/bulletin.schema.json` holds)."""
+    schema = Document.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://bulletin.invalid/schemas/bulletin-{SCHEMA_VERSION}.schema.json"
+    return schema
