@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.model import (
     Addressee,
     Attachments,
@@ -23,8 +25,8 @@ def _cell(*texts: str, group_breaks: tuple[int, ...] = ()) -> Cell:
     for i, t in enumerate(texts):
         if i in group_breaks:
             group += 1
-        marker, _, rest = t.partition(".") if t[:1].isdigit() else (None, "", t)
-        paras.append(Para(marker=f"{marker}." if marker else None, text=rest if marker else t, group=group))
+        m = re.match(r"(\d+\.)(.+)", t)
+        paras.append(Para(marker=m[1], text=m[2], group=group) if m else Para(text=t, group=group))
     return Cell(paragraphs=paras)
 
 
