@@ -1,0 +1,380 @@
+"""Styles as data: `styles/*.toml` loaded into a typed, validated `StyleSheet`.
+
+Renderers ask the style sheet for a role (`style.role("body")`) or a derived measure
+(`style.page.type_width`, `style.docx_char_space`); they never carry layout numbers themselves.
+Lengths are `Length` values with units (`"37mm"`, `"16pt"`, `"579tw"`, `"三号"`), never bare floats.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import core_schema
+
+from .errors import StyleError
+
+STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
+DEFAULT_STYLE = STYLES_DIR / "gbt9704.toml"
+
+# --- lengths ------------------------------------------------------------------------------------
+
+# EMU per unit: every unit used here is an exact integer number of EMU (1 pt = 12700 EMU).
+_EMU = {"pt": 12700, "mm": 36000, "cm": 360000, "in": 914400, "tw": 635, "twip": 635, "twips": 635,
+        "emu": 1}
+# 字号 (Chinese size names) → points. GB/T 9704 speaks in these: 三号 = 16 pt.
+CHINESE_SIZES = {
+    "初号": "42", "小初": "36", "一号": "26", "小一": "24", "二号": "22", "小二": "18",
+    "三号": "16", "小三": "15", "四号": "14", "小四": "12", "五号": "10.5", "小五": "9",
+    "六号": "7.5", "小六": "6.5", "七号": "5.5", "八号": "5",
+}
+_LENGTH_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*([a-z]+)\s*$")
+
+
+class Length:
+    """An exact length, stored as integer EMU. Parse with `Length.parse("37mm")`.
+
+    Exposes `.pt`, `.mm`, `.twips` (rounded, for Word), `.emu`, `.half_points` (Word `w:sz`) and
+    `.eighth_points` (Word border widths) so renderers never convert by hand.
+    """
+
+    __slots__ = ("emu", "_text")
+
+    def __init__(self, emu: int, text: str | None = None):
+        self.emu = int(emu)
+        self._text = text
+
+    @classmethod
+    def parse(cls, value: Any) -> Length:
+        if isinstance(value, Length):
+            return value
+        if isinstance(value, bool) or not isinstance(value, str):
+            raise ValueError(
+                f"a length needs a unit, as a string: '16pt', '37mm', '2.5cm', '579tw' or a size "
+                f"name like '三号' (got {value!r})"
+            )
+        text = value.strip()
+        if text in CHINESE_SIZES:
+            return cls(int(Decimal(CHINESE_SIZES[text]) * _EMU["pt"]), text)
+        m = _LENGTH_RE.match(text.lower())
+        if not m or m[2] not in _EMU:
+            raise ValueError(
+                f"not a length: {value!r} (use a number with pt, mm, cm, in, tw or emu, "
+                f"or a size name: {', '.join(CHINESE_SIZES)})"
+            )
+        try:
+            emu = (Decimal(m[1]) * _EMU[m[2]]).to_integral_value(ROUND_HALF_UP)
+        except InvalidOperation as e:  # pragma: no cover - the regex admits only plain decimals
+            raise ValueError(f"not a length: {value!r}") from e
+        return cls(int(emu), text)
+
+    @classmethod
+    def pt_(cls, pt: float) -> Length:
+        return cls(round(pt * _EMU["pt"]))
+
+    @property
+    def pt(self) -> float:
+        return self.emu / 12700
+
+    @property
+    def mm(self) -> float:
+        return self.emu / 36000
+
+    @property
+    def twips(self) -> int:
+        return _round(self.emu, 635)
+
+    @property
+    def half_points(self) -> int:
+        return _round(self.emu, 6350)
+
+    @property
+    def eighth_points(self) -> int:
+        return _round(self.emu, 1587.5)
+
+    def __add__(self, other: Length) -> Length:
+        return Length(self.emu + other.emu)
+
+    def __sub__(self, other: Length) -> Length:
+        return Length(self.emu - other.emu)
+
+    def __mul__(self, k: float) -> Length:
+        return Length(round(self.emu * k))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, k: float) -> Length:
+        return Length(round(self.emu / k))
+
+    def __neg__(self) -> Length:
+        return Length(-self.emu)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Length) and other.emu == self.emu
+
+    def __lt__(self, other: Length) -> bool:
+        return self.emu < other.emu
+
+    def __le__(self, other: Length) -> bool:
+        return self.emu <= other.emu
+
+    def __hash__(self) -> int:
+        return hash(self.emu)
+
+    def __str__(self) -> str:
+        return self._text or f"{self.pt:g}pt"
+
+    def __repr__(self) -> str:
+        return f"Length({str(self)!r})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse, serialization=core_schema.plain_serializer_function_ser_schema(str)
+        )
+
+
+def _round(emu: int, per: float) -> int:
+    return int((Decimal(emu) / Decimal(str(per))).to_integral_value(ROUND_HALF_UP))
+
+
+# --- the style sheet ----------------------------------------------------------------------------
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class FontRole(_Model):
+    """A font family by role: what Word gets, and what the PDF renderer looks for, in order."""
+
+    east_asian: str = Field(description="East Asian font name written into Word (w:eastAsia)")
+    latin: str = Field(description="Latin/digit font name written into Word (w:ascii, w:hAnsi)")
+    candidates: list[str] = Field(min_length=1, description="PDF: CJK family/PostScript names, in order")
+    latin_candidates: list[str] = Field(default_factory=list, description="PDF: Latin faces, in order")
+
+
+Align = Literal["left", "center", "right", "justify", "distribute"]
+
+
+class TextRole(_Model):
+    """How one kind of text is set. Indents are in characters of the role's own size."""
+
+    font: str
+    size: Length
+    align: Align = "justify"
+    first_line_indent: float = 0  # characters; negative = hanging
+    left_indent: float = 0  # characters
+    right_indent: float = 0  # characters
+    line_pitch: Length  # exact baseline-to-baseline distance
+    space_before: Length = Length(0, "0pt")
+    space_after: Length = Length(0, "0pt")
+    bold: bool = False
+    color: str = Field(default="000000", pattern=r"^[0-9A-Fa-f]{6}$")
+    snap_to_grid: bool = Field(default=False, description="Word: snap to the document's character grid")
+
+    def chars(self, n: float) -> Length:
+        """Return the length of `n` characters at this role's size."""
+        return self.size * n
+
+
+class Page(_Model):
+    width: Length
+    height: Length
+    margin_top: Length
+    margin_bottom: Length
+    margin_left: Length
+    margin_right: Length
+    lines_per_page: int = Field(gt=0)
+    chars_per_line: int = Field(gt=0)
+    line_pitch: Length  # the document grid's line pitch (Word w:docGrid w:linePitch)
+
+    @property
+    def type_width(self) -> Length:
+        return self.width - self.margin_left - self.margin_right
+
+    @property
+    def type_height(self) -> Length:
+        return self.height - self.margin_top - self.margin_bottom
+
+    @property
+    def char_pitch(self) -> Length:
+        """The grid's character pitch: type-area width / characters per line."""
+        return self.type_width / self.chars_per_line
+
+
+ColumnKind = Literal["number", "name", "text"]
+
+
+class Column(_Model):
+    ratio: float = Field(gt=0)
+    match: list[str] = Field(default_factory=list)  # header texts (substrings) that select this kind
+    align: Align = "left"
+    valign: Literal["top", "center", "bottom"] = "top"
+
+
+class TableStyle(_Model):
+    columns: dict[ColumnKind, Column]
+    border: Length
+    border_color: str = Field(default="000000", pattern=r"^[0-9A-Fa-f]{6}$")
+    cell_padding: Length  # left and right inside each cell
+    cell_padding_vertical: Length
+    group_gap: Length  # extra space before the first entry of a new blank-line group
+    entry_hanging_indent: float = Field(ge=0)  # characters of the cell size, for `1.` markers
+
+    def column_kinds(self, headers: list[str]) -> list[ColumnKind]:
+        """Return the kind of each column: the first header matching a kind's `match` takes it."""
+        kinds: list[ColumnKind] = []
+        for h in headers:
+            kind: ColumnKind = "text"
+            for k in ("number", "name"):
+                col = self.columns.get(k)
+                if col and k not in kinds and any(m in h for m in col.match):
+                    kind = k
+                    break
+            kinds.append(kind)
+        return kinds
+
+    def column_widths(self, headers: list[str], total: Length) -> list[Length]:
+        """Return one width per column, in proportion to the kinds' ratios, summing to `total`."""
+        ratios = [self.columns[k].ratio if k in self.columns else 1.0 for k in self.column_kinds(headers)]
+        s = sum(ratios)
+        widths = [total * (r / s) for r in ratios]
+        widths[-1] = total - sum((w for w in widths[:-1]), Length(0))
+        return widths
+
+
+class PageNumber(_Model):
+    format: str = Field(pattern=r"\{n\}")  # "— {n} —" with U+2014
+    below_type_area: Length  # distance from the type area's bottom edge to the number's line
+    indent: float = 1  # characters in from the outer side
+    odd: Literal["left", "center", "right"] = "right"
+    even: Literal["left", "center", "right"] = "left"
+
+
+class Labels(_Model):
+    source: str = "来源："
+    published: str = "发布日期："
+    attachments: str = "附件："
+
+
+REQUIRED_ROLES = (
+    "title", "meta", "doc_number", "body", "heading1", "heading2", "heading3", "heading4",
+    "addressee", "attachments", "signature", "table_header", "table_cell", "table_section",
+    "page_number",
+)
+
+
+class StyleSheet(_Model):
+    name: str
+    page: Page
+    fonts: dict[str, FontRole]
+    roles: dict[str, TextRole]
+    table: TableStyle
+    page_number: PageNumber
+    labels: Labels = Labels()
+    source: str = Field(default="", exclude=True)
+
+    @model_validator(mode="after")
+    def _check_refs(self) -> StyleSheet:
+        for name in REQUIRED_ROLES:
+            if name not in self.roles:
+                raise ValueError(f"roles.{name}: missing (every style needs the role {name!r})")
+        for name, role in self.roles.items():
+            if role.font not in self.fonts:
+                raise ValueError(
+                    f"roles.{name}.font: {role.font!r} is not one of fonts.{{{', '.join(self.fonts)}}}"
+                )
+        return self
+
+    def role(self, name: str) -> TextRole:
+        """Return the text role `name` ("body", "table-header" and "table_header" both work)."""
+        try:
+            return self.roles[name.replace("-", "_")]
+        except KeyError:
+            raise StyleError(f"no text role {name!r} in style {self.name!r}", path=self.source) from None
+
+    def font(self, role: str) -> FontRole:
+        """Return the font family of the text role `role`."""
+        return self.fonts[self.role(role).font]
+
+    @property
+    def docx_char_space(self) -> int:
+        """Word `w:docGrid/@w:charSpace`: the grid pitch minus the body size, in 1/4096 pt.
+
+        With A4, 156 mm type width, 28 characters and 16 pt this is −848 (gbt9704.md).
+        """
+        delta = self.page.char_pitch.pt - self.role("body").size.pt
+        return int(Decimal(str(delta * 4096)).to_integral_value(ROUND_HALF_UP))
+
+    @property
+    def footer_distance(self) -> Length:
+        """Word `w:pgMar/@w:footer`: paper bottom edge → bottom of the page-number line.
+
+        The page number's line is centred `page_number.below_type_area` under the type area.
+        """
+        pitch = self.role("page_number").line_pitch
+        return self.page.margin_bottom - self.page_number.below_type_area - pitch / 2
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise StyleError("style file not found", path=str(path)) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise StyleError(f"cannot read style file: {e}", path=str(path)) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"at line (\d+)", str(e))
+        raise StyleError(f"not valid TOML: {e}", path=str(path), line=int(m[1]) if m else None) from None
+
+
+def load_style(path: str | Path | None = None) -> StyleSheet:
+    """Return the validated style sheet at `path`, or the bundled GB/T 9704 style when None.
+
+    A house style is laid over the bundled one, so it need only name what it changes; set
+    `inherit = false` at its top to give a complete style instead. Raises `StyleError` naming the
+    file, the key path (`roles.body.size`) and the problem.
+    """
+    data = _read_toml(DEFAULT_STYLE)
+    where = DEFAULT_STYLE
+    if path is not None:
+        where = Path(path)
+        own = _read_toml(where)
+        inherit = own.pop("inherit", True)
+        data = _merge(data, own) if inherit is not False else own
+    try:
+        return StyleSheet.model_validate({**data, "source": str(where)})
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            key = ".".join(str(p) for p in err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
+            problems.append(f"{key}: {msg}" if key and not msg.startswith(key) else msg)
+        raise StyleError("bad style: " + "; ".join(problems), path=str(where)) from None
+
+
+_cache: dict[str, StyleSheet] = {}
+
+
+def default_style() -> StyleSheet:
+    """Return the bundled style, loaded once per process."""
+    if "default" not in _cache:
+        _cache["default"] = load_style(None)
+    return _cache["default"]
