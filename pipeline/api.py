@@ -1,0 +1,104 @@
+"""The library API: what the CLI calls, usable without it.
+
+    from pipeline import api
+    doc = api.load("bulletin.txt")                       # read → parse → normalise → validate
+    result = api.convert("bulletin.txt", formats=["json", "docx"])
+    result.outputs["docx"]                               # bytes
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Diagnostic, Document, InputInfo
+from .normalise import normalise
+from .parse import parse_text
+from .read import DEFAULT_MAX_BYTES, Text, decode, read_file
+from .render import RENDERERS
+from .validate import validate
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+
+
+@dataclass
+class Conversion:
+    """A converted input: the validated document, each format's bytes, and every diagnostic
+    (the document's own plus the renderers', e.g. a glyph no installed font has)."""
+
+    document: Document
+    outputs: dict[str, bytes] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def is_html(name: str | None, text: str) -> bool:
+    if name and name.lower().endswith(HTML_SUFFIXES):
+        return True
+    head = text.lstrip()[:512].lower()
+    return head.startswith(("<!doctype html", "<html")) or "<html" in head[:200]
+
+
+def parse(text: str, *, name: str | None = None) -> Document:
+    """Return the draft Document of `text` (flattened text or an HTML page)."""
+    if is_html(name, text):
+        from .parse.html import parse_html
+
+        return parse_html(text)
+    return parse_text(text)
+
+
+def document(text: Text, *, name: str | None = None) -> Document:
+    """Parse, normalise and validate decoded input; record the input's name, hash and encoding."""
+    draft = parse(text.text, name=name)
+    fmt = "html" if is_html(name, text.text) else "text"
+    info = InputInfo(name=os.path.basename(name) if name else None, sha256=text.sha256,
+                     encoding=text.encoding, format=fmt, bytes=text.size)
+    draft.meta.input = info
+    return validate(normalise(draft))
+
+
+def load(source: str | os.PathLike | bytes, *, name: str | None = None,
+         max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read `source` (a path, or raw bytes with an optional `name`) into a validated Document."""
+    if isinstance(source, bytes):
+        return document(decode(source, name=name or "<input>", max_bytes=max_bytes), name=name)
+    return document(read_file(source, max_bytes=max_bytes), name=str(source))
+
+
+def render(doc: Document, formats: list[str], style=None) -> Conversion:
+    """Render `doc` into every format; nothing is written anywhere."""
+    if style is None and any(f != "json" for f in formats):
+        from .style import load_style
+
+        style = load_style()
+    result = Conversion(document=doc, diagnostics=list(doc.diagnostics))
+    for fmt in formats:
+        if fmt == "pdf":
+            from .render.pdf import render_pdf_with_diagnostics
+
+            result.outputs[fmt], extra = render_pdf_with_diagnostics(doc, style)
+            result.diagnostics += extra
+        else:
+            result.outputs[fmt] = RENDERERS[fmt](doc, style)
+    return result
+
+
+def convert(source: str | os.PathLike | bytes, *, formats: list[str] | None = None, style=None,
+            name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Conversion:
+    """Load `source` and render it (default: every available format)."""
+    doc = load(source, name=name, max_bytes=max_bytes)
+    return render(doc, formats or list(RENDERERS), style)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file and a rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -1,0 +1,154 @@
+"""Normalise a draft Document: spaces, doubled marks, full-width punctuation, entry markers.
+
+Never drops or invents content: each edit is recorded as a `Change(kind, line, before, after)`.
+Returns a new Document; the draft is not modified.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import (
+    Addressee,
+    Attachments,
+    Change,
+    Document,
+    Heading,
+    ItemRow,
+    Para,
+    Paragraph,
+    SectionRow,
+    Signature,
+    Table,
+)
+from .parse.common import CJK, ENTRY_MARKER, doc_number
+
+_SPACES = "\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff\t "
+# a CJK character or a full-width mark: spaces beside one of these are stray
+_WIDE = f"{CJK}\u3000-\u303f\uff00-\uffef“”‘’《》—…"
+_STRAY_SPACE = re.compile(f"(?<=[{_WIDE}])[{_SPACES}]+|[{_SPACES}]+(?=[{_WIDE}])")
+_ODD_SPACE = re.compile(f"[{_SPACES}]+")
+_DOUBLED = re.compile(r"^(\d{1,3})[.．]{2,}(?=\D)|([，。、；：！？])\2+")
+_HALF = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
+_CJK_CHAR = re.compile(f"[{_WIDE}]")
+
+
+def normalise(doc: Document) -> Document:
+    """Return a normalised copy of `doc` with every change appended to `doc.changes`."""
+    doc = doc.model_copy(deep=True)
+    log = doc.changes
+
+    def fix(text: str, line: int | None) -> str:
+        return tidy(text, line, log)
+
+    meta = doc.meta
+    meta.title = fix(meta.title, None)
+    if meta.source is not None:
+        meta.source = fix(meta.source, None) or None
+    if meta.source:
+        m = re.fullmatch(r"(?P<org>[^（]+)（(?P<alias>[^（）]+)）", meta.source)
+        meta.source_org, meta.source_alias = (m["org"], m["alias"]) if m else (meta.source, None)
+    if meta.doc_number:
+        meta.doc_number = doc_number(meta.doc_number) or fix(meta.doc_number, None)
+    for block in doc.body:
+        if isinstance(block, Table):
+            block.columns = [fix(c, block.line) for c in block.columns]
+            for row in block.rows:
+                if isinstance(row, SectionRow):
+                    row.text = fix(row.text, row.line)
+                    continue
+                for i, cell in enumerate(row.cells):
+                    for p in cell.paragraphs:
+                        _para(p, log, split=i > 0)
+                    cell.paragraphs = [p for p in cell.paragraphs if p.text or p.marker]
+                row.number = row.cells[0].paragraphs[0].text if row.cells and row.cells[0].paragraphs else row.number
+                if isinstance(row, ItemRow) and row.name is not None:
+                    row.name = fix(row.name, row.line)
+        elif isinstance(block, Heading | Addressee | SectionRow):
+            block.text = fix(block.text, block.line)
+            if isinstance(block, Heading):
+                block.marker = fix(block.marker, block.line)
+        elif isinstance(block, Paragraph):
+            block.text = fix(block.text, block.line)
+            if block.marker:
+                block.marker = fix(block.marker, block.line)
+        elif isinstance(block, Attachments):
+            for p in block.items:
+                _para(p, log, split=True)
+        elif isinstance(block, Signature):
+            block.signers = [fix(s, block.line) for s in block.signers]
+            if block.date_text:
+                block.date_text = fix(block.date_text, block.line)
+    return doc
+
+
+def _para(p: Para, log: list[Change], *, split: bool) -> None:
+    p.text = tidy(p.text, p.line, log)
+    if split and p.marker is None:
+        m = ENTRY_MARKER.match(p.text)
+        if m and p.text[m.end():]:
+            log.append(Change(kind="marker", line=p.line, before=p.text, after=p.text[m.end():]))
+            p.marker, p.text = m["m"], p.text[m.end():]
+
+
+def tidy(text: str, line: int | None, log: list[Change]) -> str:
+    """Return `text` with stray spaces, doubled marks and half-width punctuation fixed."""
+    for kind, fn in (("space", _spaces), ("doubled-mark", _doubled), ("punctuation", punctuation)):
+        new = fn(text)
+        if new != text:
+            log.append(Change(kind=kind, line=line, before=text, after=new))
+            text = new
+    return text
+
+
+def _spaces(text: str) -> str:
+    text = _STRAY_SPACE.sub("", text.strip(_SPACES + "\n\r"))
+    return _ODD_SPACE.sub(" ", text)
+
+
+def _doubled(text: str) -> str:
+    return _DOUBLED.sub(lambda m: m[1] + "." if m[1] else m[2], text)
+
+
+def punctuation(text: str) -> str:
+    """Restore full-width `，：；（）！？` where a Chinese character stands beside the mark.
+
+    Marks inside numbers, times, dates and Latin text (`1,000`, `09:19`, `(PCT)`) stay.
+    """
+    if not any(c in text for c in _HALF):
+        return text
+    chars = list(text)
+    n = len(chars)
+
+    def wide(i: int) -> bool:
+        return 0 <= i < n and bool(_CJK_CHAR.match(chars[i]))
+
+    for i, c in enumerate(chars):
+        if c in ",;!?":
+            if wide(i - 1) or wide(i + 1):
+                chars[i] = _HALF[c]
+        elif c == ":":
+            digits = 0 <= i - 1 and i + 1 < n and chars[i - 1].isdigit() and chars[i + 1].isdigit()
+            if not digits and (wide(i - 1) or wide(i + 1)):
+                chars[i] = _HALF[c]
+    _brackets(chars, wide)
+    return "".join(chars)
+
+
+def _brackets(chars: list[str], wide) -> None:
+    """Convert `(…)` pairs in Chinese context: beside a Chinese character or holding one."""
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    for i, c in enumerate(chars):
+        if c == "(":
+            stack.append(i)
+        elif c == ")" and stack:
+            pairs.append((stack.pop(), i))
+    paired = {i for p in pairs for i in p}
+    for a, b in pairs:
+        inner = "".join(chars[a + 1 : b])
+        if wide(a - 1) or wide(b + 1) or _CJK_CHAR.search(inner) or (a == 0 and re.fullmatch(r"\d{1,3}", inner)):
+            chars[a], chars[b] = "（", "）"
+    for i, c in enumerate(chars):
+        if c in "()" and i not in paired and (wide(i - 1) or wide(i + 1)):
+            chars[i] = _HALF[c]

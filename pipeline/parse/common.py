@@ -1,0 +1,304 @@
+"""What every reader shares: page chrome, metadata labels, dates, markers and notice lines.
+
+The text and HTML readers differ in how they find lines and tables; once they hold a line of
+text, they classify it with the functions here, so both give the same `Document`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Addressee, Attachments, Block, Change, Diagnostic, Heading, Para, Paragraph, Signature
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+HAS_CJK = re.compile(f"[{CJK}]")
+CN_NUM = "一二三四五六七八九十百零〇"
+
+# --- page chrome ------------------------------------------------------------------------------
+
+_CHROME_WORDS = (
+    "打印|打印本页|打印此页|打印文章|分享|分享到|关闭|关闭窗口|关闭本页|关闭页面|返回|返回列表|返回顶部|返回首页|"
+    "收藏|加入收藏|纠错|我要纠错|背景色|默认|大|中|小|保存|字号|【|】|\\[|\\]|\\||｜|/|·|>>|x"
+)
+CHROME_LINE = re.compile(
+    r"^(?:"
+    rf"(?:(?:{_CHROME_WORDS})\s*)+"  # a line made only of action buttons
+    r"|(?:首页|当前位置|您的位置|你的位置|您现在的位置|现在位置)\s*[:：>＞»]?.*"  # breadcrumbs
+    r"|.{0,40}?(?:\s[>＞»→]\s|[>＞»]).{0,60}"  # a > b > c
+    r"|(?:字体|字号|文字大小)\s*[:：]?\s*[\[【［(（]?.{0,20}"
+    r"|(?:浏览次数|访问次数|浏览量|阅读次数|阅读量|点击数|点击量|点击率|访问量)\s*[:：].{0,20}"
+    r"|(?:责任编辑|编辑|校对|审核|来源编辑)\s*[:：].{0,30}"
+    r"|(?:扫一扫|微信扫一扫|手机扫一扫|用手机扫描|分享到微信).{0,30}"
+    r"|(?:版权所有|主办单位|承办单位|技术支持|网站标识码|ICP备|京ICP|浙ICP|网站地图|联系我们|意见反馈|网站声明|政务服务网).{0,80}"
+    r"|.{0,40}(?:ICP备|公网安备).{0,40}"
+    r"|(?:您的姓名|姓名|联系电话|电子邮箱|邮箱|验证码|留言内容|反馈内容|提交|重置|取消)\s*[:：*＊]?\s*"
+    r"|相关链接|相关阅读|相关文章|上一篇.*|下一篇.*|【?(?:打印|关闭)】?.*(?:打印|关闭)】?"
+    r")$"
+)
+# chrome glued to a metadata line: `字体:[ 大 中 小 ]`, `浏览次数:( )`, `文字大小:[ ]`
+CHROME_FRAGMENT = re.compile(
+    r"(?:字体|字号|文字大小)\s*[:：]?\s*[\[【［(（][^\]】］)）]*[\]】］)）]"
+    r"|(?:浏览次数|访问次数|浏览量|阅读次数|阅读量|点击数|点击量)\s*[:：]?\s*[\[【［(（]?\s*\d*\s*[\]】］)）]?"
+    r"|【?\s*(?:打印本页|打印|关闭窗口|关闭)\s*】?(?=\s|$)"
+)
+
+
+def is_chrome(line: str) -> bool:
+    s = line.strip()
+    if not s:
+        return False
+    if CHROME_LINE.match(s):
+        # a breadcrumb-shaped line with a sentence in it is body text, not chrome
+        return not re.search(r"[。；]", s) or s.startswith(("首页", "当前位置", "您的位置"))
+    return False
+
+
+# --- metadata ---------------------------------------------------------------------------------
+
+SOURCE_LABELS = ("信息来源", "文章来源", "来源", "发布机构", "发布单位", "发文机关", "发布机关")
+DATE_LABELS = ("发布日期", "发布时间", "公开日期", "印发日期", "日期", "时间")
+DISCLOSURE_LABELS = ("索引号", "名称", "标题", "文号", "发文字号", "成文日期", "主题分类", "主题词", "公开方式",
+                     "公开范围", "有效性", "生效日期", "废止日期", "体裁分类", "组配分类", "作者", "公开时限")
+_ALL = sorted(SOURCE_LABELS + DATE_LABELS + DISCLOSURE_LABELS, key=len, reverse=True)
+LABEL = re.compile(r"(?P<label>" + "|".join(_ALL) + r")\s*[:：]")
+# fused, colon-less forms seen on CMS pages: `发布时间2022-08-23`
+LABEL_FUSED = re.compile(r"(?P<label>发布日期|发布时间|信息来源)(?=\s*\d{4}|[\u4e00-\u9fff])")
+BULLET = re.compile(r"^[\s•·●◆■▪◇○*\-]+")
+
+DATE = re.compile(
+    r"(?P<y>\d{4})\s*(?:[-/.年])\s*(?P<m>\d{1,2})\s*(?:[-/.月])\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
+)
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
+CN_DATE = re.compile(
+    r"(?P<y>[〇零○O一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日"
+)
+DATE_LINE = re.compile(rf"^(?:{DATE.pattern}|{CN_DATE.pattern.replace('?P<', '?P<c')})$")
+
+
+def _cn_int(s: str) -> int:
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return int("".join(str(_CN_DIGITS[c]) for c in s))
+
+
+def iso_date(text: str) -> str | None:
+    """Return the first printed date of `text` as ISO 8601 (with +08:00 when a time is printed)."""
+    m = DATE.search(text)
+    if m:
+        y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+    else:
+        m = CN_DATE.search(text)
+        if not m:
+            return None
+        y, mo, d = _cn_int(m["y"]), _cn_int(m["m"]), _cn_int(m["d"])
+    if not (1 <= mo <= 12 and 1 <= d <= 31 and 1900 <= y <= 2200):
+        return None
+    day = f"{y:04d}-{mo:02d}-{d:02d}"
+    if m.groupdict().get("H") is not None:
+        h, mi, s = int(m["H"]), int(m["M"]), int(m["S"] or 0)
+        if h < 24 and mi < 60 and s < 60:
+            return f"{day}T{h:02d}:{mi:02d}:{s:02d}+08:00"
+    return day
+
+
+def is_date_line(line: str) -> bool:
+    return bool(DATE_LINE.match(line.strip())) and iso_date(line) is not None
+
+
+@dataclass
+class MetaFields:
+    """Header fields found on metadata lines, as printed (before normalisation)."""
+
+    title: str | None = None
+    source: str | None = None
+    published: str | None = None
+    published_text: str | None = None
+    published_line: int | None = None
+    doc_number: str | None = None
+    seen_source: bool = False
+    other: dict[str, str] = field(default_factory=dict)
+
+
+def split_labels(line: str) -> list[tuple[str, str]]:
+    """Split a metadata line into (label, value) pairs; [] when it is not a metadata line."""
+    s = BULLET.sub("", CHROME_FRAGMENT.sub(" ", line)).strip()
+    marks = [(m.start(), m.end(), m["label"]) for m in LABEL.finditer(s)]
+    if not marks:
+        marks = [(m.start(), m.end(), m["label"]) for m in LABEL_FUSED.finditer(s)]
+        if not marks or marks[0][0] != 0:
+            return []
+    if marks[0][0] != 0 and (len(marks) < 2 or BULLET.sub("", s[: marks[0][0]]).strip()):
+        return []
+    pairs = []
+    for i, (_, end, label) in enumerate(marks):
+        stop = marks[i + 1][0] if i + 1 < len(marks) else len(s)
+        pairs.append((label, BULLET.sub("", s[end:stop]).strip(" \t\u3000\u00a0|｜")))
+    return pairs
+
+
+def take_meta(line: str, lineno: int, meta: MetaFields) -> bool:
+    """Record a metadata line into `meta`; return False when the line is not metadata."""
+    pairs = split_labels(line)
+    if not pairs:
+        return False
+    for label, value in pairs:
+        if label in SOURCE_LABELS:
+            # `来源：某局 2021-02-07`: a date printed after the source without a label
+            m = DATE.search(value)
+            if m and m.end() == len(value.rstrip()):
+                set_date(meta, value[m.start():], lineno)
+                value = value[: m.start()].strip()
+            value = re.sub(r"^[\[(（【\s]*[\])）】\s]*$", "", value)
+            if not meta.seen_source or not meta.source:
+                meta.source, meta.seen_source = value or None, True
+        elif label in DATE_LABELS or label == "成文日期":
+            if label != "成文日期" or meta.published is None:
+                set_date(meta, value, lineno)
+        elif label in ("名称", "标题"):
+            meta.other.setdefault("名称", value)
+        elif label in ("文号", "发文字号"):
+            if value and not meta.doc_number:
+                meta.doc_number = value
+        else:
+            meta.other.setdefault(label, value)
+    return True
+
+
+def set_date(meta: MetaFields, value: str, lineno: int) -> None:
+    iso = iso_date(value)
+    if iso and meta.published is None:
+        meta.published, meta.published_text, meta.published_line = iso, value.strip(), lineno
+
+
+# --- document numbers, markers, headings ------------------------------------------------------
+
+DOC_NUMBER = re.compile(
+    rf"(?P<org>[{CJK}]{{1,16}})\s*[〔\[［【(（](?P<year>\d{{4}})[〕\]］】)）]\s*(?P<serial>\d{{1,5}})\s*号"
+)
+DOC_NUMBER_LINE = re.compile(rf"^{DOC_NUMBER.pattern}$")
+TITLE_DOC_NUMBER = re.compile(rf"\s*[（(]\s*(?P<num>{DOC_NUMBER.pattern})\s*[）)]\s*$")
+
+
+def doc_number(text: str) -> str | None:
+    """Return `浙市监〔2021〕1号` for any bracket style, serial without leading zeros."""
+    m = DOC_NUMBER.search(text)
+    return f"{m['org']}〔{m['year']}〕{int(m['serial'])}号" if m else None
+
+
+HEADING_PATTERNS = (
+    (1, re.compile(rf"^(?P<m>[{CN_NUM}]{{1,3}}[、，,])(?P<t>\S.*)$")),
+    (2, re.compile(rf"^(?P<m>[（(][{CN_NUM}]{{1,3}}[）)])(?P<t>\S.*)$")),
+    (3, re.compile(r"^(?P<m>\d{1,3}(?:[.．、]|\.\.)(?!\d))\s*(?P<t>\S.*)$")),
+    (4, re.compile(r"^(?P<m>[（(]\d{1,3}[）)])(?P<t>\S.*)$")),
+)
+ENTRY_MARKER = re.compile(r"^(?P<m>\d{1,3}(?:[.．、](?![\d.．])|[）)])|[（(]\d{1,3}[）)])\s*(?=\S)")
+SECTION_ROW = re.compile(rf"^(?:[{CN_NUM}]{{1,3}}[、.．]|[（(][{CN_NUM}]{{1,3}}[）)]|第[{CN_NUM}]{{1,3}}[部分类])\S")
+SENTENCE_END = "。！？!?；;…”’）)》"
+ORG_SUFFIX = re.compile(r"(?:局|委|厅|办|办公室|政府|院|会|部|处|中心|公司|所|站|社|队|组|室|署|党委|委员会|小组)$")
+
+
+def heading_of(line: str) -> tuple[int, str, str] | None:
+    """Return (level, marker, rest) when the line starts with a heading marker."""
+    for level, pat in HEADING_PATTERNS:
+        m = pat.match(line)
+        if m:
+            return level, m["m"], m["t"]
+    return None
+
+
+def first_sentence(text: str) -> tuple[str, str]:
+    """Split `总体目标。本方案…` into (`总体目标。`, `本方案…`); the rest is '' when there is none."""
+    m = re.search(r"[。：:！？]", text)
+    if not m or m.end() >= len(text.rstrip()):
+        return text, ""
+    return text[: m.end()], text[m.end():]
+
+
+def looks_like_signer(line: str) -> bool:
+    s = line.strip()
+    return 2 <= len(s) <= 40 and not re.search(r"[。，,；;：:！？]", s) and bool(HAS_CJK.search(s)) and (
+        bool(ORG_SUFFIX.search(s)) or len(s) <= 20
+    ) and heading_of(s) is None
+
+
+@dataclass
+class Src:
+    """A non-blank source line: its number and its text as printed."""
+
+    no: int
+    text: str
+
+    @property
+    def s(self) -> str:
+        return self.text.strip()
+
+
+def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
+                  diagnostics: list[Diagnostic], *, first: bool = True) -> list[Block]:
+    """Classify the lines of a notice (or the text around a table) into blocks.
+
+    `first` tells whether these lines open the body (only then can a line be the 主送机关).
+    """
+    blocks: list[Block] = []
+    sig_at = _signature_start(lines)
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        s = ln.s
+        if sig_at is not None and i == sig_at:
+            signers = [x.s for x in lines[i:-1]]
+            last = lines[-1]
+            blocks.append(Signature(signers=signers, date=iso_date(last.s), date_text=last.text, line=ln.no))
+            break
+        if DOC_NUMBER_LINE.match(s) and not meta.doc_number:
+            meta.doc_number = s
+            i += 1
+            continue
+        att = re.match(r"^附\s*件\s*(?:[:：]\s*)?(?P<rest>.*)$", s)
+        if att and (att["rest"] == "" or re.match(r"^\d", att["rest"]) or s[2:3] in ":："):
+            items, j = [], i + 1
+            if att["rest"]:
+                items.append(Para(text=att["rest"], line=ln.no))
+            while j < len(lines) and ENTRY_MARKER.match(lines[j].s) and (items or j == i + 1):
+                items.append(Para(text=lines[j].text, line=lines[j].no))
+                j += 1
+            if items:
+                blocks.append(Attachments(items=items, line=ln.no))
+                i = j
+                continue
+        if first and not blocks and re.search(r"[:：]$", s) and len(s) <= 80 and "。" not in s:
+            blocks.append(Addressee(text=ln.text, line=ln.no))
+            i += 1
+            continue
+        h = heading_of(s)
+        if h:
+            level, marker, rest = h
+            head, tail = first_sentence(rest)
+            if len(head) <= 40 and (tail or not re.search(r"[。；]$", head) or len(head) <= 20):
+                blocks.append(Heading(level=level, marker=marker, text=head, line=ln.no))
+                if tail.strip():
+                    blocks.append(Paragraph(text=tail, run_in=True, line=ln.no))
+            else:
+                blocks.append(Paragraph(marker=marker, text=rest, line=ln.no))
+            i += 1
+            continue
+        blocks.append(Paragraph(text=ln.text, line=ln.no))
+        i += 1
+    return blocks
+
+
+def _signature_start(lines: list[Src]) -> int | None:
+    """Index where the closing 署名 + 成文日期 lines start, if the lines end with a date."""
+    if not lines or not is_date_line(lines[-1].s):
+        return None
+    i = len(lines) - 1
+    while i > 0 and len(lines) - i <= 4 and looks_like_signer(lines[i - 1].s):
+        i -= 1
+    return i
+
+
+def entry(text: str, line: int | None, group: int) -> Para:
+    return Para(text=text, group=group, line=line)

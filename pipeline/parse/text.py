@@ -1,0 +1,306 @@
+"""Flattened web text → draft `Document`.
+
+The input is what a browser copy or a scraper gives: one table cell or paragraph per line,
+blank lines between cells, page chrome and metadata around the content. Every node keeps the
+line it came from. Text is sliced, never rewritten: tidying is the normaliser's job.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Block, Cell, Change, Diagnostic, Document, ItemRow, Meta, Paragraph, SectionRow, Table
+from .common import (
+    DOC_NUMBER_LINE,
+    HAS_CJK,
+    SECTION_ROW,
+    MetaFields,
+    Src,
+    entry,
+    heading_of,
+    is_chrome,
+    is_date_line,
+    looks_like_signer,
+    notice_blocks,
+    take_meta,
+)
+
+ITEM_NUMBER = re.compile(r"^(\d{1,4})[.、．]?$")
+TABLE_HEADER = re.compile(r"^序\s*号(?:$|[\t ]+\S)")
+TITLE_END = re.compile(
+    r"(?:通知|通报|公告|通告|报告|情况|意见|方案|办法|决定|规定|细则|批复|函|纪要|公报|说明|要点|计划|总结|规划|"
+    r"名单|清单|公示|决议|命令|议案|请示|进展|汇总表|一览表|实施意见|工作要点)$"
+)
+PROGRESS_HEADER = re.compile(r"进展|情况|进度|完成|内容|措施|成效|举措|做法|落实")
+NAME_HEADER = re.compile(r"名称|项目|事项|任务|工作|目标")
+
+
+def parse_text(text: str) -> Document:
+    """Parse flattened bulletin text into a draft Document (not yet normalised or validated)."""
+    changes: list[Change] = []
+    diagnostics: list[Diagnostic] = []
+    stream = [Src(i + 1, t) for i, t in enumerate(text.split("\n"))]
+    for ln in stream:
+        if is_chrome(ln.text):
+            changes.append(Change(kind="chrome", line=ln.no, before=ln.text, after=""))
+            ln.text = ""
+    meta = MetaFields()
+    title, start = _head(stream, meta, changes)
+    body_lines = stream[start:]
+    _take_tail_meta(body_lines, meta, changes)
+    body = _body(body_lines, meta, changes, diagnostics)
+    if title is None and meta.other.get("名称"):
+        title = meta.other["名称"]
+    return Document(
+        meta=Meta(title=title or "", source=meta.source, published=meta.published, doc_number=meta.doc_number),
+        body=body,
+        changes=changes + _date_change(meta),
+        diagnostics=diagnostics,
+    )
+
+
+def _date_change(meta: MetaFields) -> list[Change]:
+    if meta.published and meta.published_text != meta.published:
+        return [Change(kind="date", line=meta.published_line, before=meta.published_text or "",
+                       after=meta.published)]
+    return []
+
+
+# --- the header: chrome, metadata, title ------------------------------------------------------
+
+
+def _title_like(s: str) -> bool:
+    return (
+        bool(HAS_CJK.search(s))
+        and len(s) <= 100
+        and not re.search(r"[，,；;：:。]$", s)
+        and not TABLE_HEADER.match(s)
+        and heading_of(s) is None
+        and not is_date_line(s)
+        and not ITEM_NUMBER.match(s)
+    )
+
+
+def _continues_title(title: str, s: str) -> bool:
+    if not _title_like(s) or len(s) > 40 or len(title) + len(s) > 100 or DOC_NUMBER_LINE.match(s):
+        return False
+    if s.startswith(("（", "(")):
+        return True
+    return not TITLE_END.search(title) and not title.endswith("。")
+
+
+def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[str | None, int]:
+    """Consume metadata and title lines; return the title and the index where the body starts."""
+    title: list[Src] = []
+    for k, ln in enumerate(stream):
+        s = ln.s
+        if not s:
+            continue
+        if take_meta(ln.text, ln.no, meta):
+            changes.append(Change(kind="metadata", line=ln.no, before=ln.text, after=""))
+            continue
+        if DOC_NUMBER_LINE.match(s) and not meta.doc_number:
+            meta.doc_number = s
+            continue
+        text = "".join(t.s for t in title)
+        if not title:
+            if not _title_like(s):
+                return None, k
+            title.append(ln)
+        elif s == text or s == meta.other.get("名称"):
+            changes.append(Change(kind="title-repeat", line=ln.no, before=ln.text, after=""))
+        elif len(title) < 3 and _continues_title(text, s) and _only_blank_between(stream, title[-1], ln):
+            title.append(ln)
+        else:
+            return text, k
+    return ("".join(t.s for t in title) or None), len(stream)
+
+
+def _only_blank_between(stream: list[Src], a: Src, b: Src) -> bool:
+    return all(not x.s for x in stream[a.no : b.no - 1])
+
+
+def _take_tail_meta(lines: list[Src], meta: MetaFields, changes: list[Change]) -> None:
+    """Metadata printed after the content (`发布日期：…` at the foot of a page)."""
+    for ln in reversed(lines):
+        if not ln.s:
+            continue
+        if not take_meta(ln.text, ln.no, meta):
+            return
+        changes.append(Change(kind="metadata", line=ln.no, before=ln.text, after=""))
+        ln.text = ""
+
+
+# --- the body: tables and the text around them ------------------------------------------------
+
+
+def _body(lines: list[Src], meta: MetaFields, changes: list[Change], diags: list[Diagnostic]) -> list[Block]:
+    body: list[Block] = []
+    i = 0
+    while i < len(lines):
+        h = next((k for k in range(i, len(lines)) if TABLE_HEADER.match(lines[k].s)), None)
+        text_part = [ln for ln in lines[i : h if h is not None else len(lines)] if ln.s]
+        if h is None:
+            body += notice_blocks(text_part, meta, changes, diags, first=not body)
+            break
+        body += notice_blocks(text_part, meta, changes, diags, first=not body)
+        blocks, i, trailing = _table(lines, h, diags)
+        body += blocks
+        if trailing:
+            body += notice_blocks(trailing, meta, changes, diags, first=False)
+    return body
+
+
+def _header_cells(lines: list[Src], h: int) -> tuple[list[Src], int, bool]:
+    """Return the header cells, the index after them, and whether cells are tab-separated."""
+    first = lines[h]
+    parts = [p for p in re.split(r"\t+| {2,}|\u3000+", first.s) if p.strip()]
+    if len(parts) >= 2:
+        return [Src(first.no, p.strip()) for p in parts], h + 1, "\t" in first.text
+    cells, k = [first], h + 1
+    while k < len(lines) and len(cells) < 10:
+        s = lines[k].s
+        if s:
+            if ITEM_NUMBER.match(s) or SECTION_ROW.match(s) or len(s) > 24 or re.search(r"[。；，]", s):
+                break
+            cells.append(lines[k])
+        k += 1
+    while k > h + 1 and not lines[k - 1].s:
+        k -= 1
+    return cells, k, False
+
+
+def _table(lines: list[Src], h: int, diags: list[Diagnostic]) -> tuple[list[Block], int, list[Src]]:
+    """Parse the table whose header starts at lines[h].
+
+    Return the blocks (stray lines kept as paragraphs, then the table), the next index and the
+    text after the last row (notes, signature) for the notice classifier.
+    """
+    header, k, tabbed = _header_cells(lines, h)
+    columns = [c.s for c in header]
+    multi = _multi_column(columns)
+    end = next((j for j in range(k, len(lines)) if TABLE_HEADER.match(lines[j].s)), len(lines))
+    region = lines[k:end]
+    # split the region into chunks, each starting at an item-number line
+    chunks: list[list[Src]] = [[]]
+    for ln in region:
+        if tabbed and ln.s:
+            chunks.append([ln])
+        elif ITEM_NUMBER.match(ln.s):
+            chunks.append([ln])
+        else:
+            chunks[-1].append(ln)
+    rows: list = []
+    trailing: list[Src] = []
+    lead = [ln for ln in chunks[0] if ln.s]
+    stray: list[Block] = []
+    for ln in lead:
+        if SECTION_ROW.match(ln.s) and len(ln.s) <= 40:
+            rows.append(SectionRow(text=ln.text, line=ln.no))
+        else:
+            diags.append(_unplaced(ln, "between the table header and the first item"))
+            stray.append(Paragraph(text=ln.text, line=ln.no))
+    for n, chunk in enumerate(chunks[1:], start=1):
+        last = n == len(chunks) - 1
+        if tabbed:
+            rows.append(_tab_row(chunk[0], len(columns), multi))
+            continue
+        chunk, sections = _pop_sections(chunk)
+        if last:
+            chunk, trailing = _pop_trailing(chunk, len(columns) - multi - 1)
+        rows.append(_row(chunk, len(columns), multi))
+        rows += sections
+    table = Table(columns=columns, rows=rows, line=header[0].no)
+    return [*stray, table], end, trailing
+
+
+def _multi_column(columns: list[str]) -> int:
+    """The column whose cells span several lines: the progress column, else the last one."""
+    for i, c in enumerate(columns):
+        if i and PROGRESS_HEADER.search(c):
+            return i
+    return len(columns) - 1
+
+
+def _pop_sections(chunk: list[Src]) -> tuple[list[Src], list[SectionRow]]:
+    """Section rows stand at the end of the chunk before the next item's number."""
+    sections: list[SectionRow] = []
+    body = list(chunk)
+    while True:
+        nonblank = [j for j, ln in enumerate(body) if ln.s]
+        if len(nonblank) < 3:
+            break
+        ln = body[nonblank[-1]]
+        if not (SECTION_ROW.match(ln.s) and len(ln.s) <= 40 and not re.search(r"[。；]$", ln.s)):
+            break
+        sections.insert(0, SectionRow(text=ln.text, line=ln.no))
+        body = body[: nonblank[-1]]
+    return body, sections
+
+
+def _pop_trailing(chunk: list[Src], after_cells: int) -> tuple[list[Src], list[Src]]:
+    """Lines after the last row that close the document: notes, 附件, signature and date."""
+    nonblank = [j for j, ln in enumerate(chunk) if ln.s]
+    cut = None
+    if nonblank and is_date_line(chunk[nonblank[-1]].s):
+        cut = nonblank[-1]
+        for j in reversed(nonblank[:-1]):
+            if len(nonblank) - nonblank.index(j) > 4 or not looks_like_signer(chunk[j].s):
+                break
+            cut = j
+    for j in nonblank[2:]:
+        if re.match(r"^(?:备注|注|说明|附件)\s*[:：]", chunk[j].s):
+            cut = j if cut is None else min(cut, j)
+            break
+    if cut is None or len([j for j in nonblank if j < cut]) < 2 + after_cells:
+        return chunk, []
+    return chunk[:cut], [ln for ln in chunk[cut:] if ln.s]
+
+
+def _row(chunk: list[Src], ncols: int, multi: int) -> ItemRow:
+    """One item: the number line, one line per single-line cell, the multi-line cell between."""
+    number_line, rest = chunk[0], chunk[1:]
+    nonblank = [j for j, ln in enumerate(rest) if ln.s]
+    before = ncols - multi - 1  # single-line cells after the multi-line cell
+    head = nonblank[: multi - 1] if multi > 1 else []
+    tail = nonblank[len(head):][-before:] if before > 0 else []
+    cells = [Cell(paragraphs=[entry(number_line.s, number_line.no, 0)])]
+    cells += [Cell(paragraphs=[entry(rest[j].text, rest[j].no, 0)]) for j in head]
+    cells += [Cell()] * (multi - 1 - len(head))
+    lo = head[-1] + 1 if head else 0
+    hi = tail[0] if tail else len(rest)
+    cells.append(_multi_cell(rest[lo:hi]))
+    tail_cells = [Cell(paragraphs=[entry(rest[j].text, rest[j].no, 0)]) for j in tail]
+    cells += [Cell()] * (before - len(tail_cells)) + tail_cells
+    name = cells[1].paragraphs[0].text if ncols > 1 and multi != 1 and cells[1].paragraphs else None
+    return ItemRow(number=ITEM_NUMBER.match(number_line.s)[1], name=name, cells=cells, line=number_line.no)
+
+
+def _multi_cell(lines: list[Src]) -> Cell:
+    paras, group, seen_blank = [], 0, False
+    for ln in lines:
+        if not ln.s:
+            seen_blank = bool(paras)
+            continue
+        if seen_blank:
+            group, seen_blank = group + 1, False
+        paras.append(entry(ln.text, ln.no, group))
+    return Cell(paragraphs=paras)
+
+
+def _tab_row(ln: Src, ncols: int, multi: int) -> ItemRow:
+    parts = ln.text.split("\t")
+    if len(parts) <= ncols:
+        parts = (parts + [""] * ncols)[:ncols]
+    else:  # extra tabs belong to the last cell
+        parts = parts[: ncols - 1] + ["\t".join(parts[ncols - 1 :])]
+    cells = [Cell(paragraphs=[entry(p, ln.no, 0)] if p.strip() else []) for p in parts]
+    number = ITEM_NUMBER.match(parts[0].strip())
+    return ItemRow(number=number[1] if number else parts[0].strip() or None,
+                   name=parts[1].strip() or None if ncols > 1 and multi != 1 else None, cells=cells, line=ln.no)
+
+
+def _unplaced(ln: Src, where: str) -> Diagnostic:
+    return Diagnostic(severity="warning", code="unplaced-line", line=ln.no,
+                      message=f"kept as text: a line {where} that fits no table row: {ln.s[:30]!r}")
+

@@ -1,0 +1,113 @@
+"""Semantic checks: diagnostics with stable codes. Severities are decided here, in one place."""
+
+from __future__ import annotations
+
+import re
+
+from .model import Diagnostic, Document, ItemRow, Para, SectionRow, Table
+
+# code → severity. The README lists this table; `--strict` turns warnings into failures.
+SEVERITY: dict[str, str] = {
+    "missing-title": "error",
+    "cell-count": "error",
+    "missing-date": "warning",
+    "missing-source": "warning",
+    "item-number-gap": "warning",
+    "item-number-restart": "info",
+    "entry-number-gap": "warning",
+    "empty-cell": "warning",
+    "truncated-text": "warning",
+    "unplaced-line": "warning",
+    "missing-glyph": "warning",
+}
+_TERMINAL = "。！？!?；;…”’）)》」』"
+
+
+def diagnostic(code: str, line: int | None, message: str) -> Diagnostic:
+    return Diagnostic(severity=SEVERITY[code], code=code, line=line, message=message)
+
+
+def validate(doc: Document) -> Document:
+    """Return a copy of `doc` with the semantic diagnostics appended (parser ones kept first)."""
+    found: list[Diagnostic] = []
+    if not doc.meta.title.strip():
+        found.append(diagnostic("missing-title", None, "no title found before the body"))
+    if doc.meta.published is None:
+        found.append(diagnostic("missing-date", None, "no publication date (发布日期) found"))
+    if doc.meta.source is None:
+        found.append(diagnostic("missing-source", None, "no source (来源) found"))
+    for block in doc.body:
+        if isinstance(block, Table):
+            found += _table(block)
+    last = _last_text(doc)
+    if last is not None and _cut_off(last.text):
+        found.append(diagnostic("truncated-text", last.line,
+                                f"the last sentence seems cut off: …{last.text[-12:]!r}"))
+    fixed = [d for d in doc.diagnostics if d.code in SEVERITY]
+    return doc.model_copy(update={"diagnostics": fixed + found})
+
+
+def _table(table: Table) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    prev: int | None = None
+    after_section = False
+    for row in table.rows:
+        if isinstance(row, SectionRow):
+            after_section = True
+            continue
+        if len(row.cells) != len(table.columns):
+            out.append(diagnostic("cell-count", row.line,
+                                  f"item {row.number}: {len(row.cells)} cells for {len(table.columns)} columns"))
+        for col, cell in zip(table.columns, row.cells, strict=False):
+            if not cell.paragraphs:
+                out.append(diagnostic("empty-cell", row.line, f"item {row.number}: the {col!r} cell is empty"))
+        n = int(row.number) if row.number and row.number.isdigit() else None
+        if n is not None and prev is not None and n != prev + 1:
+            if n == 1:
+                out.append(diagnostic("item-number-restart", row.line,
+                                      f"item numbers restart at 1 after {prev}"
+                                      + (" (new section)" if after_section else "")))
+            else:
+                out.append(diagnostic("item-number-gap", row.line, f"item {n} follows item {prev}"))
+        prev, after_section = (n if n is not None else prev), False
+        out += _entries(row)
+    return out
+
+
+def _entries(row: ItemRow) -> list[Diagnostic]:
+    """Entry numbers run 1, 2, 3 … inside a cell; a new list may restart at 1."""
+    out = []
+    for cell in row.cells[1:]:
+        prev = None
+        for p in cell.paragraphs:
+            m = re.search(r"\d+", p.marker or "")
+            if not m:
+                continue
+            n = int(m[0])
+            if prev is not None and n not in (prev + 1, 1):
+                out.append(diagnostic("entry-number-gap", p.line,
+                                      f"item {row.number}: entry {p.marker} follows entry {prev}"))
+            prev = n
+    return out
+
+
+def _last_text(doc: Document) -> Para | None:
+    for block in reversed(doc.body):
+        if isinstance(block, Table):
+            for row in reversed(block.rows):
+                if isinstance(row, ItemRow):
+                    for cell in reversed(row.cells):
+                        if cell.paragraphs:
+                            return cell.paragraphs[-1]
+            return None
+        text = getattr(block, "text", None)
+        if text:
+            return Para(text=text, line=block.line)
+        return None
+    return None
+
+
+def _cut_off(text: str) -> bool:
+    """A text that holds full sentences but stops without a closing mark was cut off."""
+    t = text.rstrip()
+    return bool(t) and t[-1] not in _TERMINAL and ("。" in t or len(t) > 60)
