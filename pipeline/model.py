@@ -156,7 +156,8 @@ class Meta(Node):
     source_org: str | None = None
     source_alias: str | None = None
     published: IsoDate | None = None
-    doc_number: str | None = None
+    issuer: str | None = Field(default=None, description="发文机关标志, e.g. 浙江省市场监督管理局文件")
+    doc_number: str | None = Field(default=None, description="发文字号, e.g. 浙市监〔2021〕1号")
     url: str | None = None
     input: InputInfo = Field(default_factory=InputInfo)
 

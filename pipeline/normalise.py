@@ -124,8 +124,14 @@ def punctuation(text: str) -> str:
         return 0 <= i < n and bool(_CJK_CHAR.match(chars[i]))
 
     for i, c in enumerate(chars):
-        if c in ",;!?":
+        if c == ",":
             if wide(i - 1) or wide(i + 1):
+                chars[i] = _HALF[c]
+        elif c in ";!?":  # `增长12.5%!`: look past the number for the Chinese context
+            j = i - 1
+            while j >= 0 and (chars[j].isdigit() or chars[j] in ".%"):
+                j -= 1
+            if wide(j) or wide(i + 1):
                 chars[i] = _HALF[c]
         elif c == ":":
             digits = 0 <= i - 1 and i + 1 < n and chars[i - 1].isdigit() and chars[i + 1].isdigit()

@@ -118,6 +118,8 @@ class MetaFields:
     published_text: str | None = None
     published_line: int | None = None
     doc_number: str | None = None
+    issuer: str | None = None  # 发文机关标志: `浙江省市场监督管理局文件`
+    written: str | None = None  # 成文日期, used when no 发布日期 is printed
     seen_source: bool = False
     other: dict[str, str] = field(default_factory=dict)
 
@@ -154,9 +156,10 @@ def take_meta(line: str, lineno: int, meta: MetaFields) -> bool:
             value = re.sub(r"^[\[(（【\s]*[\])）】\s]*$", "", value)
             if not meta.seen_source or not meta.source:
                 meta.source, meta.seen_source = value or None, True
-        elif label in DATE_LABELS or label == "成文日期":
-            if label != "成文日期" or meta.published is None:
-                set_date(meta, value, lineno)
+        elif label == "成文日期":
+            meta.written = meta.written or iso_date(value)
+        elif label in DATE_LABELS:
+            set_date(meta, value, lineno)
         elif label in ("名称", "标题"):
             meta.other.setdefault("名称", value)
         elif label in ("文号", "发文字号"):
@@ -191,10 +194,13 @@ def doc_number(text: str) -> str | None:
 HEADING_PATTERNS = (
     (1, re.compile(rf"^(?P<m>[{CN_NUM}]{{1,3}}[、，,])(?P<t>\S.*)$")),
     (2, re.compile(rf"^(?P<m>[（(][{CN_NUM}]{{1,3}}[）)])(?P<t>\S.*)$")),
-    (3, re.compile(r"^(?P<m>\d{1,3}(?:[.．、]|\.\.)(?!\d))\s*(?P<t>\S.*)$")),
+    (3, re.compile(r"^(?P<m>\d{1,3}(?:[.．、]|\.\.)(?=[^\d.．]|\d{4}年|\d{1,2}月))\s*(?P<t>\S.*)$")),
     (4, re.compile(r"^(?P<m>[（(]\d{1,3}[）)])(?P<t>\S.*)$")),
 )
-ENTRY_MARKER = re.compile(r"^(?P<m>\d{1,3}(?:[.．、](?![\d.．])|[）)])|[（(]\d{1,3}[）)])\s*(?=\S)")
+# `1.2020年度…` and `3.12月23日…` start with a marker; `1.2万件` is a decimal number
+ENTRY_MARKER = re.compile(
+    r"^(?P<m>\d{1,3}(?:[.．、](?=[^\d.．]|\d{4}年|\d{1,2}月)|[）)])|[（(]\d{1,3}[）)])\s*(?=\S)"
+)
 SECTION_ROW = re.compile(rf"^(?:[{CN_NUM}]{{1,3}}[、.．]|[（(][{CN_NUM}]{{1,3}}[）)]|第[{CN_NUM}]{{1,3}}[部分类])\S")
 SENTENCE_END = "。！？!?；;…”’）)》"
 ORG_SUFFIX = re.compile(r"(?:局|委|厅|办|办公室|政府|院|会|部|处|中心|公司|所|站|社|队|组|室|署|党委|委员会|小组)$")
@@ -243,16 +249,17 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
     `first` tells whether these lines open the body (only then can a line be the 主送机关).
     """
     blocks: list[Block] = []
-    sig_at = _signature_start(lines)
+    sig = _signature_range(lines)
     i = 0
     while i < len(lines):
         ln = lines[i]
         s = ln.s
-        if sig_at is not None and i == sig_at:
-            signers = [x.s for x in lines[i:-1]]
-            last = lines[-1]
-            blocks.append(Signature(signers=signers, date=iso_date(last.s), date_text=last.text, line=ln.no))
-            break
+        if sig is not None and i == sig[0]:
+            last = lines[sig[1]]
+            blocks.append(Signature(signers=[x.text for x in lines[i : sig[1]]], date=iso_date(last.s),
+                                    date_text=last.text, line=ln.no))
+            i = sig[1] + 1
+            continue
         if DOC_NUMBER_LINE.match(s) and not meta.doc_number:
             meta.doc_number = s
             i += 1
@@ -261,9 +268,9 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
         if att and (att["rest"] == "" or re.match(r"^\d", att["rest"]) or s[2:3] in ":："):
             items, j = [], i + 1
             if att["rest"]:
-                items.append(Para(text=att["rest"], line=ln.no))
-            while j < len(lines) and ENTRY_MARKER.match(lines[j].s) and (items or j == i + 1):
-                items.append(Para(text=lines[j].text, line=lines[j].no))
+                items.append(_attachment(att["rest"], ln.no))
+            while j < len(lines) and ATTACHMENT_ITEM.match(lines[j].s) and (items or j == i + 1):
+                items.append(_attachment(lines[j].s, lines[j].no))
                 j += 1
             if items:
                 blocks.append(Attachments(items=items, line=ln.no))
@@ -290,14 +297,26 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
     return blocks
 
 
-def _signature_start(lines: list[Src]) -> int | None:
-    """Index where the closing 署名 + 成文日期 lines start, if the lines end with a date."""
-    if not lines or not is_date_line(lines[-1].s):
+ATTACHMENT_ITEM = re.compile(r"^(?P<m>\d{1,2}[.．、])\s*(?=\S)")
+NOTE = re.compile(r"^[（(].+[）)]$|^抄送[:：]|^(?:\S{2,20})\s*\d{4}年\d{1,2}月\d{1,2}日印发$")
+
+
+def _attachment(text: str, line: int) -> Para:
+    m = ATTACHMENT_ITEM.match(text)
+    return Para(marker=m["m"], text=text[m.end():], line=line) if m else Para(text=text, line=line)
+
+
+def _signature_range(lines: list[Src]) -> tuple[int, int] | None:
+    """(first, last) index of the closing 署名 + 成文日期 lines; notes (附注, 抄送) may follow."""
+    end = len(lines) - 1
+    while end > 0 and NOTE.match(lines[end].s) and len(lines) - end <= 4:
+        end -= 1
+    if end < 0 or not lines or not is_date_line(lines[end].s):
         return None
-    i = len(lines) - 1
-    while i > 0 and len(lines) - i <= 4 and looks_like_signer(lines[i - 1].s):
+    i = end
+    while i > 0 and end - i < 4 and looks_like_signer(lines[i - 1].s):
         i -= 1
-    return i
+    return i, end
 
 
 def entry(text: str, line: int | None, group: int) -> Para:

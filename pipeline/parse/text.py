@@ -9,11 +9,23 @@ from __future__ import annotations
 
 import re
 
-from ..model import Block, Cell, Change, Diagnostic, Document, ItemRow, Meta, Paragraph, SectionRow, Table
+from ..model import (
+    Block,
+    Cell,
+    Change,
+    Diagnostic,
+    Document,
+    ItemRow,
+    Meta,
+    SectionRow,
+    Signature,
+    Table,
+)
 from .common import (
     DOC_NUMBER_LINE,
     HAS_CJK,
     SECTION_ROW,
+    TITLE_DOC_NUMBER,
     MetaFields,
     Src,
     entry,
@@ -31,6 +43,7 @@ TITLE_END = re.compile(
     r"(?:通知|通报|公告|通告|报告|情况|意见|方案|办法|决定|规定|细则|批复|函|纪要|公报|说明|要点|计划|总结|规划|"
     r"名单|清单|公示|决议|命令|议案|请示|进展|汇总表|一览表|实施意见|工作要点)$"
 )
+ISSUER_MARK = re.compile(r"^\S{2,30}(?:文件|公报|简报|通报)$")
 PROGRESS_HEADER = re.compile(r"进展|情况|进度|完成|内容|措施|成效|举措|做法|落实")
 NAME_HEADER = re.compile(r"名称|项目|事项|任务|工作|目标")
 
@@ -51,8 +64,14 @@ def parse_text(text: str) -> Document:
     body = _body(body_lines, meta, changes, diagnostics)
     if title is None and meta.other.get("名称"):
         title = meta.other["名称"]
+    if title and (m := TITLE_DOC_NUMBER.search(title)):
+        changes.append(Change(kind="doc-number", line=None, before=title, after=title[: m.start()]))
+        meta.doc_number = meta.doc_number or m["num"]
+        title = title[: m.start()]
+    signed = next((b.date for b in body if isinstance(b, Signature) and b.date), None)
     return Document(
-        meta=Meta(title=title or "", source=meta.source, published=meta.published, doc_number=meta.doc_number),
+        meta=Meta(title=title or "", source=meta.source, published=meta.published or meta.written or signed,
+                  issuer=meta.issuer, doc_number=meta.doc_number),
         body=body,
         changes=changes + _date_change(meta),
         diagnostics=diagnostics,
@@ -101,6 +120,11 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
             continue
         if DOC_NUMBER_LINE.match(s) and not meta.doc_number:
             meta.doc_number = s
+            changes.append(Change(kind="metadata", line=ln.no, before=ln.text, after=""))
+            continue
+        if not title and not meta.issuer and ISSUER_MARK.match(s) and _next_is_doc_number(stream, k):
+            meta.issuer = s
+            changes.append(Change(kind="metadata", line=ln.no, before=ln.text, after=""))
             continue
         text = "".join(t.s for t in title)
         if not title:
@@ -114,6 +138,11 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
         else:
             return text, k
     return ("".join(t.s for t in title) or None), len(stream)
+
+
+def _next_is_doc_number(stream: list[Src], k: int) -> bool:
+    nxt = next((ln.s for ln in stream[k + 1 :] if ln.s), "")
+    return bool(DOC_NUMBER_LINE.match(nxt)) or bool(re.search(r"关于", nxt))
 
 
 def _only_blank_between(stream: list[Src], a: Src, b: Src) -> bool:
@@ -144,8 +173,8 @@ def _body(lines: list[Src], meta: MetaFields, changes: list[Change], diags: list
             body += notice_blocks(text_part, meta, changes, diags, first=not body)
             break
         body += notice_blocks(text_part, meta, changes, diags, first=not body)
-        blocks, i, trailing = _table(lines, h, diags)
-        body += blocks
+        table, i, trailing = _table(lines, h, diags)
+        body.append(table)
         if trailing:
             body += notice_blocks(trailing, meta, changes, diags, first=False)
     return body
@@ -161,7 +190,8 @@ def _header_cells(lines: list[Src], h: int) -> tuple[list[Src], int, bool]:
     while k < len(lines) and len(cells) < 10:
         s = lines[k].s
         if s:
-            if ITEM_NUMBER.match(s) or SECTION_ROW.match(s) or len(s) > 24 or re.search(r"[。；，]", s):
+            if (ITEM_NUMBER.match(s) or SECTION_ROW.match(s) or len(s) > 16 or re.search(r"[。；，:：]", s)
+                    or re.search(r"以下|如下|截至|截止|单位[:：]", s)):
                 break
             cells.append(lines[k])
         k += 1
@@ -170,11 +200,11 @@ def _header_cells(lines: list[Src], h: int) -> tuple[list[Src], int, bool]:
     return cells, k, False
 
 
-def _table(lines: list[Src], h: int, diags: list[Diagnostic]) -> tuple[list[Block], int, list[Src]]:
+def _table(lines: list[Src], h: int, diags: list[Diagnostic]) -> tuple[Table, int, list[Src]]:
     """Parse the table whose header starts at lines[h].
 
-    Return the blocks (stray lines kept as paragraphs, then the table), the next index and the
-    text after the last row (notes, signature) for the notice classifier.
+    Return it, the next index and the text after the last row (notes, signature) for the
+    notice classifier.
     """
     header, k, tabbed = _header_cells(lines, h)
     columns = [c.s for c in header]
@@ -193,13 +223,10 @@ def _table(lines: list[Src], h: int, diags: list[Diagnostic]) -> tuple[list[Bloc
     rows: list = []
     trailing: list[Src] = []
     lead = [ln for ln in chunks[0] if ln.s]
-    stray: list[Block] = []
-    for ln in lead:
-        if SECTION_ROW.match(ln.s) and len(ln.s) <= 40:
-            rows.append(SectionRow(text=ln.text, line=ln.no))
-        else:
+    for ln in lead:  # a line that is not a section keeps its place as a full-width row
+        if not (SECTION_ROW.match(ln.s) and len(ln.s) <= 40):
             diags.append(_unplaced(ln, "between the table header and the first item"))
-            stray.append(Paragraph(text=ln.text, line=ln.no))
+        rows.append(SectionRow(text=ln.text, line=ln.no))
     for n, chunk in enumerate(chunks[1:], start=1):
         last = n == len(chunks) - 1
         if tabbed:
@@ -211,7 +238,7 @@ def _table(lines: list[Src], h: int, diags: list[Diagnostic]) -> tuple[list[Bloc
         rows.append(_row(chunk, len(columns), multi))
         rows += sections
     table = Table(columns=columns, rows=rows, line=header[0].no)
-    return [*stray, table], end, trailing
+    return table, end, trailing
 
 
 def _multi_column(columns: list[str]) -> int:
@@ -302,5 +329,5 @@ def _tab_row(ln: Src, ncols: int, multi: int) -> ItemRow:
 
 def _unplaced(ln: Src, where: str) -> Diagnostic:
     return Diagnostic(severity="warning", code="unplaced-line", line=ln.no,
-                      message=f"kept as text: a line {where} that fits no table row: {ln.s[:30]!r}")
+                      message=f"kept as a full-width row: a line {where}: {ln.s[:30]!r}")
 

@@ -1,0 +1,108 @@
+"""Golden cases: one folder each under tests/golden/ with the input, the expected JSON and a tree dump.
+
+Regenerate on purpose only: `BULLETIN_REGEN=1 pytest tests/test_golden.py`, then read the diff.
+Every case also has to hold the invariants: same bytes twice, JSON round trip, no text lost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+from conftest import GOLDEN
+from tree import dump
+
+from pipeline import api
+from pipeline.model import Document, Heading, ItemRow, Paragraph, SectionRow, Table
+
+REGENERATE = os.environ.get("BULLETIN_REGEN") == "1"
+CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "input.txt").exists())
+IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
+
+
+def _load(case: str) -> Document:
+    path = GOLDEN / case / "input.txt"
+    return api.load(path.read_bytes(), name="input.txt")
+
+
+def test_regenerate_switch_is_off():
+    assert not REGENERATE, "BULLETIN_REGEN=1 rewrites the goldens: never leave it on"
+
+
+def test_there_are_enough_cases():
+    assert len(CASES) >= 13
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden(case):
+    doc = _load(case)
+    got_json, got_tree = doc.to_json(), dump(doc)
+    folder = GOLDEN / case
+    if REGENERATE:
+        (folder / "expected.json").write_text(got_json, encoding="utf-8")
+        (folder / "tree.txt").write_text(got_tree, encoding="utf-8")
+    assert got_tree == (folder / "tree.txt").read_text(encoding="utf-8")
+    assert got_json == (folder / "expected.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_same_bytes_twice(case):
+    assert _load(case).to_json() == _load(case).to_json()
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_json_round_trip(case):
+    text = _load(case).to_json()
+    assert Document.from_json(text).to_json() == text
+
+
+def _body_text(doc: Document) -> str:
+    parts = [doc.meta.title, doc.meta.doc_number or ""]
+    for b in doc.body:
+        if isinstance(b, Table):
+            parts += b.columns
+            for r in b.rows:
+                if isinstance(r, SectionRow):
+                    parts.append(r.text)
+                else:
+                    parts += [(p.marker or "") + p.text for c in r.cells for p in c.paragraphs]
+        elif hasattr(b, "items"):
+            parts += ["附件"] + [(p.marker or "") + p.text for p in b.items]
+        elif hasattr(b, "signers"):
+            parts += [*b.signers, b.date_text or ""]
+        elif isinstance(b, Heading | Paragraph):
+            parts.append((b.marker or "") + b.text)
+        else:
+            parts.append(b.text)
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_no_text_lost(case):
+    """Every Chinese character of the input outside chrome and metadata lines is in the body, in order."""
+    doc = _load(case)
+    set_aside = {c.line for c in doc.changes if c.kind in ("chrome", "metadata", "title-repeat")}
+    raw = (GOLDEN / case / "input.txt").read_bytes()
+    text = raw.decode(doc.meta.input.encoding).replace("\r\n", "\n").replace("\r", "\n")
+    expected = [ch for no, line in enumerate(text.split("\n"), 1) if no not in set_aside
+                for ch in IDEOGRAPH.findall(line)]
+    got = iter(IDEOGRAPH.findall(_body_text(doc)))
+    missing = [ch for ch in expected if ch not in got]  # subsequence check: consumes `got`
+    assert not missing, f"lost or reordered: {''.join(missing)[:40]}"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_item_rows_match_columns(case):
+    for table in _load(case).tables():
+        for row in table.rows:
+            if isinstance(row, ItemRow):
+                assert len(row.cells) == len(table.columns)
+
+
+def test_expected_json_validates_against_schema():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((GOLDEN.parents[1] / "schemas" / "bulletin.schema.json").read_text(encoding="utf-8"))
+    for case in CASES:
+        jsonschema.validate(json.loads((GOLDEN / case / "expected.json").read_text(encoding="utf-8")), schema)
