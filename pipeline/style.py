@@ -7,6 +7,7 @@ Lengths are `Length` values with units (`"37mm"`, `"16pt"`, `"579tw"`, `"三号"
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -156,6 +157,7 @@ class FontRole(_Model):
     latin: str = Field(description="Latin/digit font name written into Word (w:ascii, w:hAnsi)")
     candidates: list[str] = Field(min_length=1, description="PDF: CJK family/PostScript names, in order")
     latin_candidates: list[str] = Field(default_factory=list, description="PDF: Latin faces, in order")
+    word_alt: str | None = Field(default=None, description="Word fontTable altName: the usual substitute")
 
 
 Align = Literal["left", "center", "right", "justify", "distribute"]
@@ -175,7 +177,11 @@ class TextRole(_Model):
     space_after: Length = Length(0, "0pt")
     bold: bool = False
     color: str = Field(default="000000", pattern=r"^[0-9A-Fa-f]{6}$")
-    snap_to_grid: bool = Field(default=False, description="Word: snap to the document's character grid")
+    on_grid: bool = Field(
+        default=False,
+        description="set on the page's character grid: chars_per_line characters fill a line "
+        "(renderers apply `StyleSheet.tracking(role)`)",
+    )
 
     def chars(self, n: float) -> Length:
         """Return the length of `n` characters at this role's size."""
@@ -192,6 +198,7 @@ class Page(_Model):
     lines_per_page: int = Field(gt=0)
     chars_per_line: int = Field(gt=0)
     line_pitch: Length  # the document grid's line pitch (Word w:docGrid w:linePitch)
+    header_distance: Length = Length(540000, "15mm")  # Word w:pgMar/@w:header (no header is printed)
 
     @property
     def type_width(self) -> Length:
@@ -256,6 +263,16 @@ class PageNumber(_Model):
     even: Literal["left", "center", "right"] = "left"
 
 
+class IssuerBlock(_Model):
+    """版头 (when the document has a 发文机关标志): the red rule and the gaps around it [std]."""
+
+    separator_color: str = Field(default="FF0000", pattern=r"^[0-9A-Fa-f]{6}$")
+    separator_width: Length = Length(18000, "0.5mm")
+    separator_gap: Length = Length(144000, "4mm")  # 发文字号 → red rule
+    doc_number_gap: Length = Length(0)  # space before the 发文字号 (two blank lines)
+    title_gap: Length = Length(0)  # space between the red rule and the title (two blank lines)
+
+
 class Labels(_Model):
     source: str = "来源："
     published: str = "发布日期："
@@ -263,7 +280,7 @@ class Labels(_Model):
 
 
 REQUIRED_ROLES = (
-    "title", "meta", "doc_number", "body", "heading1", "heading2", "heading3", "heading4",
+    "title", "issuer", "meta", "doc_number", "body", "heading1", "heading2", "heading3", "heading4",
     "addressee", "attachments", "signature", "table_header", "table_cell", "table_section",
     "page_number",
 )
@@ -277,6 +294,7 @@ class StyleSheet(_Model):
     table: TableStyle
     page_number: PageNumber
     labels: Labels = Labels()
+    issuer_block: IssuerBlock = IssuerBlock()
     source: str = Field(default="", exclude=True)
 
     @model_validator(mode="after")
@@ -301,6 +319,20 @@ class StyleSheet(_Model):
     def font(self, role: str) -> FontRole:
         """Return the font family of the text role `role`."""
         return self.fonts[self.role(role).font]
+
+    def tracking(self, name: str) -> Length:
+        """Return the letter spacing that puts an `on_grid` role on the character grid, else 0.
+
+        The grid pitch (type width / chars_per_line) rounded down to 1/20 pt, minus the size:
+        28 characters of 16 pt in 156 mm need −0.21 pt each, so −0.25 pt. Word's own grid
+        (`w:snapToGrid`) is not used for this because LibreOffice then gives each character two
+        grid cells.
+        """
+        role = self.role(name)
+        if not role.on_grid:
+            return Length(0)
+        delta = self.page.char_pitch.pt - role.size.pt
+        return Length.pt_(math.floor(round(delta * 20, 6)) / 20)
 
     @property
     def docx_char_space(self) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .docx import render_docx
 from .json import render_json
 
 if TYPE_CHECKING:
@@ -18,4 +19,5 @@ Renderer = Callable[["Document", object], bytes]
 
 RENDERERS: dict[str, Renderer] = {
     "json": render_json,
+    "docx": render_docx,
 }

@@ -1,0 +1,315 @@
+"""The Word renderer: `Document + StyleSheet → .docx bytes`, laid out per GB/T 9704-2012.
+
+Every number comes from the style sheet (`styles/gbt9704.toml`); this module maps document
+blocks to paragraphs and tables of the roles the style defines. The output is byte-identical for
+the same document, style and version (see `docx_xml.write_zip` and `_timestamp`).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from datetime import UTC, datetime
+
+from lxml import etree
+
+from .. import __version__
+from ..errors import RenderError
+from ..model import (
+    Addressee,
+    Attachments,
+    Cell,
+    Document,
+    Heading,
+    ItemRow,
+    Paragraph,
+    Signature,
+    Table,
+)
+from ..style import StyleSheet, TextRole
+from . import docx_xml as X
+from .docx_xml import el
+from .textfit import chinese_date, em_width, split_title
+
+# [std] 成文日期: its first character two characters right of the signer's first character.
+_DATE_SHIFT = 2
+_FIXED_EPOCH = "1980-01-01T00:00:00Z"
+
+
+class _Writer:
+    """Builds word/document.xml for one document."""
+
+    def __init__(self, style: StyleSheet):
+        self.style = style
+        self.root = el(None, "document")
+        self.body = el(self.root, "body")
+        self._rpr = {name: X.rpr_for(style, name) for name in style.roles}
+
+    # --- paragraphs and runs --------------------------------------------------------------------
+
+    def para(
+        self,
+        parent: etree._Element,
+        role: str,
+        *,
+        before: int | None = None,
+        after: int | None = None,
+        ind: dict[str, object] | None = None,
+        jc: str | None = None,
+        tab: int | None = None,
+        keep_next: bool = False,
+        rule: tuple[int, int, str] | None = None,
+    ) -> etree._Element:
+        """Append a paragraph of `role`; keyword arguments override the role's style (twips).
+
+        `rule` = (width in 1/8 pt, gap in pt, colour) draws a line under the paragraph.
+        """
+        p = el(parent, "p")
+        ppr = el(p, "pPr")
+        el(ppr, "pStyle", val=X.STYLE_IDS[role][0])
+        if keep_next:
+            el(ppr, "keepNext")
+        if rule is not None:
+            el(el(ppr, "pBdr"), "bottom", val="single", sz=rule[0], space=rule[1], color=rule[2])
+        if tab is not None:
+            el(el(ppr, "tabs"), "tab", val="left", pos=tab)
+        if before is not None or after is not None:
+            sp = el(ppr, "spacing")
+            if before is not None:
+                sp.set(X.w("before"), str(before))
+            if after is not None:
+                sp.set(X.w("after"), str(after))
+        if ind is not None:
+            el(ppr, "ind", **ind)
+        if jc is not None:
+            el(ppr, "jc", val=X._JC[jc])
+        return p
+
+    def run(self, p: etree._Element, role: str, text: str) -> etree._Element:
+        r = el(p, "r")
+        r.append(copy.deepcopy(self._rpr[role]))
+        X.add_text(r, text)
+        return r
+
+    def text_para(self, parent: etree._Element, role: str, text: str, **kw: object) -> etree._Element:
+        p = self.para(parent, role, **kw)  # type: ignore[arg-type]
+        self.run(p, role, text)
+        return p
+
+    # --- header block -------------------------------------------------------------------------
+
+    def header(self, doc: Document) -> None:
+        s, meta = self.style, doc.meta
+        issuer = getattr(meta, "issuer", None)
+        title_before = None
+        if issuer:  # 版头: red 发文机关标志, 发文字号, red rule, then the title [std]
+            ib = s.issuer_block
+            self.text_para(self.body, "issuer", issuer, keep_next=True)
+            if meta.doc_number:
+                rule = (ib.separator_width.eighth_points, round(ib.separator_gap.pt), ib.separator_color)
+                self.text_para(self.body, "doc_number", meta.doc_number, keep_next=True,
+                               before=ib.doc_number_gap.twips, rule=rule)
+            title_before = ib.title_gap.twips
+        title = s.role("title")
+        lines = split_title(meta.title, s.page.type_width.pt / title.size.pt)
+        self.text_para(self.body, "title", "\n".join(lines), before=title_before)
+        if meta.doc_number and not issuer:
+            self.text_para(self.body, "doc_number", meta.doc_number)
+        items = []
+        if meta.source:
+            items.append(s.labels.source + meta.source)
+        published = chinese_date(meta.published)
+        if published:
+            items.append(s.labels.published + published)
+        for i, text in enumerate(items):
+            last = i == len(items) - 1
+            self.text_para(self.body, "meta", text, after=None if last else 0)
+
+    # --- body blocks --------------------------------------------------------------------------
+
+    def blocks(self, doc: Document) -> None:
+        heading_p: etree._Element | None = None
+        for block in doc.body:
+            if isinstance(block, Paragraph) and block.run_in and heading_p is not None:
+                self.run(heading_p, "body", (block.marker or "") + block.text)
+                heading_p = None
+                continue
+            heading_p = None
+            if isinstance(block, Heading):
+                role = f"heading{block.level}"
+                heading_p = self.text_para(self.body, role, block.marker + block.text)
+            elif isinstance(block, Paragraph):
+                self.text_para(self.body, "body", (block.marker or "") + block.text)
+            elif isinstance(block, Addressee):
+                self.text_para(self.body, "addressee", block.text)
+            elif isinstance(block, Attachments):
+                self.attachments(block)
+            elif isinstance(block, Signature):
+                self.signature(block)
+            elif isinstance(block, Table):
+                self.table(block)
+            else:  # pragma: no cover - the model's union is closed
+                raise RenderError(f"the .docx renderer does not know block {type(block).__name__}")
+
+    def attachments(self, block: Attachments) -> None:
+        role = self.style.role("attachments")
+        label = self.style.labels.attachments
+        lw = em_width(label)
+        first = role.first_line_indent
+        for i, item in enumerate(block.items):
+            text = (label if i == 0 else "") + (item.marker or "") + item.text
+            ind = X.indent_attrs(role, -lw if i == 0 else 0, first + lw)
+            self.text_para(self.body, "attachments", text, ind=ind, before=None if i == 0 else 0)
+
+    def signature(self, block: Signature) -> None:
+        role = self.style.role("signature")
+        date = chinese_date(block.date) or block.date_text
+        base = role.right_indent
+        signer_right = date_right = base
+        if block.signers and date:
+            s, d = max(em_width(x) for x in block.signers), em_width(date)
+            date_right = signer_right + s - _DATE_SHIFT - d
+            if date_right < base:  # a date longer than the signer pushes the signer left
+                date_right = base
+                signer_right = base + d + _DATE_SHIFT - s
+        lines = [(x, signer_right) for x in block.signers] + ([(date, date_right)] if date else [])
+        for i, (text, right) in enumerate(lines):
+            ind = X.indent_attrs(role, 0, 0, right)
+            self.text_para(self.body, "signature", text, ind=ind, before=None if i == 0 else 0,
+                           keep_next=i < len(lines) - 1)
+
+    # --- tables -------------------------------------------------------------------------------
+
+    def table(self, table: Table) -> None:
+        s, ts = self.style, self.style.table
+        ncols = max([len(table.columns)] + [len(r.cells) for r in table.rows if isinstance(r, ItemRow)])
+        headers = table.columns + [""] * (ncols - len(table.columns))
+        kinds = ts.column_kinds(headers)
+        total = s.page.type_width
+        widths = [x.twips for x in ts.column_widths(headers, total)]
+        widths[-1] = total.twips - sum(widths[:-1])
+
+        tbl = el(self.body, "tbl")
+        tpr = el(tbl, "tblPr")
+        el(tpr, "tblW", w=total.twips, type="dxa")
+        el(tpr, "tblInd", w=0, type="dxa")
+        borders = el(tpr, "tblBorders")
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            el(borders, side, val="single", sz=ts.border.eighth_points, space=0, color=ts.border_color)
+        el(tpr, "tblLayout", type="fixed")
+        X.cell_margins(s, tpr)
+        el(tpr, "tblLook", val="0000", firstRow=0, lastRow=0, firstColumn=0, lastColumn=0,
+           noHBand=1, noVBand=1)
+        grid = el(tbl, "tblGrid")
+        for wd in widths:
+            el(grid, "gridCol", w=wd)
+
+        tr = el(tbl, "tr")
+        trpr = el(tr, "trPr")
+        el(trpr, "cantSplit")
+        el(trpr, "tblHeader")  # repeated at the top of every page
+        for text, wd in zip(headers, widths, strict=True):
+            tc = self.cell(tr, wd, "center")
+            self.text_para(tc, "table_header", text)
+
+        for row in table.rows:
+            tr = el(tbl, "tr")
+            if not isinstance(row, ItemRow):
+                tc = self.cell(tr, total.twips, "center", span=ncols)
+                self.text_para(tc, "table_section", row.text)
+                continue
+            for k, (kind, wd) in enumerate(zip(kinds, widths, strict=True)):
+                col = ts.columns.get(kind)
+                tc = self.cell(tr, wd, col.valign if col else "top")
+                self.cell_body(tc, row.cells[k] if k < len(row.cells) else Cell(), col.align if col else None)
+
+    def cell(self, tr: etree._Element, width: int, valign: str, span: int = 1) -> etree._Element:
+        tc = el(tr, "tc")
+        tcpr = el(tc, "tcPr")
+        el(tcpr, "tcW", w=width, type="dxa")
+        if span > 1:
+            el(tcpr, "gridSpan", val=span)
+        el(tcpr, "vAlign", val=valign)
+        return tc
+
+    def cell_body(self, tc: etree._Element, cell: Cell, align: str | None) -> None:
+        role: TextRole = self.style.role("table_cell")
+        jc = align if align and align != role.align else None
+        if not cell.paragraphs:
+            self.para(tc, "table_cell", jc=jc)
+            return
+        prev_group = cell.paragraphs[0].group
+        for para in cell.paragraphs:
+            before = self.style.table.group_gap.twips if para.group != prev_group else None
+            prev_group = para.group
+            if para.marker:
+                # The marker, a tab, then the text; wrapped lines align with the text.
+                hang = max(self.style.table.entry_hanging_indent, em_width(para.marker) + 0.5)
+                p = self.para(tc, "table_cell", before=before, jc=jc,
+                              ind=X.indent_attrs(role, -hang, hang), tab=role.chars(hang).twips)
+                self.run(p, "table_cell", para.marker + "\t" + para.text)
+            else:
+                self.text_para(tc, "table_cell", para.text, before=before, jc=jc)
+
+    # --- section ------------------------------------------------------------------------------
+
+    def section(self) -> None:
+        s, page = self.style, self.style.page
+        if len(self.body) and self.body[-1].tag == X.w("tbl"):
+            # A document must end with a paragraph; keep it 1 pt high so it never adds a page.
+            sp = el(el(el(self.body, "p"), "pPr"), "spacing", before=0, after=0, line=20, lineRule="exact")
+            sp.getparent().insert(0, el(None, "pStyle", val=X.STYLE_IDS["table_cell"][0]))
+        sect = el(self.body, "sectPr")
+        el(sect, "footerReference", **{"type": "default"}).set(f"{{{X.R_NS}}}id", X.ODD_FOOTER)
+        el(sect, "footerReference", **{"type": "even"}).set(f"{{{X.R_NS}}}id", X.EVEN_FOOTER)
+        el(sect, "pgSz", w=page.width.twips, h=page.height.twips)
+        el(sect, "pgMar", top=page.margin_top.twips, right=page.margin_right.twips,
+           bottom=page.margin_bottom.twips, left=page.margin_left.twips,
+           header=page.header_distance.twips, footer=s.footer_distance.twips, gutter=0)
+        el(sect, "pgNumType", fmt="decimal")
+        el(sect, "cols", space=0)
+        el(sect, "docGrid", type="linesAndChars", linePitch=page.line_pitch.twips, charSpace=s.docx_char_space)
+
+
+def _timestamp(published: str | None) -> str:
+    """Return the W3CDTF UTC time for core properties: the publication date, else
+    `SOURCE_DATE_EPOCH`, else a fixed epoch. A date without a time is midnight China time."""
+    if published:
+        text = published if "T" in published else published + "T00:00:00+08:00"
+        return datetime.fromisoformat(text).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except (ValueError, OverflowError, OSError):
+            raise RenderError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got {epoch!r}") from None
+    return _FIXED_EPOCH
+
+
+def render_docx(doc: Document, style: StyleSheet) -> bytes:
+    """Return the .docx bytes of `doc` laid out by `style` (GB/T 9704 with the default style)."""
+    wr = _Writer(style)
+    wr.header(doc)
+    wr.blocks(doc)
+    wr.section()
+    meta = doc.meta
+    core = X.core_xml(
+        title=meta.title,
+        author=meta.source or "",
+        subject=meta.doc_number or meta.title,
+        description=meta.url or "",
+        when=_timestamp(meta.published),
+    )
+    return X.write_zip([
+        ("[Content_Types].xml", X.XML_DECL + X.CONTENT_TYPES),
+        ("_rels/.rels", X.XML_DECL + X.ROOT_RELS),
+        ("docProps/core.xml", core),
+        ("docProps/app.xml", X.app_xml(__version__)),
+        ("word/document.xml", X.serialize(wr.root)),
+        ("word/_rels/document.xml.rels", X.XML_DECL + X.DOCUMENT_RELS),
+        ("word/styles.xml", X.styles_xml(style)),
+        ("word/settings.xml", X.settings_xml(style)),
+        ("word/fontTable.xml", X.font_table_xml(style)),
+        ("word/footer1.xml", X.footer_xml(style, style.page_number.odd)),
+        ("word/footer2.xml", X.footer_xml(style, style.page_number.even)),
+    ])

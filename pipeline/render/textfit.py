@@ -1,0 +1,102 @@
+"""Small text measures shared by renderers: widths in em, title line breaks, Chinese dates.
+
+Widths here are estimates in em (full-width = 1, half-width = 0.5) for decisions that must be
+made before a layout engine sees the text (where to break a title, how far to indent a date).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# A title line may well start with these words (GB/T 9704: keep words whole when a title wraps).
+_GOOD_STARTS = (
+    "关于", "印发", "转发", "批转", "开展", "做好", "加强", "进一步", "推进", "实施", "公布", "公开",
+    "完成", "工作", "年度", "《",
+)
+# Never at a line start / line end (W3C clreq, GB/T 15834).
+_NO_START = set("、，。．：；！？”’」』）］｝】〕〗》〉…—的")
+_NO_END = set("“‘「『（［｛【〖〔《〈")
+# Document-type words that must not stand alone on the last line.
+_DOC_TYPES = ("通知", "通报", "公告", "通告", "意见", "办法", "决定", "报告", "方案", "情况", "请示", "批复", "函")
+
+
+def em_width(text: str) -> float:
+    """Return the width of `text` in em: wide and full-width characters 1, others 0.5."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+
+
+def _legal(title: str, i: int) -> bool:
+    a, b = title[i - 1], title[i]
+    if b in _NO_START or a in _NO_END:
+        return False
+    if a.isascii() and a.isalnum() and b.isascii() and (b.isalnum() or b in ".%"):
+        return False  # inside a number or a Latin word
+    if a.isdigit() and b in "年月日号项个万亿元":
+        return False  # a number and its unit stay together
+    rest = title[i:]
+    return not any(rest == t or rest == "的" + t for t in _DOC_TYPES)
+
+
+def _break_cost(title: str, i: int) -> float:
+    if title.startswith("关于", i):
+        return 0.0  # the issuing body, then 关于 …: the classic break
+    if any(title.startswith(w, i) for w in _GOOD_STARTS) or title[i - 1] in "、，”》）":
+        return 10.0
+    return 40.0
+
+
+def split_title(title: str, max_em: float) -> list[str]:
+    """Return the title cut into lines of at most `max_em` em, breaking between words.
+
+    Among cuts into the fewest lines (or one more, at a cost), picks the one that breaks before
+    words that commonly open a title line (`关于`, `印发`, …) or after a closing mark, with the most
+    even lines; never puts closing marks or `的` at a line start nor leaves the document-type word
+    alone. A title that fits is returned whole.
+    """
+    if em_width(title) <= max_em or len(title) < 4:
+        return [title]
+    n = len(title)
+    pre = [0.0]
+    for c in title:
+        pre.append(pre[-1] + em_width(c))
+    cuts = [0, *(i for i in range(1, n) if _legal(title, i)), n]
+    n_min = int(-(-pre[n] // max_em))
+    best: tuple[float, list[int]] | None = None
+    for k in (n_min, n_min + 1):
+        target = pre[n] / k
+        # cost[(j, m)]: cheapest way to set title[cuts[j]:] in m lines, and its first cut.
+        cost: dict[tuple[int, int], tuple[float, list[int]]] = {}
+        for j in range(len(cuts) - 1, -1, -1):
+            a = cuts[j]
+            for m in range(1, k + 1):
+                if m == 1:
+                    w = pre[n] - pre[a]
+                    if w <= max_em:
+                        cost[(j, 1)] = ((w - target) ** 2 / 4, [])
+                    continue
+                for jj in range(j + 1, len(cuts) - 1):
+                    b = cuts[jj]
+                    w = pre[b] - pre[a]
+                    if w > max_em:
+                        break
+                    rest = cost.get((jj, m - 1))
+                    if rest is not None:
+                        c = rest[0] + (w - target) ** 2 / 4 + _break_cost(title, b)
+                        if (j, m) not in cost or c < cost[(j, m)][0]:
+                            cost[(j, m)] = (c, [b, *rest[1]])
+        found = cost.get((0, k))
+        if found is not None and (best is None or found[0] + 30 * (k - n_min) < best[0]):
+            best = (found[0] + 30 * (k - n_min), found[1])
+    if best is None:
+        return [title]
+    bounds = [0, *best[1], n]
+    return [title[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def chinese_date(iso: str | None) -> str | None:
+    """Return `2021年2月7日` for `2021-02-07` (with or without a time), or None."""
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", iso or "")
+    if not m:
+        return None
+    return f"{int(m[1])}年{int(m[2])}月{int(m[3])}日"
