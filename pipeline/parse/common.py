@@ -230,16 +230,20 @@ def looks_like_signer(line: str) -> bool:
     ) and heading_of(s) is None
 
 
-@dataclass
+@dataclass(slots=True)
 class Src:
-    """A non-blank source line: its number and its text as printed."""
+    """A source line: its number, its text as printed, and `s`, the text stripped."""
 
     no: int
     text: str
+    s: str = ""
 
-    @property
-    def s(self) -> str:
-        return self.text.strip()
+    def __post_init__(self) -> None:
+        self.s = self.text.strip()
+
+    def clear(self) -> None:
+        """Blank the line out (it was chrome or metadata)."""
+        self.text = self.s = ""
 
 
 def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],

@@ -56,7 +56,7 @@ def parse_text(text: str) -> Document:
     for ln in stream:
         if is_chrome(ln.text):
             changes.append(Change(kind="chrome", line=ln.no, before=ln.text, after=""))
-            ln.text = ""
+            ln.clear()
     meta = MetaFields()
     title, start = _head(stream, meta, changes)
     body_lines = stream[start:]
@@ -157,7 +157,7 @@ def _take_tail_meta(lines: list[Src], meta: MetaFields, changes: list[Change]) -
         if not take_meta(ln.text, ln.no, meta):
             return
         changes.append(Change(kind="metadata", line=ln.no, before=ln.text, after=""))
-        ln.text = ""
+        ln.clear()
 
 
 # --- the body: tables and the text around them ------------------------------------------------

@@ -1,0 +1,604 @@
+"""Saved web pages (HTML) → draft `Document`, the same `Document` the text reader gives.
+
+The page is parsed with lxml's HTML parser (libxml2): tolerant of broken markup, no network, no
+DTD or external entities, no scripts run; it keeps source line numbers for every element. The
+page is turned into a stream of text lines, as a browser would lay it out, with each data table
+(the innermost table whose header row starts with 序号) kept as a DOM node. Lines are classified
+with the shared helpers of `common.py` (chrome, metadata, notice blocks); tables are read cell by
+cell, so `rowspan` and `colspan` give items and section rows exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from ..errors import InputError
+from ..model import Block, Cell, Change, Diagnostic, Document, ItemRow, Meta, Para, SectionRow, Signature, Table
+from .common import (
+    DOC_NUMBER_LINE,
+    SECTION_ROW,
+    TITLE_DOC_NUMBER,
+    MetaFields,
+    Src,
+    is_chrome,
+    notice_blocks,
+    set_date,
+    split_labels,
+    take_meta,
+)
+from .text import ISSUER_MARK, ITEM_NUMBER, _continues_title, _date_change, _multi_column, _title_like
+
+# Elements a reader never sees, or that are page machinery rather than content.
+_DROP = frozenset({
+    "head", "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
+    "applet", "svg", "math", "canvas", "nav", "select", "option", "button", "input", "textarea", "map",
+    "audio", "video", "link", "meta", "base",
+})
+_BLOCK = frozenset({
+    "html", "body", "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+    "table", "tr", "tbody", "thead", "tfoot", "caption", "blockquote", "pre", "section", "article",
+    "aside", "header", "footer", "main", "address", "center", "form", "fieldset", "legend", "figure",
+    "figcaption", "hr", "details", "summary", "menu", "dir",
+})
+_CELL = frozenset({"td", "th"})
+# id/class words of navigation, share bars and footers (matched as whole words of the attribute)
+_CHROME_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|breadcrumbs?|crumbs?|share|bdsharebuttonbox|footer|foot|"
+    r"copyright|sidebar)(?:$|[\s_-])", re.I)
+_TITLE_CLASS = re.compile(r"title|biaoti|(?:^|[\s_-])bt(?:$|[\s_-])", re.I)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SPACE = re.compile(r"[ \t\n\r\f]+")
+_NO_SPACE = re.compile(r"\s+")
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.I)
+_TITLE_SEP = re.compile(r"\s*(?:[_|｜]|\s[-–—]+\s|--)\s*")
+_MAX_SPAN = 200  # rowspan/colspan beyond this are markup errors, not tables
+# a font-size widget left in an info line once its links are text: `字号：大 中 小`
+_WIDGET = re.compile(r"(?:字体|字号|文字大小)\s*[:：](?!\s*[\[【［(（])\s*(?:(?:大|中|小|默认)\s*)*")
+
+
+@dataclass
+class _Meta:
+    """What the page says about itself outside the visible text."""
+
+    title: str | None = None  # <title>
+    tags: dict[str, str] = field(default_factory=dict)  # CMS <meta name=… content=…>, names lowercased
+    url: str | None = None
+
+
+def parse_html(text: str) -> Document:
+    """Parse a saved web page into a draft Document (not yet normalised or validated).
+
+    Raise `InputError` when the page holds no content at all.
+    """
+    root = _parse(text)
+    page = _page_meta(root, text)
+    body = root.find("body")
+    datatables = _data_tables(root)
+    walker = _Walker(datatables)
+    walker.walk(body if body is not None else root)
+    walker.brk()
+
+    changes: list[Change] = []
+    diags: list[Diagnostic] = []
+    units: list[Src | _TableAt] = []
+    for u in walker.units:
+        if isinstance(u, Src) and is_chrome(u.text):
+            changes.append(Change(kind="chrome", line=u.no, before=u.text, after=""))
+        else:
+            units.append(u)
+    if not any(isinstance(u, _TableAt) or u.s for u in units) and not page.title:
+        raise InputError("is an HTML page with no text in it; expected a saved bulletin page")
+
+    meta = MetaFields()
+    title, start = _head(units, walker.hints, page, meta, changes)
+    rest = units[start:]
+    _take_tail_meta(rest, meta, changes)
+    blocks = _body(rest, meta, changes, diags)
+    _fill_from_tags(meta, page)
+    if title is None:
+        title = meta.other.get("名称") or page.tags.get("articletitle") or _title_tag(page.title)
+    # as the text reader does: a document number in the title's brackets, the 成文日期 or the
+    # signature's date when no publication date is printed
+    if title and (m := TITLE_DOC_NUMBER.search(title)):
+        changes.append(Change(kind="doc-number", line=None, before=title, after=title[: m.start()]))
+        meta.doc_number = meta.doc_number or m["num"]
+        title = title[: m.start()]
+    signed = next((b.date for b in blocks if isinstance(b, Signature) and b.date), None)
+    return Document(
+        meta=Meta(title=title or "", source=meta.source, published=meta.published or meta.written or signed,
+                  issuer=meta.issuer, doc_number=meta.doc_number, url=page.url),
+        body=blocks,
+        changes=changes + _date_change(meta),
+        diagnostics=diags,
+    )
+
+
+# --- the DOM ----------------------------------------------------------------------------------
+
+
+def _parse(text: str) -> etree._Element:
+    # Bytes with an explicit encoding: the page is already decoded, so a <meta charset> inside it
+    # must not make libxml2 decode it a second time.
+    parser = etree.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True,
+                              huge_tree=False, default_doctype=False)
+    try:
+        root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError, UnicodeError) as err:
+        raise InputError(f"is not a readable HTML page ({err})") from None
+    if root is None:
+        raise InputError("is an HTML page with no markup or text in it; expected a saved bulletin page")
+    return root
+
+
+def _text(el: etree._Element) -> str:
+    return "".join(t for t in el.itertext() if isinstance(t, str))
+
+
+def _compact(s: str) -> str:
+    return _NO_SPACE.sub("", s)
+
+
+def _page_meta(root: etree._Element, text: str) -> _Meta:
+    page = _Meta()
+    t = root.find(".//title")
+    if t is not None:
+        page.title = _SPACE.sub(" ", _text(t)).strip() or None
+    for m in root.iter("meta"):
+        key = (m.get("name") or m.get("property") or "").strip().lower()
+        value = _SPACE.sub(" ", m.get("content") or "").strip()
+        if key and value:
+            page.tags.setdefault(key, value)
+    saved = _SAVED_FROM.search(text[:4096])
+    base = saved[1] if saved and saved[1].startswith(("http://", "https://")) else None
+    canonical = next((ln.get("href") for ln in root.iter("link")
+                      if "canonical" in (ln.get("rel") or "").lower().split() and ln.get("href")), None)
+    for cand in (canonical, page.tags.get("og:url"), page.tags.get("url"), base):
+        url = urljoin(base, cand.strip()) if cand and base else (cand or "").strip()
+        if url.startswith(("http://", "https://")):
+            page.url = url
+            break
+    return page
+
+
+def _classes(el: etree._Element) -> str:
+    return f"{el.get('id') or ''} {el.get('class') or ''}"
+
+
+def _data_tables(root: etree._Element) -> set[etree._Element]:
+    """The innermost tables whose header row (one of the first three rows) starts with 序号."""
+    found = {t for t in root.iter("table") if _header_row(t) is not None}
+    return {t for t in found if not any(d in found for d in t.iterdescendants("table"))}
+
+
+def _rows(table: etree._Element) -> list[etree._Element]:
+    """The table's own rows (not those of tables nested in its cells)."""
+    rows = []
+    for child in table:
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            rows += [tr for tr in child if tr.tag == "tr"]
+    return rows
+
+
+def _cells(tr: etree._Element) -> list[etree._Element]:
+    return [c for c in tr if c.tag in _CELL]
+
+
+def _header_row(table: etree._Element) -> int | None:
+    for i, tr in enumerate(_rows(table)[:3]):
+        cells = _cells(tr)
+        if cells and _compact(_text(cells[0])) == "序号" and (len(cells) > 1 or _span(cells[0], "colspan") > 1):
+            return i
+    return None
+
+
+def _span(el: etree._Element, attr: str) -> int:
+    try:
+        n = int(re.match(r"\s*(\d+)", el.get(attr) or "1")[1])
+    except (TypeError, ValueError):
+        return 1
+    return min(n, _MAX_SPAN) if n > 0 else (_MAX_SPAN if attr == "rowspan" else 1)
+
+
+@dataclass
+class _TableAt:
+    """Where a data table stands in the line stream."""
+
+    el: etree._Element
+
+    @property
+    def s(self) -> str:
+        return "序号"
+
+
+class _Walker:
+    """Lay the page out as lines: block elements and <br> break lines, inline text runs on.
+
+    Cells of a layout table that hold only inline content share their row's line, separated by
+    tabs (as a browser copy gives them), so `索引号：｜0010…｜发布机构：｜某局` stays one metadata line.
+    """
+
+    def __init__(self, datatables: set[etree._Element]):
+        self.datatables = datatables
+        self.units: list[Src | _TableAt] = []
+        self.hints: set[int] = set()  # indexes of lines inside <h1>/<h2> or a *title* element
+        self._parts: list[str] = []
+        self._no = 1
+        self._hint = 0
+
+    def brk(self) -> None:
+        if self._parts:
+            line = "".join(self._parts).strip(" \t")
+            self._parts = []
+            if line.strip():
+                if self._hint:
+                    self.hints.add(len(self.units))
+                self.units.append(Src(self._no, line))
+
+    def walk(self, el: etree._Element) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = tag.lower()
+        if el in self.datatables:
+            self.brk()
+            self.units.append(_TableAt(el))
+            return
+        if tag in _DROP or el.get("hidden") is not None or _HIDDEN.search(el.get("style") or ""):
+            return
+        if (el.get("class") or el.get("id")) and _CHROME_CLASS.search(_classes(el)) and self._droppable(el):
+            return
+        if tag == "br":
+            self.brk()
+            return
+        hint = tag in ("h1", "h2") or bool(_TITLE_CLASS.search(_classes(el)))
+        self._hint += hint
+        inline_cell = tag in _CELL and not any(isinstance(d.tag, str) and d.tag in _BLOCK
+                                               for d in el.iterdescendants())
+        block = tag in _BLOCK or (tag in _CELL and not inline_cell)
+        if block:
+            self.brk()
+        elif inline_cell and self._parts:
+            self._parts.append("\t")
+        self.text(el.text, el.sourceline)
+        for child in el:
+            self.walk(child)
+            self.text(child.tail, child.sourceline)
+        if block:
+            self.brk()
+        self._hint -= hint
+
+    def text(self, text: str | None, line: int | None) -> None:
+        if not text:
+            return
+        if not self._parts:
+            stripped = text.lstrip(" \t\n\r\f")
+            if not stripped:
+                return
+            self._no = (line or 1) + text.count("\n", 0, len(text) - len(stripped))
+            text = stripped
+        self._parts.append(_SPACE.sub(" ", text))
+
+    def _droppable(self, el: etree._Element) -> bool:
+        """A nav/footer-classed element is dropped unless it holds a data table or much text."""
+        if any(t in self.datatables for t in el.iter("table")):
+            return False
+        return len(_compact(_text(el))) <= 500
+
+
+def _lines_of(el: etree._Element) -> list[Src]:
+    """The text lines of one element (a table cell), breaks at <p>, <br>, <div>, <li>…"""
+    w = _Walker(set())
+    w.text(el.text, el.sourceline)
+    for child in el:
+        w.walk(child)
+        w.text(child.tail, child.sourceline)
+    w.brk()
+    return [u for u in w.units if isinstance(u, Src)]
+
+
+# --- the header: title and metadata -----------------------------------------------------------
+
+
+def _head(units: list[Src | _TableAt], hints: set[int], page: _Meta, meta: MetaFields,
+          changes: list[Change]) -> tuple[str | None, int]:
+    """Find the title and the metadata lines around it; return the title and where the body starts.
+
+    Lines before the title are metadata, a document number, the 发文机关标志, or page furniture
+    (site banner, menus) that is set aside as chrome.
+    """
+    end = next((i for i, u in enumerate(units) if isinstance(u, _TableAt)), len(units))
+    pick = _pick_title(units[: min(end, 80)], hints, page)
+    if pick is None:
+        return None, _consume(units, 0, meta, changes, None)
+    first, stop = pick
+    for k in range(first):
+        if not _meta_line(units, k, meta, changes):
+            changes.append(Change(kind="chrome", line=units[k].no, before=units[k].text, after=""))
+    title = "".join(u.s for u in units[first:stop])
+    return title, _consume(units, stop, meta, changes, title)
+
+
+def _head_line(units: list[Src | _TableAt], k: int, meta: MetaFields | None = None) -> str | None:
+    """What kind of header line units[k] is: "meta", "doc-number", "issuer", or None."""
+    u = units[k]
+    if not isinstance(u, Src):
+        return None
+    if split_labels(u.text):
+        return "meta"
+    if DOC_NUMBER_LINE.match(u.s):
+        return "doc-number" if meta is None or not meta.doc_number else None
+    if ISSUER_MARK.match(u.s) and (meta is None or not meta.issuer):
+        nxt = units[k + 1].s if k + 1 < len(units) else ""
+        if DOC_NUMBER_LINE.match(nxt) or "关于" in nxt:
+            return "issuer"
+    return None
+
+
+def _meta_line(units: list[Src | _TableAt], k: int, meta: MetaFields, changes: list[Change]) -> bool:
+    """Record units[k] into `meta` if it is a header line; return whether it was."""
+    kind = _head_line(units, k, meta)
+    if kind is None:
+        return False
+    u = units[k]
+    if kind == "meta":
+        take_meta(_WIDGET.sub(" ", u.text), u.no, meta)
+    elif kind == "doc-number":
+        meta.doc_number = u.s
+    else:
+        meta.issuer = u.s
+    changes.append(Change(kind="metadata", line=u.no, before=u.text, after=""))
+    return True
+
+
+def _consume(units: list[Src | _TableAt], k: int, meta: MetaFields, changes: list[Change],
+             title: str | None) -> int:
+    """Skip the metadata lines and title repeats from index k on; return the first body index."""
+    while k < len(units) and isinstance(units[k], Src):
+        u = units[k]
+        if not _meta_line(units, k, meta, changes):
+            if title is None or u.s not in (title, meta.other.get("名称")):
+                break
+            changes.append(Change(kind="title-repeat", line=u.no, before=u.text, after=""))
+        k += 1
+    return k
+
+
+def _pick_title(region: list[Src | _TableAt], hints: set[int], page: _Meta) -> tuple[int, int] | None:
+    """Return the (start, stop) indexes of the visible title lines, or None.
+
+    The page names its title in <meta name="ArticleTitle">, og:title, an 索引号/名称 block, and
+    <title> (often with the site name after `_` or `-`); the visible line that matches best wins,
+    then a line of an <h1>/<h2> or *title* element, then the text reader's rule (the first
+    title-like line after the metadata).
+    """
+    names = [s for s in (page.tags.get("articletitle"), page.tags.get("og:title")) if s]
+    for u in region:
+        for label, value in split_labels(u.text) if isinstance(u, Src) else ():
+            if label in ("名称", "标题") and value:
+                names.append(value)
+    exact = {_compact(s) for s in names}
+    whole = _compact(page.title or "")
+    parts = {_compact(p) for p in _TITLE_SEP.split(page.title or "") if p.strip()}
+    best: tuple[float, int, int] | None = None
+    for i, u in enumerate(region):
+        if not _candidate(u):
+            continue
+        joined = ""
+        for n in range(1, 4):  # a title may wrap over up to three lines
+            if i + n > len(region) or not _candidate(region[i + n - 1]):
+                break
+            joined += _compact(region[i + n - 1].s)
+            score = 0.0
+            if joined in exact:
+                score = 100
+            elif joined in parts:
+                score = 50 + min(len(joined), 40) / 2
+            elif len(joined) >= 6 and joined in whole:
+                score = 20 + min(len(joined), 40) / 2
+            if i in hints:
+                score += 5 if score or n > 1 else 10
+            if score and (best is None or score > best[0]):
+                best = (score, i, i + n)
+    if best is not None:
+        return best[1], best[2]
+    return _first_title(region)
+
+
+def _candidate(u: Src | _TableAt) -> bool:
+    return isinstance(u, Src) and _title_like(u.s) and not split_labels(u.text) and not DOC_NUMBER_LINE.match(u.s)
+
+
+def _first_title(region: list[Src | _TableAt]) -> tuple[int, int] | None:
+    """The text reader's rule: the first line after the metadata, if it looks like a title."""
+    k = 0
+    while k < len(region) and _head_line(region, k):
+        k += 1
+    if k >= len(region) or not _candidate(region[k]):
+        return None
+    stop, text = k + 1, region[k].s
+    while stop < len(region) and stop - k < 3 and isinstance(region[stop], Src) \
+            and _continues_title(text, region[stop].s):
+        text += region[stop].s
+        stop += 1
+    return k, stop
+
+
+def _take_tail_meta(units: list[Src | _TableAt], meta: MetaFields, changes: list[Change]) -> None:
+    """Metadata printed after the content (`发布日期：…` at the foot of a page) leaves the body."""
+    while units and isinstance(units[-1], Src) and take_meta(_WIDGET.sub(" ", units[-1].text), units[-1].no, meta):
+        u = units.pop()
+        changes.append(Change(kind="metadata", line=u.no, before=u.text, after=""))
+
+
+def _fill_from_tags(meta: MetaFields, page: _Meta) -> None:
+    """What the visible page does not say, the CMS meta tags may: source and date."""
+    if not meta.source and page.tags.get("contentsource"):
+        meta.source = page.tags["contentsource"]
+    if meta.published is None and page.tags.get("pubdate"):
+        set_date(meta, page.tags["pubdate"], None)
+
+
+def _title_tag(title: str | None) -> str | None:
+    """The article's part of a <title> such as `标题_栏目_站点名`: its longest part."""
+    if not title:
+        return None
+    return max((p.strip() for p in _TITLE_SEP.split(title) if p.strip()), key=len, default=None)
+
+
+# --- the body ---------------------------------------------------------------------------------
+
+
+def _body(units: list[Src | _TableAt], meta: MetaFields, changes: list[Change],
+          diags: list[Diagnostic]) -> list[Block]:
+    blocks: list[Block] = []
+    lines: list[Src] = []
+    for u in [*units, None]:
+        if isinstance(u, Src):
+            lines.append(u)
+            continue
+        if lines:
+            blocks += notice_blocks(lines, meta, changes, diags, first=not blocks)
+        lines = []
+        if u is not None:
+            before, table, after = _table(u.el, changes)
+            if before:
+                blocks += notice_blocks(before, meta, changes, diags, first=not blocks)
+            blocks.append(table)
+            lines = after
+    return blocks
+
+
+@dataclass(eq=False)
+class _Cell:
+    """A <td> placed in the table grid: the row it starts in, and its text lines."""
+
+    el: etree._Element
+    row: int
+    colspan: int
+    _lines: list[Src] | None = None
+
+    @property
+    def lines(self) -> list[Src]:
+        if self._lines is None:
+            self._lines = _lines_of(self.el)
+        return self._lines
+
+    @property
+    def text(self) -> str:
+        return "".join(ln.s for ln in self.lines)
+
+
+_MAX_SLOTS = 100
+
+
+def _grid(rows: list[etree._Element]) -> list[list[_Cell | None]]:
+    """Lay the rows out on a grid: a cell with rowspan/colspan occupies every slot it covers."""
+    grid: list[list[_Cell | None]] = []
+    above: dict[int, tuple[_Cell, int]] = {}  # slot → (cell spanning down into it, rows left)
+    for r, tr in enumerate(rows):
+        slots: dict[int, _Cell] = {}
+        for k, (cell, left) in list(above.items()):
+            slots[k] = cell
+            if left > 1:
+                above[k] = (cell, left - 1)
+            else:
+                del above[k]
+        k = 0
+        for td in _cells(tr):
+            while k in slots:
+                k += 1
+            if k >= _MAX_SLOTS:
+                break
+            cs, rs = min(_span(td, "colspan"), _MAX_SLOTS - k), _span(td, "rowspan")
+            cell = _Cell(td, r, cs)
+            for j in range(k, k + cs):
+                slots[j] = cell
+                if rs > 1:
+                    above[j] = (cell, rs - 1)
+            k += cs
+        width = max(slots) + 1 if slots else 0
+        grid.append([slots.get(j) for j in range(width)])
+    return grid
+
+
+def _table(el: etree._Element, changes: list[Change]) -> tuple[list[Src], Table, list[Src]]:
+    """Read a data table: the lines of rows above its header, the Table, and closing lines
+    (notes or a signature in full-width rows after the last item)."""
+    rows = _rows(el)
+    h = _header_row(el) or 0
+    grid = _grid(rows)
+    before = [ln for tr in rows[:h] for ln in _lines_of(tr)]
+    heads = [h]  # a two-level header: rows covered by the 序号 cell's rowspan
+    while heads[-1] + 1 < len(rows) and grid[heads[-1] + 1][:1] and grid[heads[-1] + 1][0] is grid[h][0]:
+        heads.append(heads[-1] + 1)
+    width = max(len(g) for g in grid[h:])
+    names: list[str] = []
+    col_of: list[int] = []
+    last = grid[heads[-1]]
+    for k in range(width):
+        cell = last[k] if k < len(last) else None
+        if k and (k >= len(last) or (cell is not None and cell is last[k - 1])):
+            col_of.append(col_of[-1])  # the same header cell, or slots past the header: same column
+            continue
+        parts = [c.text for r in heads if k < len(grid[r]) and (c := grid[r][k]) is not None]
+        names.append("/".join(dict.fromkeys(p for p in parts if p)))
+        col_of.append(len(names) - 1)
+    multi = _multi_column(names)
+    header_key = [_compact(n) for n in names]
+    out: list[ItemRow | SectionRow] = []
+    item: ItemRow | None = None
+    spanning: dict[int, list[Src]] = {}  # full-width rows: their lines, in case they close the table
+    for r in range(heads[-1] + 1, len(rows)):
+        cols: list[list[_Cell]] = [[] for _ in names]
+        for k, cell in enumerate(grid[r]):
+            if cell is not None and cell not in cols[col_of[k]]:
+                cols[col_of[k]].append(cell)
+        distinct = list(dict.fromkeys(c for c in grid[r] if c is not None))
+        own = [c for c in distinct if c.row == r]
+        if not own or not any(c.lines for c in own):
+            continue
+        if [_compact("".join(c.text for c in col)) for col in cols] == header_key:
+            changes.append(Change(kind="header-repeat", line=rows[r].sourceline, before="\t".join(names), after=""))
+            continue
+        if len(distinct) == 1 and (own[0].colspan >= width or SECTION_ROW.match(own[0].text)):
+            out.append(SectionRow(text=own[0].text, line=own[0].lines[0].no))
+            spanning[id(out[-1])] = own[0].lines
+            item = None
+            continue
+        first = grid[r][0] if grid[r] else None
+        cont = item is not None and (first is None or first.row < r)
+        if item is not None and not cont and first is not None and not first.lines:
+            # a blank number cell: the row goes on the item above unless another column starts here
+            cont = not any(c.row == r and c.lines for ci, col in enumerate(cols) if ci not in (0, multi)
+                           for c in col)
+        if cont:
+            for ci, col in enumerate(cols):
+                lines = [ln for c in col if c.row == r for ln in c.lines]
+                paras = item.cells[ci].paragraphs
+                group = paras[-1].group + 1 if paras else 0
+                paras += [Para(text=ln.text, group=group, line=ln.no) for ln in lines]
+            continue
+        item = _item(cols, multi, rows[r].sourceline)
+        out.append(item)
+    after: list[Src] = []
+    while out and isinstance(out[-1], SectionRow) and not SECTION_ROW.match(out[-1].text):
+        after[:0] = spanning[id(out.pop())]
+    line = grid[h][0].lines[0].no if grid[h] and grid[h][0] and grid[h][0].lines else rows[h].sourceline
+    return before, Table(columns=names, rows=out, line=line), after
+
+
+def _item(cols: list[list[_Cell]], multi: int, line: int | None) -> ItemRow:
+    cells = [Cell(paragraphs=[Para(text=ln.text, line=ln.no) for c in col for ln in c.lines]) for col in cols]
+    first = cells[0].paragraphs[0] if cells[0].paragraphs else None
+    number = None
+    if first is not None:
+        m = ITEM_NUMBER.match(first.text.strip())
+        number = m[1] if m else first.text.strip() or None
+    name = None
+    if len(cells) > 1 and multi != 1 and cells[1].paragraphs:
+        name = "".join(p.text.strip() for p in cells[1].paragraphs)
+    return ItemRow(number=number, name=name, cells=cells, line=first.line if first else line)
