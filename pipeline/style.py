@@ -61,11 +61,13 @@ class Length:
         text = value.strip()
         if text in CHINESE_SIZES:
             return cls(int(Decimal(CHINESE_SIZES[text]) * _EMU["pt"]), text)
+        if re.fullmatch(r"-?\d+(\.\d+)?", text):
+            raise ValueError(f"{value!r} has no unit: write '{text}pt' or '{text}mm' (or a 字号 like '三号')")
         m = _LENGTH_RE.match(text.lower())
         if not m or m[2] not in _EMU:
             raise ValueError(
-                f"not a length: {value!r} (use a number with pt, mm, cm, in, tw or emu, "
-                f"or a size name: {', '.join(CHINESE_SIZES)})"
+                f"not a length: {value!r} (a number with a unit pt, mm, cm, in, tw or emu, "
+                f"or a 字号 name such as 三号 or 小四)"
             )
         try:
             emu = (Decimal(m[1]) * _EMU[m[2]]).to_integral_value(ROUND_HALF_UP)

@@ -29,7 +29,7 @@ from ..model import (
 from ..style import StyleSheet, TextRole
 from . import docx_xml as X
 from .docx_xml import el
-from .textfit import chinese_date, em_width, split_title
+from .textfit import chinese_date, em_width, set_width, split_title
 
 # [std] 成文日期: its first character two characters right of the signer's first character.
 _DATE_SHIFT = 2
@@ -167,7 +167,7 @@ class _Writer:
         base = role.right_indent
         signer_right = date_right = base
         if block.signers and date:
-            s, d = max(em_width(x) for x in block.signers), em_width(date)
+            s, d = max(set_width(x) for x in block.signers), set_width(date)
             date_right = signer_right + s - _DATE_SHIFT - d
             if date_right < base:  # a date longer than the signer pushes the signer left
                 date_right = base
@@ -239,12 +239,14 @@ class _Writer:
             self.para(tc, "table_cell", jc=jc)
             return
         prev_group = cell.paragraphs[0].group
+        # One hanging indent per cell, wide enough for its widest marker: the texts align.
+        markers = [p.marker for p in cell.paragraphs if p.marker]
+        hang = max([self.style.table.entry_hanging_indent] + [em_width(m) + 0.25 for m in markers])
         for para in cell.paragraphs:
             before = self.style.table.group_gap.twips if para.group != prev_group else None
             prev_group = para.group
             if para.marker:
                 # The marker, a tab, then the text; wrapped lines align with the text.
-                hang = max(self.style.table.entry_hanging_indent, em_width(para.marker) + 0.5)
                 p = self.para(tc, "table_cell", before=before, jc=jc,
                               ind=X.indent_attrs(role, -hang, hang), tab=role.chars(hang).twips)
                 self.run(p, "table_cell", para.marker + "\t" + para.text)

@@ -1,0 +1,333 @@
+"""The .docx renderer, checked on the XML inside the package (never on zip bytes)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from factories import notice, report
+from lxml import etree
+
+from pipeline.errors import StyleError
+from pipeline.model import ItemRow
+from pipeline.render import RENDERERS
+from pipeline.render.docx import render_docx
+from pipeline.render.textfit import chinese_date, set_width, split_title
+from pipeline.style import Length, load_style
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def q(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+@pytest.fixture(scope="module")
+def style():
+    return load_style()
+
+
+def parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def xml(data: bytes, name: str) -> etree._Element:
+    return etree.fromstring(parts(data)[name])
+
+
+def paragraphs(root: etree._Element) -> list[tuple[etree._Element, str]]:
+    return [(p, "".join(p.xpath(".//w:t/text()", namespaces=NS))) for p in root.iter(q("p"))]
+
+
+def all_text(root: etree._Element) -> str:
+    return "".join(root.xpath("//w:t/text()", namespaces=NS))
+
+
+def style_of(p: etree._Element) -> str | None:
+    v = p.xpath("w:pPr/w:pStyle/@w:val", namespaces=NS)
+    return v[0] if v else None
+
+
+def in_order(text: str, needles: list[str]) -> None:
+    pos = 0
+    for n in needles:
+        i = text.find(n, pos)
+        assert i >= 0, f"{n!r} missing or out of order (after position {pos})"
+        pos = i + len(n)
+
+
+@pytest.fixture(scope="module")
+def report_docx(style) -> bytes:
+    return render_docx(report(), style)
+
+
+@pytest.fixture(scope="module")
+def notice_docx(style) -> bytes:
+    return render_docx(notice(), style)
+
+
+def test_registered():
+    assert RENDERERS["docx"] is render_docx
+
+
+def test_lengths():
+    assert Length.parse("三号").pt == 16 and Length.parse("小四").pt == 12 and Length.parse("五号").pt == 10.5
+    assert Length.parse("37mm").twips == 2098 and Length.parse("28mm").twips == 1587
+    assert Length.parse("579tw").pt == pytest.approx(28.95) and Length.parse("2.5cm").mm == 25
+    assert Length.parse("16pt").half_points == 32 and Length.parse("0.5pt").eighth_points == 4
+    assert Length.parse("1in").emu == 914400
+    for bad in (16, "16", "3 parsecs", "二十号"):
+        with pytest.raises(ValueError):
+            Length.parse(bad)
+
+
+def test_page_margins_and_grid(report_docx):
+    sect = xml(report_docx, "word/document.xml").find(f".//{q('sectPr')}")
+    a = lambda e, k: sect.find(q(e)).get(q(k))  # noqa: E731
+    assert (a("pgSz", "w"), a("pgSz", "h")) == ("11906", "16838")
+    assert [a("pgMar", k) for k in ("top", "bottom", "left", "right")] == ["2098", "1984", "1587", "1474"]
+    assert (a("docGrid", "type"), a("docGrid", "linePitch"), a("docGrid", "charSpace")) == (
+        "linesAndChars", "579", "-848")
+
+
+def test_no_theme_fonts_no_template_leftovers(report_docx, notice_docx):
+    for data in (report_docx, notice_docx):
+        for name, body in parts(data).items():
+            for bad in (b"asciiTheme", b"eastAsiaTheme", b"hAnsiTheme", b"cstheme", b'w:w="12240"'):
+                assert bad not in body, f"{bad!r} in {name}"
+        styles = xml(data, "word/styles.xml")
+        for lang in styles.iter(q("lang")):
+            assert lang.get(q("eastAsia")) == "zh-CN"
+        spacing = styles.find(f"{q('docDefaults')}/{q('pPrDefault')}/{q('pPr')}/{q('spacing')}")
+        assert spacing.get(q("after")) == "0" and spacing.get(q("lineRule")) == "exact"
+
+
+def test_fonts_per_role(notice_docx):
+    styles = xml(notice_docx, "word/styles.xml")
+    expect = {"Title": "方正小标宋简体", "Normal": "仿宋_GB2312", "Heading1": "黑体", "Heading2": "楷体_GB2312",
+              "Heading3": "仿宋_GB2312", "Heading4": "仿宋_GB2312", "Footer": "宋体", "TableHeader": "黑体"}
+    for sid, font in expect.items():
+        rf = styles.find(f"{q('style')}[@{q('styleId')}='{sid}']/{q('rPr')}/{q('rFonts')}")
+        assert rf.get(q("eastAsia")) == font, sid
+        assert rf.get(q("hint")) == "eastAsia"
+    doc = xml(notice_docx, "word/document.xml")
+    runs = list(doc.iter(q("r")))
+    assert runs
+    for r in runs:  # every run names its fonts itself, with zh-CN
+        rf = r.find(f"{q('rPr')}/{q('rFonts')}")
+        assert rf.get(q("eastAsia")) and rf.get(q("hint")) == "eastAsia" and rf.get(q("ascii")) == "Times New Roman"
+        assert r.find(f"{q('rPr')}/{q('lang')}").get(q("eastAsia")) == "zh-CN"
+    by_style = {style_of(p): p for p, _ in paragraphs(doc)}
+    font = lambda p: p.find(f".//{q('rFonts')}").get(q("eastAsia"))  # noqa: E731
+    assert font(by_style["Heading1"]) == "黑体" and font(by_style["Heading2"]) == "楷体_GB2312"
+
+
+def test_title_first_then_metadata(report_docx):
+    doc = xml(report_docx, "word/document.xml")
+    paras = paragraphs(doc)
+    p, text = paras[0]
+    assert text == report().meta.title and style_of(p) == "Title"
+    assert p.find(f".//{q('sz')}").get(q("val")) == "44"  # 二号 = 22 pt
+    texts = [t for _, t in paras]
+    assert texts[1:3] == ["来源：省市场监管局（省知识产权局）", "发布日期：2021年2月7日"]
+    assert "09:19" not in all_text(doc)
+
+
+def test_long_title_breaks_between_words(notice_docx):
+    title = paragraphs(xml(notice_docx, "word/document.xml"))[0][0]
+    assert len(title.findall(f".//{q('br')}")) == 1
+    assert [t for t in title.xpath(".//w:t/text()", namespaces=NS)] == [
+        "浙江省市场监督管理局", "关于开展2021年度质量提升行动的通知"]
+
+
+def test_table(report_docx, style):
+    tbl = xml(report_docx, "word/document.xml").find(f".//{q('tbl')}")
+    assert tbl.find(f"{q('tblPr')}/{q('tblLayout')}").get(q("type")) == "fixed"
+    cols = [int(g.get(q("w"))) for g in tbl.iter(q("gridCol"))]
+    assert sum(cols) == style.page.type_width.twips == 8844 and cols[0] < cols[1] < cols[2]
+    rows = tbl.findall(q("tr"))
+    assert rows[0].find(f"{q('trPr')}/{q('tblHeader')}") is not None
+    assert all(r.find(f"{q('trPr')}/{q('tblHeader')}") is None for r in rows[1:])
+    assert all(r.find(f"{q('trPr')}/{q('cantSplit')}") is None for r in rows[1:])  # rows may split
+    for tc in tbl.iter(q("tc")):
+        assert tc.find(f"{q('tcPr')}/{q('tcW')}").get(q("type")) == "dxa"
+    header = [style_of(p) for p in rows[0].iter(q("p"))]
+    assert header == ["TableHeader"] * 3
+    section = rows[1].findall(q("tc"))
+    assert len(section) == 1 and section[0].find(f".//{q('gridSpan')}").get(q("val")) == "3"
+    border = tbl.find(f"{q('tblPr')}/{q('tblBorders')}/{q('insideH')}")
+    assert (border.get(q("val")), border.get(q("color"))) == ("single", "000000")
+    assert tbl.find(f".//{q('shd')}") is None
+    progress = rows[2].findall(q("tc"))[2].findall(q("p"))
+    assert len(progress) == 3  # each entry its own paragraph
+    assert progress[0].find(f"{q('pPr')}/{q('ind')}").get(q("hanging"))  # hanging indent for `1.`
+    gaps = [p.find(f"{q('pPr')}/{q('spacing')}") for p in progress]
+    assert gaps[0] is None and gaps[1] is None and gaps[2].get(q("before")) == str(style.table.group_gap.twips)
+    assert len(rows[-1].findall(q("tc"))[2].findall(q("p"))) == 1  # an empty cell keeps a paragraph
+
+
+def test_footers_odd_even(report_docx):
+    p = parts(report_docx)
+    settings = etree.fromstring(p["word/settings.xml"])
+    assert settings.find(q("evenAndOddHeaders")) is not None
+    sect = xml(report_docx, "word/document.xml").find(f".//{q('sectPr')}")
+    refs = {r.get(q("type")) for r in sect.findall(q("footerReference"))}
+    assert refs == {"default", "even"}
+    for name, side in (("word/footer1.xml", "right"), ("word/footer2.xml", "left")):
+        ftr = etree.fromstring(p[name])
+        assert " PAGE " in "".join(ftr.xpath("//w:instrText/text()", namespaces=NS))
+        assert [f.get(q("fldCharType")) for f in ftr.iter(q("fldChar"))] == ["begin", "separate", "end"]
+        text = all_text(ftr)
+        assert text.count("\u2014") == 2 and "-" not in text
+        assert ftr.find(f".//{q('jc')}").get(q("val")) == side
+        assert ftr.find(f".//{q('ind')}").get(q(f"{side}Chars")) == "100"
+        assert ftr.find(f".//{q('rFonts')}").get(q("eastAsia")) == "宋体"
+        assert ftr.find(f".//{q('sz')}").get(q("val")) == "28"
+
+
+def test_footer_distance(style):
+    # The number's line is centred 7 mm under the type area: 35 - 7 - 14 pt / 2 from the edge.
+    assert style.footer_distance.mm == pytest.approx(35 - 7 - 14 * 25.4 / 72 / 2)
+
+
+def test_core_properties(report_docx):
+    core = parts(report_docx)["docProps/core.xml"].decode()
+    for piece in ("<dc:title>省市场监管局年度重点工作四季度完成情况</dc:title>",
+                  "<dc:creator>省市场监管局（省知识产权局）</dc:creator>", "<dc:language>zh-CN</dc:language>",
+                  ">2021-02-07T01:19:00Z</dcterms:created>", ">2021-02-07T01:19:00Z</dcterms:modified>"):
+        assert piece in core
+
+
+def test_python_docx_reads_it(notice_docx):
+    import docx
+
+    d = docx.Document(io.BytesIO(notice_docx))
+    assert round(d.sections[0].page_width.mm) == 210 and round(d.sections[0].top_margin.mm) == 37
+    assert d.settings.odd_and_even_pages_header_footer
+    assert d.core_properties.title == notice().meta.title and d.core_properties.language == "zh-CN"
+
+
+def test_notice_blocks(notice_docx):
+    doc = xml(notice_docx, "word/document.xml")
+    paras = paragraphs(doc)
+    texts = [t for _, t in paras]
+    assert texts[1] == "浙市监〔2021〕1号"
+    by_text = dict((t, p) for p, t in paras)
+    run_in = by_text["一、总体目标。到2021年底，全省产品质量合格率稳定在95%以上。"]
+    fonts = [r.find(f"{q('rPr')}/{q('rFonts')}").get(q("eastAsia")) for r in run_in.iter(q("r"))]
+    assert fonts == ["黑体", "仿宋_GB2312"] and style_of(run_in) == "Heading1"
+    assert style_of(by_text["各市、县（市、区）市场监管局，省局各处室、直属各单位："]) == "Addressee"
+    first, second = by_text["附件：1.质量提升行动任务清单"], by_text["2.工作进展报送表"]
+    ind1, ind2 = (p.find(f"{q('pPr')}/{q('ind')}") for p in (first, second))
+    assert ind1.get(q("leftChars")) == ind2.get(q("leftChars")) == "500" and ind1.get(q("hangingChars")) == "300"
+    signer, date = by_text["浙江省市场监督管理局"], by_text["2021年2月7日"]
+    assert texts.index("2021年2月7日") == texts.index("浙江省市场监督管理局") + 1
+    right = [int(p.find(f"{q('pPr')}/{q('ind')}").get(q("rightChars"))) for p in (signer, date)]
+    assert right[0] == 200 and right[1] > right[0]  # 右空二字; the date starts two characters further right
+    assert signer.find(f"{q('pPr')}/{q('keepNext')}") is not None
+    assert style_of(signer) == "Signature"
+
+
+def test_issuer_block(style):
+    doc = notice()
+    doc.meta.issuer = "浙江省市场监督管理局文件"
+    root = xml(render_docx(doc, style), "word/document.xml")
+    paras = paragraphs(root)
+    assert [t for _, t in paras[:2]] == ["浙江省市场监督管理局文件", "浙市监〔2021〕1号"]
+    assert paras[0][0].find(f".//{q('color')}").get(q("val")) == "FF0000"
+    rule = paras[1][0].find(f"{q('pPr')}/{q('pBdr')}/{q('bottom')}")
+    assert rule.get(q("color")) == "FF0000"
+    assert style_of(paras[2][0]) == "Title"
+
+
+def test_sample_items_and_entries_in_order(sample_doc, style):
+    text = all_text(xml(render_docx(sample_doc, style), "word/document.xml"))
+    needles = []
+    for table in sample_doc.tables():
+        needles += table.columns
+        for row in table.rows:
+            if isinstance(row, ItemRow):
+                needles += [p.text for c in row.cells for p in c.paragraphs]
+            else:
+                needles.append(row.text)
+    assert len(needles) > 100
+    in_order(text, needles)
+
+
+def test_deterministic(style):
+    assert render_docx(report(), style) == render_docx(report(), style)
+    code = ("import sys, hashlib; sys.path.insert(0, 'tests'); from factories import notice; "
+            "from pipeline.style import load_style; from pipeline.render.docx import render_docx; "
+            "print(hashlib.sha256(render_docx(notice(), load_style())).hexdigest())")
+    env = dict(os.environ, PYTHONHASHSEED="123")
+    env.pop("SOURCE_DATE_EPOCH", None)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == hashlib.sha256(render_docx(notice(), style)).hexdigest()
+
+
+def test_zip_entries_fixed(report_docx):
+    with zipfile.ZipFile(io.BytesIO(report_docx)) as z:
+        infos = z.infolist()
+    assert infos[0].filename == "[Content_Types].xml"
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_source_date_epoch(style, monkeypatch):
+    doc = report()
+    doc.meta.published = None
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert ">1980-01-01T00:00:00Z</dcterms:created>" in parts(render_docx(doc, style))["docProps/core.xml"].decode()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1612660740")
+    core = parts(render_docx(doc, style))["docProps/core.xml"].decode()
+    assert ">2021-02-07T01:19:00Z</dcterms:created>" in core
+    # The bulletin's own date wins over SOURCE_DATE_EPOCH.
+    core = parts(render_docx(notice(), style))["docProps/core.xml"].decode()
+    assert ">2021-02-06T16:00:00Z</dcterms:created>" in core
+
+
+def test_style_errors_name_the_key(tmp_path):
+    bad = tmp_path / "house.toml"
+    bad.write_text('[roles.body]\nsize = "16"\n', encoding="utf-8")
+    with pytest.raises(StyleError) as e:
+        load_style(bad)
+    assert "roles.body.size" in str(e.value) and str(bad) in str(e.value) and "unit" in str(e.value)
+    bad.write_text('[roles.title]\nfont = "comic"\n[page]\ncolour = "red"\n', encoding="utf-8")
+    msg = str(pytest.raises(StyleError, load_style, bad).value)
+    assert "page.colour" in msg
+    bad.write_text('[roles.title]\nfont = "comic"\n', encoding="utf-8")
+    assert "roles.title.font" in str(pytest.raises(StyleError, load_style, bad).value)
+    bad.write_text("[page\nwidth = 1\n", encoding="utf-8")
+    err = pytest.raises(StyleError, load_style, bad).value
+    assert err.line == 1 and re.search(r"house\.toml:1: error: not valid TOML", str(err))
+    assert "not found" in str(pytest.raises(StyleError, load_style, tmp_path / "none.toml").value)
+
+
+def test_house_style_overrides(tmp_path, style):
+    house = tmp_path / "house.toml"
+    house.write_text('[roles.table_cell]\nsize = "小四"\nline_pitch = "20pt"\n', encoding="utf-8")
+    s = load_style(house)
+    assert s.role("table-cell").size.pt == 12 and s.role("body") == style.role("body")
+    root = xml(render_docx(report(), s), "word/styles.xml")
+    assert root.find(f"{q('style')}[@{q('styleId')}='TableCell']/{q('rPr')}/{q('sz')}").get(q("val")) == "24"
+
+
+def test_textfit():
+    assert chinese_date("2021-02-07T09:19:00+08:00") == "2021年2月7日" and chinese_date(None) is None
+    assert set_width("2021年2月7日") == 7.25
+    assert split_title("省市场监管局年度重点工作四季度完成情况", 20) == ["省市场监管局年度重点工作四季度完成情况"]
+    for title in ("国务院办公厅关于印发全国深化“放管服”改革优化营商环境电视电话会议重点任务分工方案的通知",
+                  "关于开展2021年度质量提升行动暨全省市场监管系统质量月活动的通知"):
+        lines = split_title(title, 20.1)
+        assert "".join(lines) == title and len(lines) >= 2
+        assert not any(line[0] in "的，。）”" for line in lines[1:]) and lines[-1] not in ("通知", "的通知")
