@@ -29,7 +29,7 @@ CHROME_LINE = re.compile(
     r"|(?:字体|字号|文字大小)\s*[:：]?\s*[\[【［(（]?.{0,20}"
     r"|(?:浏览次数|访问次数|浏览量|阅读次数|阅读量|点击数|点击量|点击率|访问量)\s*[:：].{0,20}"
     r"|(?:责任编辑|编辑|校对|审核|来源编辑)\s*[:：].{0,30}"
-    r"|(?:扫一扫|微信扫一扫|手机扫一扫|用手机扫描|分享到微信).{0,30}"
+    r"|(?:扫一扫|微信扫一扫|手机扫一扫|用手机扫描|分享到微信|分享到|分享)[:：]?.{0,30}"
     r"|(?:版权所有|主办单位|承办单位|技术支持|网站标识码|ICP备|京ICP|浙ICP|网站地图|联系我们|意见反馈|网站声明|政务服务网).{0,80}"
     r"|.{0,40}(?:ICP备|公网安备).{0,40}"
     r"|(?:您的姓名|姓名|联系电话|电子邮箱|邮箱|验证码|留言内容|反馈内容|提交|重置|取消)\s*[:：*＊]?\s*"
@@ -44,10 +44,17 @@ CHROME_FRAGMENT = re.compile(
 )
 
 
+NAV_LINE = re.compile(r"^(?:[^\s|｜。，；]{1,8}(?:\s*[|｜]\s*|\s{2,}|\u3000+)){3,}[^\s|｜。，；]{1,8}$")
+
+
 def is_chrome(line: str) -> bool:
     s = line.strip()
     if not s:
         return False
+    if NAV_LINE.match(s) and not s.startswith("序") and ("首页" in s or "|" in s or "｜" in s):
+        return True
+    if s[0] in "【[" and CHROME_LINE.match(re.sub(r"[【】\[\]]", " ", s).strip()):
+        return True
     if CHROME_LINE.match(s):
         # a breadcrumb-shaped line with a sentence in it is body text, not chrome
         return not re.search(r"[。；]", s) or s.startswith(("首页", "当前位置", "您的位置"))

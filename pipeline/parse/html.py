@@ -90,8 +90,9 @@ def parse_html(text: str) -> Document:
             changes.append(Change(kind="chrome", line=u.no, before=u.text, after=""))
         else:
             units.append(u)
-    if not any(isinstance(u, _TableAt) or u.s for u in units) and not page.title:
-        raise InputError("is an HTML page with no text in it; expected a saved bulletin page")
+    if not units:
+        raise InputError("is an HTML page with no visible text (is a <title>, <script> or <style> left "
+                         "unclosed?); expected a saved bulletin page")
 
     meta = MetaFields()
     title, start = _head(units, walker.hints, page, meta, changes)
@@ -464,7 +465,7 @@ def _body(units: list[Src | _TableAt], meta: MetaFields, changes: list[Change],
             blocks += notice_blocks(lines, meta, changes, diags, first=not blocks)
         lines = []
         if u is not None:
-            before, table, after = _table(u.el, changes)
+            before, table, after = _table(u.el, changes, diags)
             if before:
                 blocks += notice_blocks(before, meta, changes, diags, first=not blocks)
             blocks.append(table)
@@ -525,7 +526,8 @@ def _grid(rows: list[etree._Element]) -> list[list[_Cell | None]]:
     return grid
 
 
-def _table(el: etree._Element, changes: list[Change]) -> tuple[list[Src], Table, list[Src]]:
+def _table(el: etree._Element, changes: list[Change], diags: list[Diagnostic]
+           ) -> tuple[list[Src], Table, list[Src]]:
     """Read a data table: the lines of rows above its header, the Table, and closing lines
     (notes or a signature in full-width rows after the last item)."""
     rows = _rows(el)
@@ -588,7 +590,33 @@ def _table(el: etree._Element, changes: list[Change]) -> tuple[list[Src], Table,
     while out and isinstance(out[-1], SectionRow) and not SECTION_ROW.match(out[-1].text):
         after[:0] = spanning[id(out.pop())]
     line = grid[h][0].lines[0].no if grid[h] and grid[h][0] and grid[h][0].lines else rows[h].sourceline
-    return before, Table(columns=names, rows=out, line=line), after
+    captions = [ln for c in el if c.tag == "caption" for ln in _lines_of(c)]
+    stray = _stray_lines(el)
+    diags += [Diagnostic(severity="warning", code="unplaced-line", line=ln.no,
+                         message=f"kept as text after the table: text inside the table but outside its cells: "
+                                 f"{ln.s[:30]!r}") for ln in stray]
+    return captions + before, Table(columns=names, rows=out, line=line), after + stray
+
+
+def _stray_lines(table: etree._Element) -> list[Src]:
+    """Text that broken markup left inside a table but outside any cell (a browser shows it too)."""
+    w = _Walker(set())
+    allowed = {"table": ("tr", "thead", "tbody", "tfoot", "caption", "colgroup", "col"),
+               "thead": ("tr",), "tbody": ("tr",), "tfoot": ("tr",), "tr": ("td", "th")}
+
+    def visit(node: etree._Element) -> None:
+        w.text(node.text, node.sourceline)
+        for child in node:
+            if child.tag in allowed[node.tag]:
+                if child.tag in allowed:
+                    visit(child)
+            else:
+                w.walk(child)
+            w.text(child.tail, child.sourceline)
+
+    visit(table)
+    w.brk()
+    return [u for u in w.units if isinstance(u, Src)]
 
 
 def _item(cols: list[list[_Cell]], multi: int, line: int | None) -> ItemRow:

@@ -44,7 +44,8 @@ TITLE_END = re.compile(
     r"名单|清单|公示|决议|命令|议案|请示|进展|汇总表|一览表|实施意见|工作要点)$"
 )
 ISSUER_MARK = re.compile(r"^\S{2,30}(?:文件|公报|简报|通报)$")
-PROGRESS_HEADER = re.compile(r"进展|情况|进度|完成|内容|措施|成效|举措|做法|落实")
+# the multi-line column's header, most telling first
+PROGRESS_HEADERS = [re.compile(p) for p in (r"进展|进度", r"完成|情况|成效|落实", r"内容|措施|举措|做法")]
 NAME_HEADER = re.compile(r"名称|项目|事项|任务|工作|目标")
 
 
@@ -243,9 +244,10 @@ def _table(lines: list[Src], h: int, diags: list[Diagnostic]) -> tuple[Table, in
 
 def _multi_column(columns: list[str]) -> int:
     """The column whose cells span several lines: the progress column, else the last one."""
-    for i, c in enumerate(columns):
-        if i and PROGRESS_HEADER.search(c):
-            return i
+    for pattern in PROGRESS_HEADERS:
+        for i, c in enumerate(columns):
+            if i and pattern.search(c):
+                return i
     return len(columns) - 1
 
 
