@@ -132,6 +132,8 @@ class _Writer:
         for block in doc.body:
             if isinstance(block, Paragraph) and block.run_in and heading_p is not None:
                 self.run(heading_p, "body", (block.marker or "") + block.text)
+                # Now a paragraph of text: not kept with the next one as a bare heading is.
+                heading_p.find(X.w("pPr")).insert(1, el(None, "keepNext", val=0))
                 heading_p = None
                 continue
             heading_p = None
@@ -161,7 +163,21 @@ class _Writer:
             ind = X.indent_attrs(role, -lw if i == 0 else 0, first + lw)
             self.text_para(self.body, "attachments", text, ind=ind, before=None if i == 0 else 0)
 
+    def keep_with_next(self) -> None:
+        """Keep the last body paragraph (and any 附件说明 after it) with what follows, so a
+        signature never stands on a page without text ([std] no "此页无正文")."""
+        attachments = X.STYLE_IDS["attachments"][0]
+        for p in reversed(self.body):
+            if p.tag != X.w("p"):
+                return
+            ppr = p.find(X.w("pPr"))
+            if ppr.find(X.w("keepNext")) is None:
+                ppr.insert(1, el(None, "keepNext"))
+            if ppr.find(X.w("pStyle")).get(X.w("val")) != attachments:
+                return
+
     def signature(self, block: Signature) -> None:
+        self.keep_with_next()
         role = self.style.role("signature")
         date = chinese_date(block.date) or block.date_text
         base = role.right_indent
