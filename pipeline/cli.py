@@ -10,12 +10,12 @@ from typing import Annotated
 
 import typer
 
-from . import __version__, api
+from . import __version__, api, batch
 from .errors import BulletinError
 from .model import Diagnostic, json_schema
 from .read import DEFAULT_MAX_BYTES
 from .render import RENDERERS
-from .report import Exit, Report
+from .report import Exit, Report, progress_for
 
 app = typer.Typer(
     name="bulletin",
@@ -68,33 +68,64 @@ def formats_option(value: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+class Executor(StrEnum):
+    process = "process"
+    dask = "dask"
+
+
+class ProgressMode(StrEnum):
+    auto = "auto"
+    bar = "bar"
+    log = "log"
+    none = "none"
+
+
+Sources = Annotated[list[str], typer.Argument(help="Bulletin files, folders (searched recursively for .txt, "
+                                              ".html, .htm) or globs such as 'archive/**/*.txt'.",
+                                              show_default=False)]
+
+
 @app.command()
 def convert(
-    inputs: Inputs,
+    inputs: Sources,
     to: Annotated[str, typer.Option("--to", help=f"Formats, comma separated ({', '.join(RENDERERS)}) "
                                     "or all.")] = "all",
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("out"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder; input folders are mirrored "
+                                      "inside it.")] = Path("out"),
     style: Annotated[Path | None, typer.Option("--style", help="A house style (.toml).")] = None,
     strict: Strict = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: the "
+                                             "number of CPUs]; 1 converts in this process.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Convert again inputs that are up to date.")] = False,
+    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first failed input.")] = False,
+    executor: Annotated[Executor, typer.Option("--executor", help="Run tasks in local processes or on a Dask "
+                                               "cluster.")] = Executor.process,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS",
+                                                  help="Dask scheduler address, e.g. tcp://host:8786.")] = None,
+    progress: Annotated[ProgressMode, typer.Option("--progress", help="A bar on a terminal, else log lines "
+                                                   "(auto); or bar, log, none.")] = ProgressMode.auto,
 ) -> None:
-    """Convert bulletins into OUT/<name>.json (and .docx, .pdf). Example: bulletin convert a.txt --to docx"""
+    """Convert bulletins into OUT, mirroring folders: OUT/<path>.json (+ .docx, .pdf) and OUT/manifest.jsonl.
+
+    Inputs already converted with the same content and options are skipped. Example:
+    bulletin convert archive/ --to docx,pdf --out build/ --jobs 4
+    """
     formats = formats_option(to)
-    sheet = _style(style) if any(f != "json" for f in formats) else None
-    report = Report(strict=strict)
-    for path in inputs:
-        try:
-            result = api.convert(path, formats=formats, style=sheet, max_bytes=max_bytes)
-        except BulletinError as err:
-            report.failure(str(path), err.message)
-            typer.echo(f"{path}: error: {err.message}", err=True)
-            continue
-        for fmt, data in result.outputs.items():
-            api.write_atomic(out / f"{path.stem}.{fmt}", data)
-        report.converted(result.diagnostics)
-        _print_diagnostics(path, result.diagnostics, quiet=quiet)
-    if not quiet:
+    if any(f != "json" for f in formats):
+        _style(style)  # a bad style is a usage error before any work starts
+    if executor is Executor.dask and not scheduler:
+        raise typer.BadParameter("--executor dask needs --scheduler tcp://HOST:8786", param_hint="--scheduler")
+    opts = batch.Options(out=out, formats=tuple(formats), style=style, max_bytes=max_bytes,
+                         jobs=jobs or batch.default_jobs(), executor=executor.value, scheduler=scheduler,
+                         force=force, fail_fast=fail_fast, strict=strict, quiet=quiet)
+    try:
+        report = batch.run(inputs, opts, progress_for(progress.value, quiet))
+    except BulletinError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(Exit.USAGE) from None
+    if not quiet or report.failed:
         typer.echo(report.summary(), err=True)
     raise typer.Exit(report.return_code)
 
@@ -162,12 +193,6 @@ def _github(path: Path, d: Diagnostic) -> str:
     line = f",line={d.line}" if d.line else ""
     message = d.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return f"::{kind} file={path}{line},title={d.code}::{message}"
-
-
-def _print_diagnostics(path: Path, diags: list[Diagnostic], *, quiet: bool) -> None:
-    for d in diags:
-        if not quiet or d.severity == "error":
-            typer.echo(_line(path, d), err=True)
 
 
 def main() -> None:

@@ -1,0 +1,490 @@
+"""Many inputs: find them, plan their outputs, convert them in parallel, skip what is up to date.
+
+    report = batch.run(["archive/"], Options(out=Path("out"), formats=("json", "docx", "pdf")))
+
+`plan` turns folders, globs and files into `Job`s whose outputs mirror the input's path under
+`--out` and never leave it. `convert_file(Task) -> Result` is the per-file task: the same
+function runs in-process (`jobs=1`), in a process pool worker or on a Dask worker, writes its
+outputs with `api.write_atomic` and returns only hashes and counts. The parent alone decides what
+to skip, shows progress and keeps `OUT/manifest.jsonl` (see `manifest.py`).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import glob
+import hashlib
+import multiprocessing
+import os
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from . import __version__, api
+from .errors import BulletinError
+from .manifest import Manifest, file_sha256, locked, options_key, sweep_temporaries
+from .read import DEFAULT_MAX_BYTES, read_file
+from .report import Progress, Report
+
+SUFFIXES = (".txt", ".html", ".htm")
+DASK_HINT = "pip install 'bulletin-pipeline[dask]'"
+
+
+class Interrupted(BaseException):  # noqa: N818 - like KeyboardInterrupt, not an error of an input
+    """SIGTERM (or SIGINT) arrived; raised so that `finally` blocks remove temporary files."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@dataclass(frozen=True)
+class Options:
+    out: Path
+    formats: tuple[str, ...]
+    style: Path | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    jobs: int = 1
+    executor: str = "process"  # or "dask"
+    scheduler: str | None = None
+    force: bool = False
+    fail_fast: bool = False
+    strict: bool = False
+    quiet: bool = False
+
+
+# --- planning: inputs → jobs -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """One input: `source` as found, `rel` its path under the folder it was found in (the manifest
+    key), `outputs` format → path relative to --out; or an `error` found while planning."""
+
+    source: str
+    rel: str
+    outputs: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may use."""
+    with contextlib.suppress(AttributeError):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def _walk(root: str, base: str, out: Path) -> Iterator[tuple[str, str]]:
+    """Yield (path, path relative to `base`) of every bulletin under `root`, in a stable order.
+
+    Hidden files and folders, symlinked folders and the output folder itself are passed over.
+    """
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and Path(os.path.realpath(os.path.join(folder, d))) != out)
+        for name in sorted(files):
+            if not name.startswith(".") and name.lower().endswith(SUFFIXES):
+                path = os.path.join(folder, name)
+                yield path, os.path.relpath(path, base)
+
+
+def _expand(arg: str, out: Path) -> Iterator[tuple[str, str]]:
+    """(path, relative path) of each input an argument names: a folder, a file or a glob."""
+    if os.path.isdir(arg):
+        yield from _walk(arg, arg, out)
+    elif os.path.exists(arg) or not glob.has_magic(arg):
+        yield arg, os.path.basename(arg)  # a missing file fails in the task, with the reader's message
+    else:
+        parts = Path(arg).parts
+        i = next(i for i, p in enumerate(parts) if glob.has_magic(p))
+        base = str(Path(*parts[:i])) if i else "."
+        for match in sorted(glob.iglob(arg, recursive=True)):
+            if os.path.isdir(match):
+                yield from _walk(match, base, out)
+            elif match.lower().endswith(SUFFIXES):
+                yield match, os.path.relpath(match, base)
+
+
+def plan(args: Iterable[str | os.PathLike], out: Path, formats: Iterable[str]) -> Iterator[Job]:
+    """Yield a `Job` per input found in `args` (folders recursively, globs, files), lazily.
+
+    `out` must be resolved. Outputs mirror the path below the folder (or glob base) the input was
+    found in; a file named directly lands at the top of `out`. Two inputs that would share an
+    output, or an output that would land outside `out` (`..`, a symlinked folder), get an error.
+    """
+    formats = tuple(formats)
+    seen: set[str] = set()
+    claimed: dict[str, str] = {}
+    inside: dict[Path, bool] = {}
+    for arg in map(os.fspath, args):
+        found = False
+        for source, rel in _expand(arg, out):
+            found = True
+            real = os.path.realpath(source)
+            if real in seen:  # the same file named twice (a folder and a file inside it)
+                continue
+            seen.add(real)
+            yield _job(source, PurePosixPath(Path(rel).as_posix()), out, formats, claimed, inside)
+        if not found:
+            what = "no .txt, .html or .htm file in this folder" if os.path.isdir(arg) else "no file matches"
+            yield Job(source=arg, rel=arg, error=what)
+
+
+def _job(source: str, rel: PurePosixPath, out: Path, formats: tuple[str, ...], claimed: dict[str, str],
+         inside: dict[Path, bool]) -> Job:
+    if rel.is_absolute() or ".." in rel.parts or not rel.name:
+        return Job(source, str(rel), error=f"its output would be written outside --out ({rel})")
+    stem = rel.with_suffix("") if rel.suffix else rel
+    outputs = {fmt: f"{stem}.{fmt}" for fmt in formats}
+    key = str(stem).casefold()  # a.txt and A.html collide on case-insensitive file systems
+    if key in claimed:
+        return Job(source, str(rel), error=f"would overwrite the outputs of {claimed[key]} ({stem}.*); rename "
+                                           "one of them, or convert them into separate --out folders")
+    claimed[key] = source
+    parent = (out / stem).parent
+    if parent not in inside:
+        inside[parent] = parent.resolve().is_relative_to(out)
+    if not inside[parent]:
+        return Job(source, str(rel), error=f"{parent} leads outside --out (a symlink?); outputs stay inside --out")
+    return Job(source, str(rel), outputs)
+
+
+# --- the per-file task -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs: absolute paths (workers may run elsewhere, on shared storage)."""
+
+    source: str
+    out: str
+    outputs: dict[str, str]
+    formats: tuple[str, ...]
+    style: str | None
+    max_bytes: int
+
+
+@dataclass
+class Result:
+    status: str  # "converted" or "failed"
+    sha256: str | None = None
+    outputs: dict[str, dict] = field(default_factory=dict)
+    diagnostics: dict[str, int] = field(default_factory=dict)
+    lines: list[tuple[str, str]] = field(default_factory=list)  # (severity, printable line)
+    ms: int = 0
+    error: str | None = None
+
+
+_styles: dict[str | None, object] = {}
+_busy = False  # a worker is inside a task: SIGTERM then interrupts it instead of ending the process
+_lock = threading.Lock()
+
+
+def _style(path: str | None, formats: tuple[str, ...]):
+    """The style sheet (loaded once per process; None when only JSON is made)."""
+    if all(f == "json" for f in formats):
+        return None
+    with _lock:
+        if path not in _styles:
+            from .style import load_style
+
+            _styles[path] = load_style(path)
+        return _styles[path]
+
+
+def _warm_up(style: str | None, formats: tuple[str, ...]) -> None:
+    """Load the style and, by rendering a tiny bulletin, every renderer's fonts, once per process."""
+    with contextlib.suppress(Exception):  # a broken style or font shows in the first real task
+        text = "浙江省通报\n\n来源:省局 发布日期:2021-01-01\n\n一、工作进展\n\n正文。\n"
+        doc = api.load(text.encode(), name="warm-up.txt")
+        api.render(doc, list(formats), _style(style, formats))
+
+
+def _on_signal(signum, frame):
+    if _busy:
+        raise Interrupted(signum)
+    raise SystemExit(128 + signum)  # idle worker: leave quietly
+
+
+def init_worker(style: str | None, formats: tuple[str, ...]) -> None:
+    """Process pool initializer: Ctrl-C is the parent's to handle; SIGTERM interrupts the current
+    task (its temporary file is removed); style and fonts are loaded now, once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_signal)
+    _warm_up(style, formats)
+
+
+def convert_file(task: Task) -> Result:
+    """Convert one input and write its outputs; never raise for a bad input (only `Interrupted`)."""
+    global _busy
+    _busy, t0 = True, time.perf_counter()
+    result = Result(status="failed")
+    try:
+        text = read_file(task.source, max_bytes=task.max_bytes)
+        result.sha256 = text.sha256
+        conv = api.render(api.document(text, name=task.source), list(task.formats), _style(task.style, task.formats))
+        for fmt, data in conv.outputs.items():  # every format rendered before the first is written
+            api.write_atomic(Path(task.out) / task.outputs[fmt], data)
+            result.outputs[fmt] = {"path": task.outputs[fmt], "sha256": hashlib.sha256(data).hexdigest()}
+        result.status = "converted"
+        for d in conv.diagnostics:
+            result.diagnostics[d.severity] = result.diagnostics.get(d.severity, 0) + 1
+            where = f"{task.source}:{d.line}" if d.line else task.source
+            result.lines.append((d.severity, f"{where}: {d.severity}: {d.code}: {d.message}"))
+    except BulletinError as err:
+        result.error = err.message
+    except OSError as err:
+        result.error = f"cannot write an output: {err}"
+    except Exception as err:  # a bug: keep the batch going, but say so
+        where = traceback.extract_tb(err.__traceback__)[-1]
+        result.error = (f"internal error, please report it: {type(err).__name__}: {err} "
+                        f"(at {Path(where.filename).name}:{where.lineno})")
+    finally:
+        _busy = False
+    if result.sha256 is None:
+        result.sha256 = file_sha256(task.source, task.max_bytes)
+    result.ms = round((time.perf_counter() - t0) * 1000)
+    return result
+
+
+# --- executors -----------------------------------------------------------------------------------
+
+
+class _Inline(cf.Executor):
+    """Runs each task at once, in this process (`--jobs 1`): same interface, no pickling."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future: cf.Future = cf.Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def _executor(opts: Options, jobs: int) -> tuple[cf.Executor, int, object]:
+    """Return (executor, how many futures to keep in flight, a Dask client to close or None)."""
+    if opts.executor == "dask":
+        try:
+            from distributed import Client
+        except ImportError:
+            raise BulletinError(f"--executor dask needs Dask's distributed scheduler: {DASK_HINT}") from None
+        try:
+            client = Client(opts.scheduler, timeout="30s")
+        except (OSError, TimeoutError) as err:
+            raise BulletinError(f"cannot reach the Dask scheduler at {opts.scheduler}: {err}") from None
+        threads = sum(client.nthreads().values()) or 1
+        return client.get_executor(pure=False), 2 * threads + 2, client
+    if jobs <= 1:
+        _warm_up(_path(opts.style), opts.formats)
+        return _Inline(), 1, None
+    methods = multiprocessing.get_all_start_methods()
+    # forkserver: workers fork from a clean server that imported the pipeline once (fork is unsafe
+    # in a process with threads, such as the progress bar's).
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        ctx.set_forkserver_preload(["pipeline.batch"])
+    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=init_worker,
+                                  initargs=(_path(opts.style), opts.formats))
+    return pool, 2 * jobs + 2, None
+
+
+def _path(p: Path | None) -> str | None:
+    return os.path.abspath(p) if p is not None else None
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+
+class _Signals:
+    """In the parent, the first Ctrl-C or SIGTERM asks the run to stop at the next safe point (no
+    new input starts, running ones finish and are recorded); a second one interrupts at once."""
+
+    def __init__(self):
+        self.received: int | None = None
+        self._old: dict[int, object] = {}
+
+    def _handler(self, signum, frame):
+        if self.received is not None:
+            raise Interrupted(signum)
+        self.received = signum
+
+    def __enter__(self) -> _Signals:
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self._old[signum] = signal.signal(signum, self._handler)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for signum, old in self._old.items():
+            signal.signal(signum, old)
+
+
+class _Run:
+    """The state of one `run`: the manifest, the report, the executor and the futures in flight."""
+
+    def __init__(self, opts: Options, out: Path, progress: Progress, total: int, signals: _Signals):
+        self.opts, self.out, self.progress, self.total, self.signals = opts, out, progress, total, signals
+        self.report = Report(strict=opts.strict)
+        self.manifest = Manifest(out)
+        self.key = options_key(opts.formats, opts.style)
+        self.executor: cf.Executor | None = None
+        self.client = None
+        self.limit = 1
+        self.inflight: dict[cf.Future, Job] = {}
+        self.backlog: list[Job] = []
+        self.broken = False
+
+    @property
+    def stopping(self) -> bool:
+        return self.signals.received is not None or bool(self.opts.fail_fast and self.report.failed)
+
+    def handle(self, job: Job) -> None:
+        """Fail, skip or queue one job."""
+        if job.error:
+            self.failed(job, job.error)
+            return
+        entry = self.manifest.entries.get(job.rel)
+        if not self.opts.force and self.manifest.fresh(entry, job.source, job.outputs, self.key, self.opts.max_bytes):
+            self.manifest.mark_skipped(job.rel)
+            self.report.skip(entry.get("diagnostics"))
+            self.progress.advance(self.report)
+            return
+        self.backlog.append(job)
+        if self.executor is not None or len(self.backlog) > 1 or self.opts.executor == "dask":
+            self.flush()
+
+    def flush(self) -> None:
+        """Submit the backlog, waiting while too many are in flight. The executor starts with the
+        second input to convert, so a run with one (a single file, a re-run) starts no workers."""
+        if not self.backlog:
+            return
+        if self.executor is None:
+            jobs = max(1, min(self.opts.jobs, self.total)) if len(self.backlog) > 1 else 1
+            self.executor, self.limit, self.client = _executor(self.opts, jobs)
+        while self.backlog and not self.stopping:
+            job = self.backlog.pop(0)
+            task = Task(os.path.abspath(job.source), str(self.out), job.outputs, self.opts.formats,
+                        _path(self.opts.style), self.opts.max_bytes)
+            self.inflight[self.executor.submit(convert_file, task)] = job
+            while len(self.inflight) >= self.limit and not self.stopping:
+                self.collect(wait_all=False)
+
+    def collect(self, wait_all: bool = True) -> None:
+        """Record finished futures: at least one (or all, with `wait_all`), or none when stopping."""
+        while self.inflight:
+            done, _ = cf.wait(list(self.inflight), timeout=0.25, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                self.settle(self.inflight.pop(future), future)
+            if not wait_all and (done or self.stopping):
+                return
+        if self.broken and not self.report.interrupted:
+            self.close()  # a fresh pool for the inputs still to come
+
+    def settle(self, job: Job, future: cf.Future) -> None:
+        if future.cancelled():
+            return
+        err = future.exception()
+        if err is None:
+            self.finished(job, future.result())
+        elif self.report.interrupted and isinstance(err, (Interrupted, cf.process.BrokenProcessPool)):
+            return  # stopped on purpose: the next run does it
+        elif isinstance(err, cf.process.BrokenProcessPool):
+            self.broken = True
+            self.failed(job, "a worker process died while converting it (killed, or out of memory?)")
+        else:
+            self.failed(job, f"the worker stopped: {type(err).__name__}: {err}")
+
+    def finished(self, job: Job, result: Result) -> None:
+        entry = {"path": job.rel, "source": job.source, "sha256": result.sha256, "status": result.status,
+                 "outputs": result.outputs, "diagnostics": result.diagnostics, "ms": result.ms,
+                 "options": self.key, "version": __version__}
+        if result.error:
+            entry["error"] = result.error
+        self.manifest.record(entry)
+        for severity, line in result.lines:
+            if not self.opts.quiet or severity == "error":
+                self.progress.log(line)
+        if result.status == "converted":
+            self.report.converted(counts=result.diagnostics)
+            self.progress.advance(self.report)
+        else:
+            self.failed(job, result.error or "failed", recorded=True)
+
+    def failed(self, job: Job, message: str, recorded: bool = False) -> None:
+        if not recorded and job.outputs:  # planning errors have no outputs and no manifest line
+            self.manifest.record({"path": job.rel, "source": job.source, "status": "failed", "error": message,
+                                  "sha256": None, "outputs": {}, "diagnostics": {}, "ms": 0,
+                                  "options": self.key, "version": __version__})
+        self.report.failure(job.source, message)
+        self.progress.log(f"{job.source}: error: {message}")
+        self.progress.advance(self.report)
+
+    def stop(self, signum: int | None) -> None:
+        """Cancel what has not started and record what finishes; a signal now ends the workers."""
+        self.report.interrupted = signum
+        self.backlog.clear()
+        for future in self.inflight:
+            future.cancel()
+        try:
+            self.collect()
+        except (KeyboardInterrupt, Interrupted) as sig:
+            self.report.interrupted = getattr(sig, "signum", signal.SIGINT)
+            self.close(kill=True)
+            self.collect()
+
+    def close(self, kill: bool = False) -> None:
+        executor, self.executor = self.executor, None
+        if executor is None:
+            return
+        if kill:  # SIGTERM: each worker's task is interrupted and removes its temporary file
+            for proc in list((getattr(executor, "_processes", None) or {}).values()):
+                with contextlib.suppress(OSError):
+                    proc.terminate()
+        if isinstance(executor, cf.ProcessPoolExecutor):
+            executor.shutdown(wait=not kill, cancel_futures=True)
+        else:
+            executor.shutdown(wait=False)  # Dask: cancels whatever is left
+        if self.client is not None:
+            with contextlib.suppress(Exception):
+                self.client.close()
+            self.client = None
+
+
+def run(args: Iterable[str | os.PathLike], opts: Options, progress: Progress | None = None) -> Report:
+    """Convert every input `args` names into `opts.out`; return the `Report` of the run.
+
+    Raises `BulletinError` only for problems with the run as a whole (the output folder is
+    locked, Dask cannot be reached); a bad input is a failure in the report.
+    """
+    progress = progress or Progress()
+    args = list(args)
+    opts.out.mkdir(parents=True, exist_ok=True)
+    out = opts.out.resolve()
+    with locked(out), _Signals() as signals:
+        total = sum(1 for _ in plan(args, out, opts.formats))  # a cheap first walk, for the ETA
+        state = _Run(opts, out, progress, total, signals)
+        if state.manifest.dirty:
+            sweep_temporaries(out)
+        progress.start(total)
+        try:
+            for job in plan(args, out, opts.formats):
+                if state.stopping:
+                    break
+                state.handle(job)
+            if not state.stopping:
+                state.flush()
+            if state.stopping:
+                state.stop(signals.received)
+            state.collect()
+        except (KeyboardInterrupt, Interrupted) as sig:  # a second signal, or Ctrl-C outside the main thread
+            state.stop(getattr(sig, "signum", signal.SIGINT))
+        finally:
+            state.close()
+            if state.report.interrupted or state.broken or opts.fail_fast:
+                sweep_temporaries(out)
+            state.manifest.commit()
+            progress.close()
+    return state.report

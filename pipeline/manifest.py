@@ -1,0 +1,161 @@
+"""`OUT/manifest.jsonl`: what each input became, so that a re-run skips what is up to date.
+
+One JSON object per line, sorted by `path` (the input's path relative to the folder it was found
+in; outputs mirror it). While a run goes on, each result is appended to a journal beside the
+manifest; at the end (also after Ctrl-C or SIGTERM) the old manifest and the journal are merged
+and the manifest is rewritten atomically. A run killed outright leaves the journal, which the
+next run reads, so a resume never redoes work that finished and never trusts a half-written line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from . import __version__
+from .api import write_atomic
+from .errors import BulletinError
+
+MANIFEST = "manifest.jsonl"
+JOURNAL = ".manifest.journal.jsonl"
+# The temporary names `api.write_atomic` uses: `.<name>.<pid>.tmp`.
+_TMP = re.compile(r"^\..+\.\d+\.tmp$")
+UP_TO_DATE = ("converted", "skipped")
+
+
+def options_key(formats: Iterable[str], style: str | os.PathLike | None) -> str:
+    """Return a short hash of everything besides the input that shapes the outputs.
+
+    That is the formats, the tool version, `SOURCE_DATE_EPOCH` and, when a .docx or PDF is made,
+    the bundled style and the house style's bytes.
+    """
+    formats = sorted(formats)
+    h = hashlib.sha256(json.dumps({"formats": formats, "version": __version__,
+                                   "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")}).encode())
+    if any(f != "json" for f in formats):
+        from .style import DEFAULT_STYLE
+
+        for path in (DEFAULT_STYLE, style):
+            if path is not None:
+                h.update(hashlib.sha256(Path(path).read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def file_sha256(path: str | os.PathLike, limit: int | None = None) -> str | None:
+    """Return the hex sha256 of a file's bytes, or None if it cannot be read (or exceeds `limit`)."""
+    h = hashlib.sha256()
+    size = 0
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                size += len(chunk)
+                if limit is not None and size > limit:
+                    return None
+                h.update(chunk)
+    except (OSError, ValueError):
+        return None
+    return h.hexdigest()
+
+
+def _read_lines(path: Path) -> Iterator[dict]:
+    """Yield the JSON objects of a .jsonl file, passing over lines a killed writer cut short."""
+    try:
+        fh = open(path, encoding="utf-8")
+    except FileNotFoundError:
+        return
+    with fh:
+        for line in fh:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+                yield entry
+
+
+class Manifest:
+    """The manifest of an output folder: `entries` by input path, `record` during a run, `commit`."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.path = out / MANIFEST
+        self.journal = out / JOURNAL
+        self.dirty = self.journal.exists()  # the last run was killed before it could commit
+        self.entries: dict[str, dict] = {e["path"]: e for e in _read_lines(self.path)}
+        self.entries.update((e["path"], e) for e in _read_lines(self.journal))
+        self._fh = None
+
+    def fresh(self, entry: dict | None, source: str, outputs: dict[str, str], key: str, limit: int) -> bool:
+        """True when `entry` says `source` was converted with these options, and every planned
+        output is still there with the recorded hash. Cheap checks first; the input is hashed last."""
+        if not entry or entry.get("status") not in UP_TO_DATE or entry.get("options") != key:
+            return False
+        recorded = entry.get("outputs") or {}
+        if entry.get("version") != __version__ or set(recorded) != set(outputs):
+            return False
+        if any(not isinstance(recorded[f], dict) or recorded[f].get("path") != p for f, p in outputs.items()):
+            return False
+        if file_sha256(source, limit) != entry.get("sha256"):
+            return False
+        return all(file_sha256(self.out / p) == recorded[f].get("sha256") for f, p in outputs.items())
+
+    def record(self, entry: dict) -> None:
+        """Remember `entry` and append it to the journal at once (one write, flushed)."""
+        self.entries[entry["path"]] = entry
+        if self._fh is None:
+            self._fh = open(self.journal, "a", encoding="utf-8")
+        self._fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+        self._fh.flush()
+
+    def mark_skipped(self, path: str) -> None:
+        # Not journaled: the entry on disk already says the same outputs are up to date.
+        self.entries[path] = {**self.entries[path], "status": "skipped"}
+
+    def commit(self) -> None:
+        """Rewrite the manifest atomically with every entry, then drop the journal."""
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        lines = (json.dumps(self.entries[k], ensure_ascii=False, sort_keys=True) + "\n" for k in sorted(self.entries))
+        write_atomic(self.path, "".join(lines).encode("utf-8"))
+        with contextlib.suppress(FileNotFoundError):
+            self.journal.unlink()
+        self.dirty = False
+
+
+def sweep_temporaries(out: Path) -> int:
+    """Remove the temporary files an interrupted writer left under `out`; return how many."""
+    removed = 0
+    for folder, _dirs, files in os.walk(out):
+        for name in files:
+            if _TMP.match(name):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(folder, name))
+                    removed += 1
+    return removed
+
+
+@contextlib.contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the output folder itself, so two runs never write one manifest."""
+    try:
+        import fcntl
+
+        fd = os.open(out, os.O_RDONLY)
+    except (ImportError, OSError):  # pragma: no cover - no advisory locks here: one batch at a time
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BulletinError(f"another `bulletin convert` is writing to {out}; wait for it to finish "
+                                "or choose another --out") from None
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
