@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from . import __version__, api
 from .errors import BulletinError
 from .manifest import Manifest, file_sha256, locked, options_key, sweep_temporaries
-from .read import DEFAULT_MAX_BYTES, read_file
+from .read import DEFAULT_MAX_BYTES
 from .report import Progress, Report
 
 SUFFIXES = (".txt", ".html", ".htm")
@@ -225,9 +225,9 @@ def convert_file(task: Task) -> Result:
     _busy, t0 = True, time.perf_counter()
     result = Result(status="failed")
     try:
-        text = read_file(task.source, max_bytes=task.max_bytes)
-        result.sha256 = text.sha256
-        conv = api.render(api.document(text, name=task.source), list(task.formats), _style(task.style, task.formats))
+        doc = api.load(task.source, max_bytes=task.max_bytes)
+        result.sha256 = doc.meta.input.sha256
+        conv = api.render(doc, list(task.formats), _style(task.style, task.formats))
         for fmt, data in conv.outputs.items():  # every format rendered before the first is written
             api.write_atomic(Path(task.out) / task.outputs[fmt], data)
             result.outputs[fmt] = {"path": task.outputs[fmt], "sha256": hashlib.sha256(data).hexdigest()}
