@@ -97,7 +97,7 @@ class Length:
 
     @property
     def eighth_points(self) -> int:
-        return _round(self.emu, 1587.5)
+        return _round(self.emu * 2, 3175)  # 1/8 pt = 1587.5 EMU
 
     def __add__(self, other: Length) -> Length:
         return Length(self.emu + other.emu)
@@ -141,8 +141,10 @@ class Length:
         )
 
 
-def _round(emu: int, per: float) -> int:
-    return int((Decimal(emu) / Decimal(str(per))).to_integral_value(ROUND_HALF_UP))
+def _round(num: int, den: int) -> int:
+    """num / den rounded half away from zero, in integers."""
+    q = (2 * abs(num) + den) // (2 * den)
+    return q if num >= 0 else -q
 
 
 # --- the style sheet ----------------------------------------------------------------------------

@@ -36,6 +36,34 @@ _DATE_SHIFT = 2
 _FIXED_EPOCH = "1980-01-01T00:00:00Z"
 
 
+class _StyleParts:
+    """What depends on the style only, built once per style sheet: run properties per role and
+    the styles, settings, font-table and footer parts."""
+
+    def __init__(self, style: StyleSheet):
+        self.rpr = {name: X.rpr_for(style, name) for name in style.roles}
+        self.rpr_xml = {name: X.element_xml(e) for name, e in self.rpr.items()}
+        self.files = [
+            ("word/styles.xml", X.styles_xml(style)),
+            ("word/settings.xml", X.settings_xml(style)),
+            ("word/fontTable.xml", X.font_table_xml(style)),
+            ("word/footer1.xml", X.footer_xml(style, style.page_number.odd)),
+            ("word/footer2.xml", X.footer_xml(style, style.page_number.even)),
+        ]
+
+
+_parts_cache: dict[int, tuple[StyleSheet, _StyleParts]] = {}
+
+
+def _style_parts(style: StyleSheet) -> _StyleParts:
+    hit = _parts_cache.get(id(style))
+    if hit is None or hit[0] is not style:
+        if len(_parts_cache) >= 8:
+            _parts_cache.clear()
+        hit = _parts_cache[id(style)] = (style, _StyleParts(style))
+    return hit[1]
+
+
 class _Writer:
     """Builds word/document.xml for one document."""
 
@@ -43,7 +71,8 @@ class _Writer:
         self.style = style
         self.root = el(None, "document")
         self.body = el(self.root, "body")
-        self._rpr = {name: X.rpr_for(style, name) for name in style.roles}
+        self.parts = _style_parts(style)
+        self._rpr, self._rpr_xml = self.parts.rpr, self.parts.rpr_xml
 
     # --- paragraphs and runs --------------------------------------------------------------------
 
@@ -100,7 +129,7 @@ class _Writer:
 
     def header(self, doc: Document) -> None:
         s, meta = self.style, doc.meta
-        issuer = getattr(meta, "issuer", None)
+        issuer = meta.issuer
         title_before = None
         if issuer:  # 版头: red 发文机关标志, 发文字号, red rule, then the title [std]
             ib = s.issuer_block
@@ -228,46 +257,58 @@ class _Writer:
             tc = self.cell(tr, wd, "center")
             self.text_para(tc, "table_header", text)
 
+        rows = []
         for row in table.rows:
-            tr = el(tbl, "tr")
             if not isinstance(row, ItemRow):
-                tc = self.cell(tr, total.twips, "center", span=ncols)
-                self.text_para(tc, "table_section", row.text)
+                rows.append(f"<w:tr>{self.cell_xml(total.twips, 'center', ncols)}"
+                            f"{X.para_xml('TableSection', self._rpr_xml['table_section'], row.text)}</w:tc></w:tr>")
                 continue
+            rows.append("<w:tr>")
             for k, (kind, wd) in enumerate(zip(kinds, widths, strict=True)):
                 col = ts.columns.get(kind)
-                tc = self.cell(tr, wd, col.valign if col else "top")
-                self.cell_body(tc, row.cells[k] if k < len(row.cells) else Cell(), col.align if col else None)
+                rows.append(self.cell_xml(wd, col.valign if col else "top"))
+                self.cell_body(rows, row.cells[k] if k < len(row.cells) else Cell(), col.align if col else None)
+                rows.append("</w:tc>")
+            rows.append("</w:tr>")
+        tbl.extend(X.parse_fragment("".join(rows)))
 
-    def cell(self, tr: etree._Element, width: int, valign: str, span: int = 1) -> etree._Element:
+    def cell(self, tr: etree._Element, width: int, valign: str) -> etree._Element:
         tc = el(tr, "tc")
         tcpr = el(tc, "tcPr")
         el(tcpr, "tcW", w=width, type="dxa")
-        if span > 1:
-            el(tcpr, "gridSpan", val=span)
         el(tcpr, "vAlign", val=valign)
         return tc
 
-    def cell_body(self, tc: etree._Element, cell: Cell, align: str | None) -> None:
+    @staticmethod
+    def cell_xml(width: int, valign: str, span: int = 1) -> str:
+        """Return the opening of a `w:tc` with its width (and span): the caller closes it."""
+        grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+        return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}<w:vAlign w:val="{valign}"/></w:tcPr>'
+
+    def cell_body(self, out: list[str], cell: Cell, align: str | None) -> None:
+        """Append the paragraphs of a table cell: one per entry, markers hanging."""
         role: TextRole = self.style.role("table_cell")
+        sid, rpr = X.STYLE_IDS["table_cell"][0], self._rpr_xml["table_cell"]
         jc = align if align and align != role.align else None
         if not cell.paragraphs:
-            self.para(tc, "table_cell", jc=jc)
+            out.append(X.para_xml(sid, None, "", jc=jc))
             return
         prev_group = cell.paragraphs[0].group
         # One hanging indent per cell, wide enough for its widest marker: the texts align.
         markers = [p.marker for p in cell.paragraphs if p.marker]
         hang = max([self.style.table.entry_hanging_indent] + [em_width(m) + 0.25 for m in markers])
+        ind = X.indent_attrs(role, -hang, hang)
+        tab = role.chars(hang).twips
+        gap = self.style.table.group_gap.twips
         for para in cell.paragraphs:
-            before = self.style.table.group_gap.twips if para.group != prev_group else None
+            before = gap if para.group != prev_group else None
             prev_group = para.group
             if para.marker:
                 # The marker, a tab, then the text; wrapped lines align with the text.
-                p = self.para(tc, "table_cell", before=before, jc=jc,
-                              ind=X.indent_attrs(role, -hang, hang), tab=role.chars(hang).twips)
-                self.run(p, "table_cell", para.marker + "\t" + para.text)
+                out.append(X.para_xml(sid, rpr, para.marker + "\t" + para.text, before=before, jc=jc,
+                                      ind=ind, tab=tab))
             else:
-                self.text_para(tc, "table_cell", para.text, before=before, jc=jc)
+                out.append(X.para_xml(sid, rpr, para.text, before=before, jc=jc))
 
     # --- section ------------------------------------------------------------------------------
 
@@ -325,9 +366,5 @@ def render_docx(doc: Document, style: StyleSheet) -> bytes:
         ("docProps/app.xml", X.app_xml(__version__)),
         ("word/document.xml", X.serialize(wr.root)),
         ("word/_rels/document.xml.rels", X.XML_DECL + X.DOCUMENT_RELS),
-        ("word/styles.xml", X.styles_xml(style)),
-        ("word/settings.xml", X.settings_xml(style)),
-        ("word/fontTable.xml", X.font_table_xml(style)),
-        ("word/footer1.xml", X.footer_xml(style, style.page_number.odd)),
-        ("word/footer2.xml", X.footer_xml(style, style.page_number.even)),
+        *wr.parts.files,
     ])
