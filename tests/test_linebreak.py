@@ -101,7 +101,7 @@ token = st.one_of(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(token, min_size=1, max_size=80).map("".join), st.integers(min_value=6, max_value=30))
+@given(st.lists(token, min_size=1, max_size=80).map("国".join), st.integers(min_value=6, max_value=30))
 def test_random_text_obeys_every_rule(text: str, ems: int) -> None:
     check(text, wrap(text, ems), ems)
 

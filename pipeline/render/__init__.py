@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from .docx import render_docx
 from .json import render_json
+from .pdf import render_pdf
 
 if TYPE_CHECKING:
     from ..model import Document
@@ -20,4 +21,5 @@ Renderer = Callable[["Document", object], bytes]
 RENDERERS: dict[str, Renderer] = {
     "json": render_json,
     "docx": render_docx,
+    "pdf": render_pdf,
 }

@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import reportlab
-from reportlab.platypus.paragraph import Paragraph, ParaLines, _handleBulletWidth, cjkU, makeCJKParaLine
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont, stringWidth
+from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines, _drawBullet, _handleBulletWidth
 from reportlab.rl_config import _FUZZ
 
 from ..errors import RenderError
@@ -38,11 +40,18 @@ DOUBLED = frozenset("—…⸺")
 #: Characters that, right after a number, are its unit and stay on its line (`30482人次`).
 UNITS = frozenset("万亿千百十元角分人次家件个项条场户批名台处所起例份天年月日时号岁倍吨米克升度里亩余多%％‰")
 MAX_UNIT = 3
+#: Justified lines spread their slack over the gaps between characters, up to this many em each;
+#: a line needing more (an early break before a long word) is left ragged instead.
+MAX_JUSTIFY_EM = 0.35
+
+
+_WORD = frozenset(chr(c) for c in range(0x21, 0x7F))
+_DIGITS = frozenset("0123456789")
 
 
 def _is_word(ch: str) -> bool:
     """ASCII letters, digits and the marks inside numbers: a run of them is never split."""
-    return ch.isascii() and not ch.isspace() and ch != ""
+    return ch in _WORD
 
 
 def break_points(text: Sequence[str], glue: bool = True) -> list[bool]:
@@ -56,16 +65,16 @@ def break_points(text: Sequence[str], glue: bool = True) -> list[bool]:
     unit_left = 0
     for k in range(1, n):
         a, b = text[k - 1], text[k]
-        if a.isdigit() and a.isascii():
+        if a in _DIGITS:
             unit_left = MAX_UNIT
         in_unit = bool(unit_left) and b in UNITS
         if b in CLOSERS or a in OPENERS or (a == b and a in DOUBLED):
             ok[k] = False
-        elif glue and ((_is_word(a) and _is_word(b)) or in_unit):
+        elif glue and ((a in _WORD and b in _WORD) or in_unit):
             ok[k] = False
         if in_unit:
             unit_left -= 1
-        elif not _is_word(b):
+        elif b not in _WORD:
             unit_left = 0
     return ok
 
@@ -75,13 +84,15 @@ def split_lines(
     widths: Sequence[float],
     max_widths: Sequence[float],
     hard: Sequence[bool] = (),
+    points: tuple[list[bool], list[bool]] | None = None,
 ) -> list[tuple[int, int]]:
     """Return `(start, end)` index pairs of the lines `text` falls into.
 
     `widths[i]` is the width of `text[i]`; line n is at most `max_widths[n]` wide (the last width
-    repeats). `hard[i]` marks a forced break after `text[i]` (reportlab's `<br/>`).
+    repeats). `hard[i]` marks a forced break after `text[i]` (reportlab's `<br/>`). `points` are
+    `break_points(text)` and `break_points(text, glue=False)` when already known.
     """
-    ok, loose = break_points(text), break_points(text, glue=False)
+    ok, loose = points or (break_points(text), break_points(text, glue=False))
     n = len(text)
     lines: list[tuple[int, int]] = []
     start = i = 0
@@ -108,23 +119,93 @@ def split_lines(
     return lines
 
 
-def cjk_frag_split(frags, max_widths, calc_bounds, encoding="utf8") -> ParaLines:
+class _Measured:
+    """A paragraph's characters measured once: width, owning frag, forced breaks, break points."""
+
+    def __init__(self, frags, encoding="utf8", tracking: float = 0.0):
+        self.frags = frags
+        self.tracking = tracking
+        chars: list[str] = []
+        widths: list[float] = []
+        owner: list[int] = []
+        hard: list[bool] = []
+        for fi, f in enumerate(frags):
+            text = f.text.decode(encoding) if isinstance(f.text, bytes) else f.text
+            if hasattr(f, "lineBreak") or not text:
+                chars.append("")
+                widths.append(0.0)
+                owner.append(fi)
+                hard.append(hasattr(f, "lineBreak"))
+                continue
+            font = getFont(f.fontName)
+            face = getattr(font, "face", None)
+            if face is not None and hasattr(face, "charWidths"):
+                get, dw, k = face.charWidths.get, face.defaultWidth, 0.001 * f.fontSize
+                widths.extend(k * get(ord(c), dw) + tracking for c in text)
+            else:
+                widths.extend(stringWidth(c, f.fontName, f.fontSize) + tracking for c in text)
+            chars.extend(text)
+            owner.extend([fi] * len(text))
+            hard.extend([False] * len(text))
+        self.chars, self.widths, self.owner, self.hard = chars, widths, owner, hard
+        # plain text runs (no links, underlines, rises, backgrounds) can use the lean drawing
+        self.plain = all(not (getattr(f, "link", None) or getattr(f, "us_lines", None) or
+                              getattr(f, "rise", 0) or getattr(f, "backColor", None)) for f in frags)
+        self.points = (break_points(chars), break_points(chars, glue=False))
+
+    def line(self, start: int, end: int, max_width: float) -> FragLine:
+        words, bounds = [], []
+        i = start
+        while i < end:
+            fi, j = self.owner[i], i + 1
+            while j < end and self.owner[j] == fi:
+                j += 1
+            f = self.frags[fi]
+            w = f.clone()
+            w.text = "".join(self.chars[i:j])
+            words.append(w)
+            bounds.append((f.fontSize, *getAscentDescent(f.fontName, f.fontSize)))
+            i = j
+        used = sum(self.widths[start:end])
+        hard = self.hard[end - 1]
+        line = FragLine(kind=1, extraSpace=max_width - used, wordCount=1, words=words,
+                        fontSize=max(b[0] for b in bounds), ascent=max(b[1] for b in bounds),
+                        descent=min(b[2] for b in bounds), maxWidth=max_width, currentWidth=used,
+                        lineBreak=hard)
+        chars = self.chars
+        last = end - (chars[end - 1].isspace() or hard)
+        gaps = sum(1 for k in range(start + 1, last) if not (chars[k - 1] in _WORD and chars[k] in _WORD))
+        if gaps > 0 and not hard:
+            space = (max_width - used) / gaps
+            if 0 < space <= MAX_JUSTIFY_EM * line.fontSize:
+                line.cjkCharSpace = space
+        return line
+
+    def lines(self, max_widths: Sequence[float], break_widths: Sequence[float] | None = None) -> ParaLines:
+        spans = split_lines(self.chars, self.widths, break_widths or max_widths, self.hard, self.points)
+        last = len(max_widths) - 1
+        return ParaLines(kind=1, lines=[self.line(a, b, max_widths[min(n, last)])
+                                        for n, (a, b) in enumerate(spans)])
+
+    def balanced(self, max_widths: Sequence[float]) -> ParaLines:
+        """Lines as even as possible: the narrowest width giving no more lines than the full one."""
+        count = len(split_lines(self.chars, self.widths, max_widths, self.hard, self.points))
+        if count < 2 or any(self.hard):
+            return self.lines(max_widths)
+        lo, hi = sum(self.widths) / count, max(max_widths)
+        for _ in range(12):
+            mid = (lo + hi) / 2
+            narrow = [min(w, mid) for w in max_widths]
+            if len(split_lines(self.chars, self.widths, narrow, self.hard, self.points)) > count:
+                lo = mid
+            else:
+                hi = mid
+        return self.lines(max_widths, [min(w, hi) for w in max_widths])
+
+
+def cjk_frag_split(frags, max_widths, calc_bounds=False, encoding="utf8") -> ParaLines:
     """reportlab's `cjkFragSplit` with the rules above: frags → ParaLines(kind=1)."""
-    units = []
-    for f in frags:
-        text = f.text.decode(encoding) if isinstance(f.text, bytes) else f.text
-        units.extend([cjkU(t, f, encoding) for t in text] if text else [cjkU(text, f, encoding)])
-    widths = [u.width.normalizedValue(max_widths[0]) if hasattr(u.width, "normalizedValue")
-              else u.width for u in units]
-    hard = [hasattr(u.frag, "lineBreak") for u in units]
-    lines = []
-    for start, end in split_lines([str(u) for u in units], widths, max_widths, hard):
-        max_width = max_widths[min(len(lines), len(max_widths) - 1)]
-        used = sum(widths[start:end])
-        lines.append(
-            makeCJKParaLine(units[start:end], max_width, used, max_width - used, hard[end - 1], calc_bounds)
-        )
-    return ParaLines(kind=1, lines=lines)
+    return _Measured(frags, encoding).lines(max_widths)
 
 
 def _split_cjk_lines(bl_para, start, stop):
@@ -133,7 +214,17 @@ def _split_cjk_lines(bl_para, start, stop):
 
 
 class CJKParagraph(Paragraph):
-    """A `Paragraph` (use `wordWrap='CJK'` in its style) that breaks lines by the rules above."""
+    """A `Paragraph` (use `wordWrap='CJK'` in its style) that breaks lines by the rules above.
+
+    With `balance=True` the lines are made as even as possible (for centred names and headers).
+    A style attribute `tracking` (pt) adds that much space after every character (negative to
+    fit a character grid, as Word's run spacing).
+    The measured characters and each width's lines are kept: tables wrap a cell many times.
+    """
+
+    def __init__(self, text, style=None, *args, balance: bool = False, **kw):
+        super().__init__(text, style, *args, **kw)
+        self.balance = balance
 
     def breakLinesCJK(self, maxWidths):  # noqa: N802 - reportlab's name
         if not isinstance(maxWidths, list | tuple):
@@ -148,13 +239,80 @@ class CJKParagraph(Paragraph):
             return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName,
                              textColor=style.textColor, lines=[], ascent=style.fontSize,
                              descent=-0.2 * style.fontSize)
-        auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
-        return cjk_frag_split(frags, maxWidths, auto not in ("", "off"))
+        if any(hasattr(f, "cbDefn") for f in frags):  # images, anchors: reportlab's own splitter
+            return super().breakLinesCJK(maxWidths)
+        cache = self.__dict__.setdefault("_cjk_cache", {})
+        key = tuple(maxWidths)
+        if key not in cache:
+            measured = cache.get("measured") or cache.setdefault(
+                "measured", _Measured(frags, tracking=getattr(self.style, "tracking", 0.0)))
+            balance = getattr(self, "balance", False)
+            cache[key] = measured.balanced(maxWidths) if balance else measured.lines(maxWidths)
+        return cache[key]
 
     def _get_split_blParaFunc(self):  # noqa: N802 - reportlab's name
         if self.blPara.kind == 1:
             return _split_cjk_lines
         return super()._get_split_blParaFunc()
+
+    def draw(self):
+        """Draw plain CJK lines straight into one text object (reportlab's general drawPara
+        handles links, underlines and images line by line, at several times the cost)."""
+        bl, style = getattr(self, "blPara", None), self.style
+        measured = self.__dict__.get("_cjk_cache", {}).get("measured")
+        if (bl is None or bl.kind != 1 or not bl.lines or measured is None or not measured.plain
+                or style.backColor or style.borderWidth or style.endDots):
+            return super().draw()
+        canvas, lines, leading = self.canv, bl.lines, style.leading
+        offsets = getattr(self, "_offsets", None) or [0]
+        y = self.height - lines[0].fontSize
+        first = style.firstLineIndent + offsets[0]
+        canvas.saveState()
+        if self.bulletText:
+            first = _drawBullet(canvas, first, y, self.bulletText, style, rtl=False)
+        align, last = style.alignment, len(lines) - 1
+        justify_last = getattr(self, "_JustifyLast", False)
+        tx = canvas.beginText()
+        font = color = None
+        tracking = measured.tracking
+        char_space = 0.0
+        for i, line in enumerate(lines):
+            x = style.leftIndent + (first if i == 0 else offsets[min(i, len(offsets) - 1)])
+            space = 0.0
+            if align == TA_CENTER:
+                x += line.extraSpace / 2
+            elif align == TA_RIGHT:
+                x += line.extraSpace
+            elif align == TA_JUSTIFY and (i < last or justify_last):
+                space = getattr(line, "cjkCharSpace", 0.0)
+            tx.setTextOrigin(x, y - i * leading)
+            for w in line.words:
+                if (w.fontName, w.fontSize) != font:
+                    font = (w.fontName, w.fontSize)
+                    tx.setFont(*font)
+                if w.textColor != color:
+                    color = w.textColor
+                    tx.setFillColor(color)
+                for piece, cs in _spacing_pieces(w.text, space) if space else ((w.text, 0.0),):
+                    cs += tracking
+                    if cs != char_space:
+                        char_space = cs
+                        tx.setCharSpace(cs)
+                    tx.textOut(piece)
+        canvas.drawText(tx)
+        canvas.restoreState()
+
+
+def _spacing_pieces(text: str, space: float) -> list[tuple[str, float]]:
+    """Cut `text` into (piece, char space): no extra space between two ASCII word characters."""
+    pieces: list[tuple[str, float]] = []
+    for k, ch in enumerate(text):
+        cs = 0.0 if k + 1 < len(text) and _is_word(ch) and _is_word(text[k + 1]) else space
+        if pieces and pieces[-1][1] == cs:
+            pieces[-1] = (pieces[-1][0] + ch, cs)
+        else:
+            pieces.append((ch, cs))
+    return pieces or [("", space)]
 
 
 def line_texts(para: Paragraph) -> list[str]:

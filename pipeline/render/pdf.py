@@ -1,0 +1,416 @@
+"""The PDF renderer: `Document + StyleSheet → bytes`, drawn with reportlab, fonts embedded.
+
+Every number comes from the style: the type area is one frame, the page number is drawn in the
+margin below it. A character goes to its role's font or to the first fallback that has it
+(`pipeline.fonts`); a character no font has becomes a `missing-glyph` warning. Lines break by
+the Chinese rules of `linebreak`. The output is byte-identical across runs (`invariant=1`, dates
+from the bulletin).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Spacer
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus.tables import Table as RLTable
+from reportlab.platypus.tables import TableStyle
+
+from ..errors import BulletinError, RenderError
+from ..fonts import FontSet, resolve_fonts
+from ..model import (
+    Addressee,
+    Attachments,
+    Diagnostic,
+    Document,
+    Heading,
+    Para,
+    Paragraph,
+    SectionRow,
+    Signature,
+    Table,
+)
+from .linebreak import CJKParagraph
+from .textfit import chinese_date, em_width, split_title
+
+# Binary (Flate only) streams: smaller and faster to write than reportlab's ASCII85 default.
+rl_config.useA85 = 0
+
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY,
+          "distribute": TA_JUSTIFY}
+_VALIGN = {"top": "TOP", "center": "MIDDLE", "bottom": "BOTTOM"}
+
+
+def _color(hex6: str):
+    return colors.HexColor("#" + hex6)
+
+
+class _Bookmark(Flowable):
+    """A zero-size flowable that marks its position and adds an outline entry; kept with the
+    flowable after it, so a heading's keep-with-next reaches past its bookmark."""
+
+    keepWithNext = 1  # noqa: N815 - reportlab's name
+
+    def __init__(self, key: str, title: str, level: int):
+        super().__init__()
+        self.key, self.title, self.level = key, title, level
+        self.width = self.height = 0
+
+    def wrap(self, aw, ah):
+        return 0, 0
+
+    def draw(self):
+        self.canv.bookmarkHorizontal(self.key, 0, 0)
+        self.canv.addOutlineEntry(self.title, self.key, self.level)
+
+
+class _Rule(Flowable):
+    """A full-width line `drop` below the flowable before it (the red rule of the 版头)."""
+
+    def __init__(self, drop: float, width: float, color):
+        super().__init__()
+        self.drop, self.line_width, self.color = drop, width, color
+
+    def wrap(self, aw, ah):
+        self.width = aw
+        return aw, self.drop + self.line_width / 2
+
+    def draw(self):
+        self.canv.setStrokeColor(self.color)
+        self.canv.setLineWidth(self.line_width)
+        self.canv.line(0, 0, self.width, 0)
+
+
+class _RowTable(RLTable):
+    """A table that closes each page's part with a bottom line, and whose vertically centred cells
+    move to the top of a row that splits across pages (the item is named where it starts)."""
+
+    closing: tuple | None = None  # (width, colour) of the line under a row cut by a page break
+
+    def _splitCell(self, value, style, oldHeight, newHeight, width):  # noqa: N802,N803
+        if style.valign == "MIDDLE":
+            style.valign = "TOP"
+        return super()._splitCell(value, style, oldHeight, newHeight, width)
+
+    def split(self, availWidth, availHeight):  # noqa: N803 - reportlab's names
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2 and self.closing:
+            parts[0].setStyle(TableStyle([("LINEBELOW", (0, -1), (-1, -1), *self.closing)]))
+            parts[1].closing = self.closing
+        return parts
+
+
+class _Builder:
+    """Turns the document into reportlab flowables; collects diagnostics on the way."""
+
+    def __init__(self, style, fonts: FontSet):
+        self.style, self.fonts = style, fonts
+        self.diagnostics: list[Diagnostic] = []
+        self._seen: set[tuple[str, int | None]] = set()
+        self._pstyles: dict[tuple, ParagraphStyle] = {}
+        self._templates: dict[str, object] = {}
+        self._outline_level = -1
+        self._marks = 0
+
+    # --- text ----------------------------------------------------------------------------------
+
+    def char(self, role_name: str) -> float:
+        """The width of one character of a role in pt: its size plus its grid tracking."""
+        return self.style.role(role_name).size.pt + self.style.tracking(role_name).pt
+
+    def frags(self, text: str, font_key: str, line: int | None, pstyle: ParagraphStyle) -> list:
+        """Return reportlab text fragments for `text`, one per run of the role's font or of the
+        fallback that has its characters (no markup parsing: the model's text is plain)."""
+        runs, missing = self.fonts.runs(text, font_key)
+        for ch in missing:
+            if (ch, line) not in self._seen:
+                self._seen.add((ch, line))
+                self.diagnostics.append(Diagnostic(
+                    severity="warning", code="missing-glyph", line=line,
+                    message=f"no installed font has {ch!r} (U+{ord(ch):04X}); it prints as a blank box"))
+        if pstyle.name not in self._templates:
+            self._templates[pstyle.name] = RLParagraph("x", pstyle).frags[0]
+        template = self._templates[pstyle.name]
+        return [template.clone(fontName=name, text=t) for name, t in runs]
+
+    def pstyle(self, role_name: str, **over) -> ParagraphStyle:
+        """Return the paragraph style of a text role; `chars` overrides indents in characters,
+        other keywords override reportlab style attributes."""
+        chars = over.pop("chars", {})
+        key = (role_name, *sorted(over.items()), *sorted(chars.items()))
+        if key not in self._pstyles:
+            role = self.style.role(role_name)
+            font, size, unit = self.fonts.font(role.font), role.size.pt, self.char(role_name)
+            kw = dict(
+                fontName=font, fontSize=size, leading=role.line_pitch.pt, wordWrap="CJK",
+                tracking=self.style.tracking(role_name).pt, bulletFontName=font, bulletFontSize=size,
+                alignment=_ALIGN[over.pop("align", role.align)],
+                firstLineIndent=unit * chars.get("first", role.first_line_indent),
+                leftIndent=unit * chars.get("left", role.left_indent),
+                rightIndent=unit * chars.get("right", role.right_indent),
+                spaceBefore=role.space_before.pt, spaceAfter=role.space_after.pt,
+                textColor=_color(role.color), allowWidows=0, allowOrphans=0,
+            )
+            kw.update(over)
+            self._pstyles[key] = ParagraphStyle(f"{role_name}{len(self._pstyles)}", **kw)
+        return self._pstyles[key]
+
+    def para(self, text: str, role_name: str, line: int | None = None, *, balance: bool = False,
+             bullet: str | None = None, **over) -> CJKParagraph:
+        ps = self.pstyle(role_name, **over)
+        frags = self.frags(text, self.style.role(role_name).font, line, ps)
+        return CJKParagraph(None, ps, bulletText=bullet, frags=frags, balance=balance)
+
+    def bookmark(self, title: str, level: int) -> _Bookmark:
+        level = min(level, self._outline_level + 1)  # an outline may not skip a level
+        self._outline_level = level
+        self._marks += 1
+        return _Bookmark(f"b{self._marks}", title, level)
+
+    # --- blocks --------------------------------------------------------------------------------
+
+    def header(self, doc: Document) -> list:
+        """版头 when there is an issuer, then the title, 发文字号 and the 来源 / 发布日期 lines."""
+        s, meta, out = self.style, doc.meta, []
+        issuer = getattr(meta, "issuer", None)
+        if issuer:  # red 发文机关标志, 发文字号, red rule, then the title [std]
+            ib, role = s.issuer_block, s.role("issuer")
+            out += [Spacer(0, role.space_before.pt), self.para(issuer, "issuer", spaceBefore=0)]
+            if meta.doc_number:
+                dn = s.role("doc_number")
+                descent = pdfmetrics.getAscentDescent(self.fonts.font(dn.font), dn.size.pt)[1]
+                drop = max(0.0, ib.separator_gap.pt - (dn.line_pitch.pt - dn.size.pt) - descent)
+                out += [Spacer(0, ib.doc_number_gap.pt), self.para(meta.doc_number, "doc_number"),
+                        _Rule(drop, ib.separator_width.pt, _color(ib.separator_color))]
+            out.append(Spacer(0, ib.title_gap.pt))
+        title = s.role("title")
+        out += [self.para(t, "title") for t in split_title(meta.title, s.page.type_width.pt / title.size.pt)]
+        if meta.doc_number and not issuer:
+            out.append(self.para(meta.doc_number, "doc_number"))
+        lines = [s.labels.source + meta.source] if meta.source else []
+        if chinese_date(meta.published):
+            lines.append(s.labels.published + chinese_date(meta.published))
+        after = s.role("meta").space_after.pt
+        out += [self.para(t, "meta", spaceAfter=after if i == len(lines) - 1 else 0)
+                for i, t in enumerate(lines)]
+        if not lines:
+            out.append(Spacer(0, after))
+        return [KeepTogether(out)]
+
+    def blocks(self, doc: Document) -> list:
+        out: list = []
+        body, i = doc.body, 0
+        while i < len(body):
+            block = body[i]
+            nxt = body[i + 1] if i + 1 < len(body) else None
+            if isinstance(block, Table):
+                out.append(self.table(block))
+            elif isinstance(block, Heading):
+                out.append(self.bookmark(block.marker + block.text, block.level - 1))
+                role = f"heading{block.level}"
+                if isinstance(nxt, Paragraph) and nxt.run_in:  # the paragraph runs on the heading's line
+                    ps = self.pstyle(role, align=self.style.role("body").align)
+                    frags = self.frags(block.marker + block.text, self.style.role(role).font, block.line, ps)
+                    frags += self.frags((nxt.marker or "") + nxt.text, self.style.role("body").font,
+                                        nxt.line, ps)
+                    out.append(CJKParagraph(None, ps, frags=frags))
+                    i += 1
+                else:
+                    out.append(self.para(block.marker + block.text, role, block.line, keepWithNext=1))
+            elif isinstance(block, Paragraph):
+                out.append(self.para((block.marker or "") + block.text, "body", block.line))
+            elif isinstance(block, Addressee):
+                out.append(self.para(block.text, "addressee", block.line))
+            elif isinstance(block, Attachments):
+                out.append(self.attachments(block))
+            elif isinstance(block, Signature):
+                out.append(self.signature(block))
+            i += 1
+        return out
+
+    def attachments(self, block: Attachments) -> Flowable:
+        """`附件：1.名称`; the following names under the first one's number."""
+        label, role = self.style.labels.attachments, self.style.role("attachments")
+        unit = self.char("attachments")
+        label_chars = (pdfmetrics.stringWidth(label, self.fonts.font(role.font), role.size.pt)
+                       + len(label) * self.style.tracking("attachments").pt) / unit
+        out = []
+        for n, item in enumerate(block.items):
+            text = (label if n == 0 else "") + (item.marker or "") + item.text
+            chars = {"left": role.first_line_indent + label_chars, "first": -label_chars if n == 0 else 0}
+            over = {} if n == 0 else {"spaceBefore": 0}
+            out.append(self.para(text, "attachments", item.line or block.line, chars=chars, **over))
+        return KeepTogether(out)
+
+    def signature(self, block: Signature) -> Flowable:
+        """署名 `right_indent` characters from the right, the date on the next line starting as
+        many characters right of the signer's start; a longer date pushes the signer left."""
+        role, unit = self.style.role("signature"), self.char("signature")
+        font, size = self.fonts.font(role.font), role.size.pt
+        date = chinese_date(block.date) or block.date_text or ""
+        signers = block.signers or [""]
+
+        def chars(text: str) -> float:
+            return (pdfmetrics.stringWidth(text, font, size) + len(text) * (unit - size)) / unit
+
+        shift = role.right_indent
+        left = self.style.page.type_width.pt / unit - shift - max(
+            max(chars(x) for x in signers), chars(date) + shift if date else 0)
+        out = []
+        for n, text in enumerate([*signers, date] if date else signers):
+            indent = left + (shift if date and n == len(signers) else 0)
+            over = {"spaceBefore": 0} if n else {}
+            out.append(self.para(text, "signature", block.line, align="left",
+                                 chars={"left": indent, "first": 0, "right": 0}, **over))
+        return KeepTogether(out)
+
+    # --- tables --------------------------------------------------------------------------------
+
+    def entries(self, paras: list[Para], align: str) -> list:
+        """A cell's entries: markers hang (one indent per cell, wide enough for its widest
+        marker, as the .docx does); a new blank-line group gets the group gap above it."""
+        ts = self.style.table
+        hang = max([ts.entry_hanging_indent] + [em_width(p.marker) + 0.25 for p in paras if p.marker])
+        out, group = [], paras[0].group if paras else 0
+        for p in paras:
+            over = {"align": align, "spaceBefore": ts.group_gap.pt if p.group != group else 0}
+            group = p.group
+            if p.marker:
+                bullet_font = self.fonts.runs(p.marker, self.style.role("table_cell").font)[0][0][0]
+                over.update(chars={"left": hang, "first": 0}, bulletFontName=bullet_font, bulletIndent=0)
+                out.append(self.para(p.text, "table_cell", p.line, bullet=p.marker, **over))
+            else:
+                out.append(self.para(p.text, "table_cell", p.line, balance=align == "center", **over))
+        return out
+
+    def table(self, table: Table) -> Flowable:
+        ts, border = self.style.table, self.style.table.border.pt
+        ncols = max([len(table.columns)] + [len(r.cells) for r in table.rows if not isinstance(r, SectionRow)])
+        headers = table.columns + [""] * (ncols - len(table.columns))
+        cols = [ts.columns.get(k) for k in ts.column_kinds(headers)]
+        # the frame holds the whole line width: half a border on each side stays inside
+        widths = [w.pt for w in ts.column_widths(headers, self.style.page.type_width - ts.border)]
+        data = [[self.para(h, "table_header", table.line, balance=True) for h in headers]]
+        cmds = [("GRID", (0, 0), (-1, -1), border, _color(ts.border_color)),
+                ("LEFTPADDING", (0, 0), (-1, -1), ts.cell_padding.pt),
+                ("RIGHTPADDING", (0, 0), (-1, -1), ts.cell_padding.pt),
+                ("TOPPADDING", (0, 0), (-1, -1), ts.cell_padding_vertical.pt),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), ts.cell_padding_vertical.pt),
+                ("FONTNAME", (0, 0), (-1, -1), self.fonts.font(self.style.role("table_cell").font)),
+                ("VALIGN", (0, 0), (-1, 0), "MIDDLE")]
+        cmds += [("VALIGN", (c, 1), (c, -1), _VALIGN[col.valign if col else "top"]) for c, col in enumerate(cols)]
+        sections = any(isinstance(r, SectionRow) for r in table.rows)
+        for r, row in enumerate(table.rows, start=1):
+            if isinstance(row, SectionRow):
+                cell = [self.bookmark(row.text, 0), self.para(row.text, "table_section", row.line)]
+                data.append([cell] + [""] * (ncols - 1))
+                cmds += [("SPAN", (0, r), (-1, r)), ("VALIGN", (0, r), (-1, r), "MIDDLE")]
+                continue
+            cells = [self.entries(cell.paragraphs, cols[c].align if cols[c] else "left")
+                     for c, cell in enumerate(row.cells)]
+            cells += [[] for _ in range(ncols - len(cells))]
+            title = " ".join(x for x in (row.number, row.name) if x) or str(r)
+            cells[0].insert(0, self.bookmark(title, 1 if sections else 0))
+            data.append(cells)
+        # A row splits across pages (rather than leaving the page part-empty) when each part
+        # keeps at least two lines of cell text.
+        min_part = 2 * self.style.role("table_cell").line_pitch.pt + 2 * ts.cell_padding_vertical.pt
+        t = _RowTable(data, colWidths=widths, repeatRows=1, splitByRow=0, splitInRow=min_part)
+        t.setStyle(TableStyle(cmds))
+        t.closing = (border, _color(ts.border_color))
+        return t
+
+
+def _glyph_middle(font_name: str, ch: str) -> float:
+    """Return the vertical middle of `ch`'s outline in em (0.39 for a CJK em dash), else 0.35."""
+    face = pdfmetrics.getFont(font_name).face
+    gid = face.charToGlyph.get(ord(ch))
+    try:
+        pos, nxt = face.glyphPos[gid], face.glyphPos[gid + 1]
+        if nxt > pos:
+            face.seek(face.get_table_pos("glyf")[0] + pos + 4)
+            y0, _x1, y1 = face.read_short(), face.read_short(), face.read_short()
+            return (y0 + y1) / 2 / face.unitsPerEm
+    except (TypeError, IndexError, KeyError, AttributeError):
+        pass
+    return 0.35
+
+
+def _pdf_date(iso: str | None) -> str | None:
+    """`2021-02-07T09:19:00+08:00` → `D:20210207091900+08'00'`; None when there is no date."""
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})([+-])(\d{2}):(\d{2}))?$", iso or "")
+    if not m:
+        return None
+    if not m[4]:
+        return f"D:{m[1]}{m[2]}{m[3]}000000"
+    return f"D:{m[1]}{m[2]}{m[3]}{m[4]}{m[5]}{m[6]}{m[7]}{m[8]}'{m[9]}'"
+
+
+def _page_decoration(style, fonts: FontSet, pub_date: str | None):
+    """Return the onPage callback: the page number `— N —` below the type area, outer side."""
+    page, pn, role = style.page, style.page_number, style.role("page_number")
+    size = role.size.pt
+    # The dash (U+2014) sits `below_type_area` under the type area (GB/T 9704 7.5).
+    base = (page.margin_bottom - pn.below_type_area).pt - _glyph_middle(fonts.font(role.font), "—") * size
+    left, width, inner = page.margin_left.pt, page.type_width.pt, pn.indent * size
+
+    def on_page(canv, _doc):
+        n = canv.getPageNumber()
+        if n == 1:
+            canv.showOutline()  # open the bookmarks: a 50-item report is navigated by them
+            if pub_date:
+                canv.setDateFormatter(lambda *_: pub_date)
+        runs, _ = fonts.runs(pn.format.format(n=n), role.font)
+        w = sum(pdfmetrics.stringWidth(t, f, size) for f, t in runs)
+        side = pn.odd if n % 2 else pn.even
+        x = {"left": left + inner, "right": left + width - inner - w, "center": left + (width - w) / 2}[side]
+        for f, t in runs:
+            canv.setFont(f, size)
+            canv.drawString(x, base, t)
+            x += pdfmetrics.stringWidth(t, f, size)
+
+    return on_page
+
+
+def render_pdf_with_diagnostics(doc: Document, style, *, font_dirs=(), system_fonts: bool = True
+                                ) -> tuple[bytes, list[Diagnostic]]:
+    """Return the PDF bytes of `doc` laid out by `style`, and the diagnostics rendering produced
+    (a `missing-glyph` warning per character no installed font has).
+
+    Fonts are looked up in `font_dirs`, `BULLETIN_FONT_PATH`, then (if `system_fonts`) the
+    system. Raises FontError when a role has no usable font, RenderError when reportlab cannot
+    lay the document out."""
+    fonts = resolve_fonts(style, font_dirs, system=system_fonts)
+    builder = _Builder(style, fonts)
+    story = builder.header(doc) + builder.blocks(doc)
+    page, meta = style.page, doc.meta
+    frame = Frame(page.margin_left.pt, page.margin_bottom.pt, page.type_width.pt, page.type_height.pt,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="type-area")
+    on_page = _page_decoration(style, fonts, _pdf_date(meta.published))
+    buf = io.BytesIO()
+    template = BaseDocTemplate(
+        buf, pagesize=(page.width.pt, page.height.pt), invariant=1, lang="zh-CN",
+        title=meta.title, author=meta.source or "", creator="bulletin", displayDocTitle=1,
+        subject="，".join(x for x in (meta.doc_number, meta.source, chinese_date(meta.published)) if x),
+        initialFontName=fonts.font(style.role("body").font), initialFontSize=style.role("body").size.pt,
+        pageTemplates=[PageTemplate("page", [frame], onPage=on_page)],
+    )
+    try:
+        template.build(story)
+    except BulletinError:
+        raise
+    except Exception as exc:  # reportlab's LayoutError and friends carry no stable type
+        raise RenderError(f"reportlab could not lay out the PDF: {exc}") from exc
+    return buf.getvalue(), builder.diagnostics
+
+
+def render_pdf(doc: Document, style) -> bytes:
+    """Return the PDF bytes of `doc` (the registry's signature; the diagnostics are dropped:
+    call `render_pdf_with_diagnostics` to get them)."""
+    return render_pdf_with_diagnostics(doc, style)[0]
