@@ -1,0 +1,206 @@
+"""Batch benchmarks: per-stage times on the sample, cold CLI time per format, batch throughput at
+--jobs 1 and --jobs 2 over generated bulletins, peak RSS per worker, and the re-run of an
+unchanged archive. Every format registered in RENDERERS is measured (PDF too when its renderer
+imports, for the per-stage times).
+
+    python benchmarks/bench_batch.py                 # 200 bulletins
+    python benchmarks/bench_batch.py -n 1000 --to json --jobs 2   # one larger batch only
+
+Targets (issue 6): >= 10 sample-sized bulletins/s with all outputs at --jobs 2 on 2 cores;
+<= 200 MB per worker; re-running an unchanged 200-file archive <= 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline import api  # noqa: E402
+from pipeline.normalise import normalise  # noqa: E402
+from pipeline.render import RENDERERS  # noqa: E402
+from pipeline.validate import validate  # noqa: E402
+
+SAMPLE = ROOT / "samples" / "zj-amr-2020-q4-progress.txt"
+_spec = importlib.util.spec_from_file_location("bench_generate", Path(__file__).with_name("generate.py"))
+generate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate)
+
+
+def median_ms(fn, repeat: int, prepare=None) -> float:
+    """Median milliseconds of `fn()` (or `fn(prepare())`, preparing outside the timer), warmed once."""
+    args = (lambda: (prepare(),)) if prepare else (lambda: ())
+    fn(*args())  # warm: imports, font registration
+    samples = []
+    for _ in range(repeat):
+        a = args()
+        t = time.perf_counter()
+        fn(*a)
+        samples.append(time.perf_counter() - t)
+    return statistics.median(samples) * 1000
+
+
+def stages(repeat: int) -> list[tuple[str, float]]:
+    """Median warm milliseconds of each stage on the sample."""
+    from pipeline.read import read_file
+    from pipeline.style import load_style
+
+    read = getattr(api, "read", read_file)
+    text = read(SAMPLE)
+    draft = api.parse(text.text, name=str(SAMPLE))
+    doc = api.load(SAMPLE)
+    style = load_style()
+    normalised = normalise(draft.model_copy(deep=True))
+    rows = [("read", median_ms(lambda: read(SAMPLE), repeat)),
+            ("parse", median_ms(lambda: api.parse(text.text, name=str(SAMPLE)), repeat)),
+            # normalise edits the draft in place: each run gets a fresh copy, made outside the timer
+            ("normalise", median_ms(normalise, repeat, prepare=lambda: draft.model_copy(deep=True))),
+            ("validate", median_ms(lambda: validate(normalised), repeat))]
+    formats = list(RENDERERS)
+    if "pdf" not in formats and importlib.util.find_spec("pipeline.render.pdf"):
+        formats.append("pdf")
+    for fmt in formats:
+        try:
+            rows.append((f"render {fmt}", median_ms(lambda f=fmt: api.render(doc, [f], style), max(3, repeat // 5))))
+        except Exception as err:  # a renderer still being written
+            print(f"  render {fmt}: skipped ({type(err).__name__}: {err})")
+    return rows
+
+
+def cli(args: list[str], **kw) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], env=env, capture_output=True, text=True, **kw)
+
+
+def cold(fmt: str, tmp: Path, repeat: int = 3) -> float:
+    """Median wall seconds of a fresh `bulletin convert SAMPLE --to fmt`."""
+    samples = []
+    for i in range(repeat):
+        t = time.perf_counter()
+        done = cli(["convert", str(SAMPLE), "--to", fmt, "--out", str(tmp / f"cold-{fmt}-{i}"), "--progress", "none"])
+        samples.append(time.perf_counter() - t)
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"convert --to {fmt} failed: {done.stderr}")
+    return statistics.median(samples)
+
+
+class PeakRSS:
+    """Samples the RSS of a process tree at 20 Hz (psutil, installed with the dask extra)."""
+
+    def __init__(self, pid: int):
+        import psutil
+
+        self.root = psutil.Process(pid)
+        self.peak: dict[int, tuple[str, int]] = {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        import psutil
+
+        while not self.done.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+            except psutil.Error:
+                break
+            for p in procs:
+                try:
+                    rss, cmd = p.memory_info().rss, " ".join(p.cmdline())
+                except psutil.Error:
+                    continue
+                role = self._role(p, cmd)
+                self.peak[p.pid] = (role, max(rss, self.peak.get(p.pid, ("", 0))[1]))
+            time.sleep(0.05)
+
+    def _role(self, p, cmd: str) -> str:
+        # Pool workers fork from the forkserver, so they share its command line: tell them by parent.
+        if p.pid == self.root.pid:
+            return "parent"
+        if "resource_tracker" in cmd:
+            return "tracker"
+        if p.ppid() == self.root.pid and "forkserver" in cmd:
+            return "forkserver"
+        return "worker"
+
+    def stop(self) -> dict[str, int]:
+        """Peak RSS in bytes by role (the largest worker's for workers)."""
+        self.done.set()
+        self.thread.join()
+        out: dict[str, int] = {}
+        for role, rss in self.peak.values():
+            out[role] = max(out.get(role, 0), rss)
+        return out
+
+
+def batch(archive: Path, out: Path, formats: str, jobs: int) -> tuple[float, dict[str, int], str]:
+    """Wall seconds, peak RSS by role, and the summary line of one batch run."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "pipeline", "convert", str(archive), "--to", formats, "--out", str(out),
+           "--jobs", str(jobs), "--progress", "none"]
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        watch = PeakRSS(proc.pid)
+    except ImportError:
+        watch = None
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - t
+    peaks = watch.stop() if watch else {}
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"batch failed ({proc.returncode}): {err}")
+    return seconds, peaks, (err.strip().splitlines() or [""])[-1]
+
+
+def mb(n: int | None) -> str:
+    return f"{n / 2**20:.0f} MB" if n else "n/a"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="bulletin batch benchmarks")
+    parser.add_argument("-n", type=int, default=200, help="generated bulletins in the batch (default 200)")
+    parser.add_argument("--to", default="all", help="formats for the batch runs (default: all registered)")
+    parser.add_argument("--jobs", type=int, nargs="*", default=[1, 2])
+    parser.add_argument("--repeat", type=int, default=20, help="repeats for the per-stage medians")
+    parser.add_argument("--skip-stages", action="store_true")
+    args = parser.parse_args()
+    formats = ",".join(RENDERERS) if args.to == "all" else args.to
+    print(f"bulletin batch benchmark: python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+          f"renderers: {', '.join(RENDERERS)}")
+    with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp_name:
+        tmp = Path(tmp_name)
+        if not args.skip_stages:
+            print(f"\nper stage, sample ({SAMPLE.stat().st_size / 1024:.0f} KB), warm median:")
+            for name, ms in stages(args.repeat):
+                print(f"  {name:<12} {ms:8.1f} ms")
+            print("\ncold CLI (`python -m pipeline convert sample --to F`, median of 3, wall):")
+            for fmt in [*RENDERERS, "all"]:
+                print(f"  {fmt:<12} {cold(fmt, tmp):8.2f} s")
+        archive = tmp / "archive"
+        generate.generate(archive, args.n)
+        size = sum(p.stat().st_size for p in archive.rglob("*.txt")) / args.n / 1024
+        print(f"\nbatch: {args.n} generated bulletins ({size:.0f} KB each), --to {formats}:")
+        for jobs in args.jobs:
+            out = tmp / f"out-j{jobs}"
+            seconds, peaks, summary = batch(archive, out, formats, jobs)
+            worker = f"largest worker {mb(peaks.get('worker'))}" if "worker" in peaks else "(in-process)"
+            print(f"  --jobs {jobs}: {seconds:6.2f} s wall, {args.n / seconds:5.1f} bulletins/s; peak RSS "
+                  f"parent {mb(peaks.get('parent'))}, {worker}")
+            print(f"      {summary}")
+        again, _, summary = batch(archive, out, formats, args.jobs[-1])
+        print(f"  re-run, unchanged ({args.n} files, --jobs {args.jobs[-1]}): {again:.2f} s wall")
+        print(f"      {summary}")
+
+
+if __name__ == "__main__":
+    main()
