@@ -2,8 +2,8 @@
 
     report = batch.run(["archive/"], Options(out=Path("out"), formats=("json", "docx", "pdf")))
 
-`plan` turns folders, globs and files into `Job`s whose outputs mirror the input's path under
-`--out` and never leave it. `convert_file(Task) -> Result` is the per-file task: the same
+`inputs.plan` turns folders, globs and files into `Job`s whose outputs mirror the input's path
+under `--out` and never leave it. `convert_file(Task) -> Result` is the per-file task: the same
 function runs in-process (`jobs=1`), in a process pool worker or on a Dask worker, writes its
 outputs with `api.write_atomic` and returns only hashes and counts. The parent alone decides what
 to skip, shows progress and keeps `OUT/manifest.jsonl` (see `manifest.py`).
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
-import glob
 import hashlib
 import multiprocessing
 import os
@@ -21,17 +20,17 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from . import __version__, api
 from .errors import BulletinError
+from .inputs import Job, plan
 from .manifest import Manifest, file_sha256, locked, options_key, sweep_temporaries
 from .read import DEFAULT_MAX_BYTES
 from .report import Progress, Report
 
-SUFFIXES = (".txt", ".html", ".htm")
 DASK_HINT = "pip install 'bulletin-pipeline[dask]'"
 
 
@@ -58,100 +57,11 @@ class Options:
     quiet: bool = False
 
 
-# --- planning: inputs → jobs -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Job:
-    """One input: `source` as found, `rel` its path under the folder it was found in (the manifest
-    key), `outputs` format → path relative to --out; or an `error` found while planning."""
-
-    source: str
-    rel: str
-    outputs: dict[str, str] = field(default_factory=dict)
-    error: str | None = None
-
-
 def default_jobs() -> int:
     """The number of CPUs this process may use."""
     with contextlib.suppress(AttributeError):
         return len(os.sched_getaffinity(0)) or 1
     return os.cpu_count() or 1
-
-
-def _walk(root: str, base: str, out: Path) -> Iterator[tuple[str, str]]:
-    """Yield (path, path relative to `base`) of every bulletin under `root`, in a stable order.
-
-    Hidden files and folders, symlinked folders and the output folder itself are passed over.
-    """
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and Path(os.path.realpath(os.path.join(folder, d))) != out)
-        for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith(SUFFIXES):
-                path = os.path.join(folder, name)
-                yield path, os.path.relpath(path, base)
-
-
-def _expand(arg: str, out: Path) -> Iterator[tuple[str, str]]:
-    """(path, relative path) of each input an argument names: a folder, a file or a glob."""
-    if os.path.isdir(arg):
-        yield from _walk(arg, arg, out)
-    elif os.path.exists(arg) or not glob.has_magic(arg):
-        yield arg, os.path.basename(arg)  # a missing file fails in the task, with the reader's message
-    else:
-        parts = Path(arg).parts
-        i = next(i for i, p in enumerate(parts) if glob.has_magic(p))
-        base = str(Path(*parts[:i])) if i else "."
-        for match in sorted(glob.iglob(arg, recursive=True)):
-            if os.path.isdir(match):
-                yield from _walk(match, base, out)
-            elif match.lower().endswith(SUFFIXES):
-                yield match, os.path.relpath(match, base)
-
-
-def plan(args: Iterable[str | os.PathLike], out: Path, formats: Iterable[str]) -> Iterator[Job]:
-    """Yield a `Job` per input found in `args` (folders recursively, globs, files), lazily.
-
-    `out` must be resolved. Outputs mirror the path below the folder (or glob base) the input was
-    found in; a file named directly lands at the top of `out`. Two inputs that would share an
-    output, or an output that would land outside `out` (`..`, a symlinked folder), get an error.
-    """
-    formats = tuple(formats)
-    seen: set[str] = set()
-    claimed: dict[str, str] = {}
-    inside: dict[Path, bool] = {}
-    for arg in map(os.fspath, args):
-        found = False
-        for source, rel in _expand(arg, out):
-            found = True
-            real = os.path.realpath(source)
-            if real in seen:  # the same file named twice (a folder and a file inside it)
-                continue
-            seen.add(real)
-            yield _job(source, PurePosixPath(Path(rel).as_posix()), out, formats, claimed, inside)
-        if not found:
-            what = "no .txt, .html or .htm file in this folder" if os.path.isdir(arg) else "no file matches"
-            yield Job(source=arg, rel=arg, error=what)
-
-
-def _job(source: str, rel: PurePosixPath, out: Path, formats: tuple[str, ...], claimed: dict[str, str],
-         inside: dict[Path, bool]) -> Job:
-    if rel.is_absolute() or ".." in rel.parts or not rel.name:
-        return Job(source, str(rel), error=f"its output would be written outside --out ({rel})")
-    stem = rel.with_suffix("") if rel.suffix else rel
-    outputs = {fmt: f"{stem}.{fmt}" for fmt in formats}
-    key = str(stem).casefold()  # a.txt and A.html collide on case-insensitive file systems
-    if key in claimed:
-        return Job(source, str(rel), error=f"would overwrite the outputs of {claimed[key]} ({stem}.*); rename "
-                                           "one of them, or convert them into separate --out folders")
-    claimed[key] = source
-    parent = (out / stem).parent
-    if parent not in inside:
-        inside[parent] = parent.resolve().is_relative_to(out)
-    if not inside[parent]:
-        return Job(source, str(rel), error=f"{parent} leads outside --out (a symlink?); outputs stay inside --out")
-    return Job(source, str(rel), outputs)
 
 
 # --- the per-file task -------------------------------------------------------------------------
@@ -175,7 +85,7 @@ class Result:
     sha256: str | None = None
     outputs: dict[str, dict] = field(default_factory=dict)
     diagnostics: dict[str, int] = field(default_factory=dict)
-    lines: list[tuple[str, str]] = field(default_factory=list)  # (severity, printable line)
+    messages: list[tuple[str, int | None, str, str]] = field(default_factory=list)  # severity, line, code, text
     ms: int = 0
     error: str | None = None
 
@@ -234,8 +144,7 @@ def convert_file(task: Task) -> Result:
         result.status = "converted"
         for d in conv.diagnostics:
             result.diagnostics[d.severity] = result.diagnostics.get(d.severity, 0) + 1
-            where = f"{task.source}:{d.line}" if d.line else task.source
-            result.lines.append((d.severity, f"{where}: {d.severity}: {d.code}: {d.message}"))
+            result.messages.append((d.severity, d.line, d.code, d.message))
     except BulletinError as err:
         result.error = err.message
     except OSError as err:
@@ -404,9 +313,10 @@ class _Run:
         if result.error:
             entry["error"] = result.error
         self.manifest.record(entry)
-        for severity, line in result.lines:
+        for severity, line, code, message in result.messages:  # as `file:line: severity: code: message`
             if not self.opts.quiet or severity == "error":
-                self.progress.log(line)
+                where = f"{job.source}:{line}" if line else job.source
+                self.progress.log(f"{where}: {severity}: {code}: {message}")
         if result.status == "converted":
             self.report.converted(counts=result.diagnostics)
             self.progress.advance(self.report)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import api, batch
+from pipeline import api, inputs
 from pipeline.cli import app
 from pipeline.manifest import JOURNAL, MANIFEST
 
@@ -136,9 +136,9 @@ def test_outputs_never_leave_out(tmp_path):
     assert result.exit_code == 1
     assert "leads outside --out" in result.output
     assert not list(elsewhere.rglob("*.json"))
-    jobs = list(batch.plan([src / "2015" / ".." / "2015"], out.resolve(), ["json"]))
+    jobs = list(inputs.plan([src / "2015" / ".." / "2015"], out.resolve(), ["json"]))
     assert all(not j.error or "outside" in j.error for j in jobs)
-    assert batch._job("x", batch.PurePosixPath("../a.txt"), out.resolve(), ("json",), {}, {}).error
+    assert inputs._job("x", inputs.PurePosixPath("../a.txt"), out.resolve(), ("json",), {}, {}).error
 
 
 def test_fail_fast_stops_at_first_failure(archive, tmp_path):

@@ -1,0 +1,105 @@
+"""Inputs: folders (recursively), globs and files → `Job`s with output paths that mirror them.
+
+    for job in plan(["archive/", "extra/*.html", "one.txt"], out.resolve(), ["json", "docx"]):
+        job.source, job.rel, job.outputs      # "archive/2020/12/a.txt", "2020/12/a.txt", {"json": "2020/12/a.json", …}
+
+An input found in a folder keeps its path below that folder (below the fixed part of a glob);
+a file named directly lands at the top of the output folder. Outputs never collide and never leave
+the output folder: such an input gets a `Job.error` instead.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+SUFFIXES = (".txt", ".html", ".htm")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One input: `source` as found, `rel` its path under the folder it was found in (the manifest
+    key), `outputs` format → path relative to --out; or an `error` found while planning."""
+
+    source: str
+    rel: str
+    outputs: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+
+
+def _walk(root: str, base: str, out: Path) -> Iterator[tuple[str, str]]:
+    """Yield (path, path relative to `base`) of every bulletin under `root`, in a stable order.
+
+    Hidden files and folders, symlinked folders and the output folder itself are passed over.
+    """
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and Path(os.path.realpath(os.path.join(folder, d))) != out)
+        for name in sorted(files):
+            if not name.startswith(".") and name.lower().endswith(SUFFIXES):
+                path = os.path.join(folder, name)
+                yield path, os.path.relpath(path, base)
+
+
+def _expand(arg: str, out: Path) -> Iterator[tuple[str, str]]:
+    """(path, relative path) of each input an argument names: a folder, a file or a glob."""
+    if os.path.isdir(arg):
+        yield from _walk(arg, arg, out)
+    elif os.path.exists(arg) or not glob.has_magic(arg):
+        yield arg, os.path.basename(arg)  # a missing file fails in the task, with the reader's message
+    else:
+        parts = Path(arg).parts
+        i = next(i for i, p in enumerate(parts) if glob.has_magic(p))
+        base = str(Path(*parts[:i])) if i else "."
+        for match in sorted(glob.iglob(arg, recursive=True)):
+            if os.path.isdir(match):
+                yield from _walk(match, base, out)
+            elif match.lower().endswith(SUFFIXES):
+                yield match, os.path.relpath(match, base)
+
+
+def plan(args: Iterable[str | os.PathLike], out: Path, formats: Iterable[str]) -> Iterator[Job]:
+    """Yield a `Job` per input found in `args` (folders recursively, globs, files), lazily.
+
+    `out` must be resolved. Outputs mirror the path below the folder (or glob base) the input was
+    found in; a file named directly lands at the top of `out`. Two inputs that would share an
+    output, or an output that would land outside `out` (`..`, a symlinked folder), get an error.
+    """
+    formats = tuple(formats)
+    seen: set[str] = set()
+    claimed: dict[str, str] = {}
+    inside: dict[Path, bool] = {}
+    for arg in map(os.fspath, args):
+        found = False
+        for source, rel in _expand(arg, out):
+            found = True
+            real = os.path.realpath(source)
+            if real in seen:  # the same file named twice (a folder and a file inside it)
+                continue
+            seen.add(real)
+            yield _job(source, PurePosixPath(Path(rel).as_posix()), out, formats, claimed, inside)
+        if not found:
+            what = "no .txt, .html or .htm file in this folder" if os.path.isdir(arg) else "no file matches"
+            yield Job(source=arg, rel=arg, error=what)
+
+
+def _job(source: str, rel: PurePosixPath, out: Path, formats: tuple[str, ...], claimed: dict[str, str],
+         inside: dict[Path, bool]) -> Job:
+    if rel.is_absolute() or ".." in rel.parts or not rel.name:
+        return Job(source, str(rel), error=f"its output would be written outside --out ({rel})")
+    stem = rel.with_suffix("") if rel.suffix else rel
+    outputs = {fmt: f"{stem}.{fmt}" for fmt in formats}
+    key = str(stem).casefold()  # a.txt and A.html collide on case-insensitive file systems
+    if key in claimed:
+        return Job(source, str(rel), error=f"would overwrite the outputs of {claimed[key]} ({stem}.*); rename "
+                                           "one of them, or convert them into separate --out folders")
+    claimed[key] = source
+    parent = (out / stem).parent
+    if parent not in inside:
+        inside[parent] = parent.resolve().is_relative_to(out)
+    if not inside[parent]:
+        return Job(source, str(rel), error=f"{parent} leads outside --out (a symlink?); outputs stay inside --out")
+    return Job(source, str(rel), outputs)
