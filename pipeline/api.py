@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,12 +59,50 @@ def document(text: Text, *, name: str | None = None) -> Document:
     return validate(normalise(draft))
 
 
+_META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml\b[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.I)
+_SURE = ("utf-8", "utf-8-sig", "utf-16", "utf-32")  # a BOM or valid UTF-8: no declaration overrides it
+
+
+def sniff_charset(data: bytes) -> str | None:
+    """Return the charset an HTML page declares in its first 4 KB, or None.
+
+    `<meta charset="gbk">`, `<meta http-equiv="Content-Type" content="text/html; charset=gb2312">`
+    or an XHTML page's `<?xml … encoding="…"?>`; the label is returned as written.
+    """
+    head = data[:4096]
+    m = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
+    return m[1].decode("ascii") if m else None
+
+
+def _declared(name: str | None, data: bytes) -> str | None:
+    return sniff_charset(data) if is_html(name, data[:1024].decode("latin-1")) else None
+
+
+def read(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> Text:
+    """Return the decoded file; an HTML page whose bytes are not UTF-8 is decoded with the charset
+    it declares (`read_file` alone would guess)."""
+    text = read_file(path, max_bytes=max_bytes)
+    if text.encoding in _SURE or not is_html(os.fsdecode(path), text.text):
+        return text
+    declared = sniff_charset(text.text[:4096].encode("ascii", "ignore"))  # the declaration is ASCII
+    if declared is None:
+        return text
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError:
+        return text
+    return decode(data, name=os.fsdecode(path), declared=declared, max_bytes=max_bytes)
+
+
 def load(source: str | os.PathLike | bytes, *, name: str | None = None,
          max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read `source` (a path, or raw bytes with an optional `name`) into a validated Document."""
     if isinstance(source, bytes):
-        return document(decode(source, name=name or "<input>", max_bytes=max_bytes), name=name)
-    return document(read_file(source, max_bytes=max_bytes), name=str(source))
+        return document(decode(source, name=name or "<input>", declared=_declared(name, source),
+                               max_bytes=max_bytes), name=name)
+    return document(read(source, max_bytes), name=str(source))
 
 
 def render(doc: Document, formats: list[str], style=None) -> Conversion:

@@ -36,7 +36,7 @@ from .text import ISSUER_MARK, ITEM_NUMBER, _continues_title, _date_change, _mul
 _DROP = frozenset({
     "head", "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
     "applet", "svg", "math", "canvas", "nav", "select", "option", "button", "input", "textarea", "map",
-    "audio", "video", "link", "meta", "base",
+    "audio", "video", "link", "meta", "base", "title",
 })
 _BLOCK = frozenset({
     "html", "body", "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -132,6 +132,10 @@ def _parse(text: str) -> etree._Element:
         raise InputError(f"is not a readable HTML page ({err})") from None
     if root is None:
         raise InputError("is an HTML page with no markup or text in it; expected a saved bulletin page")
+    fatal = next((e for e in parser.error_log if e.level == etree.ErrorLevels.FATAL), None)
+    if fatal is not None:  # libxml2 stopped reading here: what follows would be lost silently
+        what = "nests elements more than 255 deep" if "depth" in fatal.message else fatal.message.strip()
+        raise InputError(f"is an HTML page that cannot be read past line {fatal.line}: it {what}", line=fatal.line)
     return root
 
 
@@ -165,10 +169,6 @@ def _page_meta(root: etree._Element, text: str) -> _Meta:
     return page
 
 
-def _classes(el: etree._Element) -> str:
-    return f"{el.get('id') or ''} {el.get('class') or ''}"
-
-
 def _data_tables(root: etree._Element) -> set[etree._Element]:
     """The innermost tables whose header row (one of the first three rows) starts with 序号."""
     found = {t for t in root.iter("table") if _header_row(t) is not None}
@@ -199,10 +199,12 @@ def _header_row(table: etree._Element) -> int | None:
 
 
 def _span(el: etree._Element, attr: str) -> int:
-    try:
-        n = int(re.match(r"\s*(\d+)", el.get(attr) or "1")[1])
-    except (TypeError, ValueError):
+    """rowspan/colspan as browsers read them: leading digits, 0 rows = to the end, capped."""
+    value = el.get(attr)
+    if value is None:
         return 1
+    m = re.match(r"\s*(\d+)", value)
+    n = int(m[1]) if m else 1
     return min(n, _MAX_SPAN) if n > 0 else (_MAX_SPAN if attr == "rowspan" else 1)
 
 
@@ -211,10 +213,6 @@ class _TableAt:
     """Where a data table stands in the line stream."""
 
     el: etree._Element
-
-    @property
-    def s(self) -> str:
-        return "序号"
 
 
 class _Walker:
@@ -227,7 +225,7 @@ class _Walker:
     def __init__(self, datatables: set[etree._Element]):
         self.datatables = datatables
         self.units: list[Src | _TableAt] = []
-        self.hints: set[int] = set()  # indexes of lines inside <h1>/<h2> or a *title* element
+        self.hints: set[int] = set()  # id() of the lines inside <h1>/<h2> or a *title* element
         self._parts: list[str] = []
         self._no = 1
         self._hint = 0
@@ -237,33 +235,46 @@ class _Walker:
             line = "".join(self._parts).strip(" \t")
             self._parts = []
             if line.strip():
-                if self._hint:
-                    self.hints.add(len(self.units))
                 self.units.append(Src(self._no, line))
+                if self._hint:
+                    self.hints.add(id(self.units[-1]))
 
     def walk(self, el: etree._Element) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        tag = tag.lower()
-        if el in self.datatables:
+        if not isinstance(el.tag, str):  # an entity or processing instruction left by the parser
+            return
+        tag = el.tag.lower()
+        if el in self.datatables:  # its caption and title rows above the header are lines
             self.brk()
+            self.units += [ln for c in el if c.tag == "caption" for ln in _lines_of(c)]
+            self.units += [ln for tr in _rows(el)[: _header_row(el)] for ln in _lines_of(tr)]
             self.units.append(_TableAt(el))
             return
-        if tag in _DROP or el.get("hidden") is not None or _HIDDEN.search(el.get("style") or ""):
+        if tag in _DROP:
             return
-        if (el.get("class") or el.get("id")) and _CHROME_CLASS.search(_classes(el)) and self._droppable(el):
+        attrs = el.attrib
+        names = f"{attrs.get('id', '')} {attrs.get('class', '')}" if "id" in attrs or "class" in attrs else ""
+        if ("hidden" in attrs or ("style" in attrs and _HIDDEN.search(attrs["style"]))
+                or ((tag == "footer" or (names and _CHROME_CLASS.search(names))) and self._droppable(el))):
             return
         if tag == "br":
             self.brk()
             return
-        hint = tag in ("h1", "h2") or bool(_TITLE_CLASS.search(_classes(el)))
+        if tag == "pre":  # preformatted: its own line breaks count
+            self.brk()
+            for i, part in enumerate(_text(el).split("\n")):
+                self.text(part, el.sourceline + i if el.sourceline else None)
+                self.brk()
+            return
+        hint = tag in ("h1", "h2") or bool(names and _TITLE_CLASS.search(names))
         self._hint += hint
-        inline_cell = tag in _CELL and not any(isinstance(d.tag, str) and d.tag in _BLOCK
-                                               for d in el.iterdescendants())
-        block = tag in _BLOCK or (tag in _CELL and not inline_cell)
+        if tag in _CELL:
+            block = any(isinstance(d.tag, str) and d.tag in _BLOCK for d in el.iterdescendants())
+            if not block and self._parts:
+                self._parts.append("\t")
+        else:
+            block = tag in _BLOCK
         if block:
             self.brk()
-        elif inline_cell and self._parts:
-            self._parts.append("\t")
         self.text(el.text, el.sourceline)
         for child in el:
             self.walk(child)
@@ -292,6 +303,11 @@ class _Walker:
 
 def _lines_of(el: etree._Element) -> list[Src]:
     """The text lines of one element (a table cell), breaks at <p>, <br>, <div>, <li>…"""
+    # the common cells, read without a walker: text only, or only <p>s that hold text only
+    if not len(el):
+        return _plain(el)
+    if _blank(el.text) and all(c.tag == "p" and not len(c) and not c.attrib and _blank(c.tail) for c in el):
+        return [ln for c in el for ln in _plain(c)]
     w = _Walker(set())
     w.text(el.text, el.sourceline)
     for child in el:
@@ -299,6 +315,20 @@ def _lines_of(el: etree._Element) -> list[Src]:
         w.text(child.tail, child.sourceline)
     w.brk()
     return [u for u in w.units if isinstance(u, Src)]
+
+
+def _blank(text: str | None) -> bool:
+    return not text or not text.strip(" \t\n\r\f")
+
+
+def _plain(el: etree._Element) -> list[Src]:
+    """The one line of an element that holds text only (as the walker would lay it out)."""
+    raw = el.text or ""
+    text = _SPACE.sub(" ", raw).strip(" ")
+    if not text.strip():
+        return []
+    lead = len(raw) - len(raw.lstrip(" \t\n\r\f"))
+    return [Src((el.sourceline or 1) + raw.count("\n", 0, lead), text)]
 
 
 # --- the header: title and metadata -----------------------------------------------------------
@@ -382,8 +412,9 @@ def _pick_title(region: list[Src | _TableAt], hints: set[int], page: _Meta) -> t
             if label in ("名称", "标题") and value:
                 names.append(value)
     exact = {_compact(s) for s in names}
-    whole = _compact(page.title or "")
-    parts = {_compact(p) for p in _TITLE_SEP.split(page.title or "") if p.strip()}
+    site = _compact(page.tags.get("sitename", ""))  # a <title> may name only the site
+    whole = _compact(page.title or "").replace(site, "") if site else _compact(page.title or "")
+    parts = {_compact(p) for p in _TITLE_SEP.split(page.title or "") if p.strip()} - {site}
     best: tuple[float, int, int] | None = None
     for i, u in enumerate(region):
         if not _candidate(u):
@@ -400,8 +431,8 @@ def _pick_title(region: list[Src | _TableAt], hints: set[int], page: _Meta) -> t
                 score = 50 + min(len(joined), 40) / 2
             elif len(joined) >= 6 and joined in whole:
                 score = 20 + min(len(joined), 40) / 2
-            if i in hints:
-                score += 5 if score or n > 1 else 10
+            if id(u) in hints:
+                score += 5 if score else 10 if n == 1 else 0
             if score and (best is None or score > best[0]):
                 best = (score, i, i + n)
     if best is not None:
@@ -414,7 +445,11 @@ def _candidate(u: Src | _TableAt) -> bool:
 
 
 def _first_title(region: list[Src | _TableAt]) -> tuple[int, int] | None:
-    """The text reader's rule: the first line after the metadata, if it looks like a title."""
+    """The line just above the first metadata line (a page's title sits over its info line), else
+    the text reader's rule: the first line after the metadata, if it looks like a title."""
+    m = next((k for k in range(len(region)) if _head_line(region, k) == "meta"), None)
+    if m and _candidate(region[m - 1]):
+        return m - 1, m
     k = 0
     while k < len(region) and _head_line(region, k):
         k += 1
@@ -465,9 +500,7 @@ def _body(units: list[Src | _TableAt], meta: MetaFields, changes: list[Change],
             blocks += notice_blocks(lines, meta, changes, diags, first=not blocks)
         lines = []
         if u is not None:
-            before, table, after = _table(u.el, changes, diags)
-            if before:
-                blocks += notice_blocks(before, meta, changes, diags, first=not blocks)
+            table, after = _table(u.el, changes, diags)
             blocks.append(table)
             lines = after
     return blocks
@@ -526,76 +559,86 @@ def _grid(rows: list[etree._Element]) -> list[list[_Cell | None]]:
     return grid
 
 
-def _table(el: etree._Element, changes: list[Change], diags: list[Diagnostic]
-           ) -> tuple[list[Src], Table, list[Src]]:
-    """Read a data table: the lines of rows above its header, the Table, and closing lines
-    (notes or a signature in full-width rows after the last item)."""
+def _table(el: etree._Element, changes: list[Change], diags: list[Diagnostic]) -> tuple[Table, list[Src]]:
+    """Read a data table: the Table, and its closing lines (notes or a signature in full-width
+    rows after the last item, text left outside the cells)."""
     rows = _rows(el)
     h = _header_row(el) or 0
     grid = _grid(rows)
-    before = [ln for tr in rows[:h] for ln in _lines_of(tr)]
-    heads = [h]  # a two-level header: rows covered by the 序号 cell's rowspan
-    while heads[-1] + 1 < len(rows) and grid[heads[-1] + 1][:1] and grid[heads[-1] + 1][0] is grid[h][0]:
+    heads = [h]  # a two-level header: the rows the 序号 cell's rowspan covers
+    while heads[-1] + 1 < len(rows) and grid[heads[-1] + 1][:1] == [grid[h][0]]:
         heads.append(heads[-1] + 1)
-    width = max(len(g) for g in grid[h:])
-    names: list[str] = []
-    col_of: list[int] = []
-    last = grid[heads[-1]]
-    for k in range(width):
-        cell = last[k] if k < len(last) else None
-        if k and (k >= len(last) or (cell is not None and cell is last[k - 1])):
-            col_of.append(col_of[-1])  # the same header cell, or slots past the header: same column
-            continue
-        parts = [c.text for r in heads if k < len(grid[r]) and (c := grid[r][k]) is not None]
-        names.append("/".join(dict.fromkeys(p for p in parts if p)))
-        col_of.append(len(names) - 1)
+    names, col_of = _columns(grid, heads)
     multi = _multi_column(names)
-    header_key = [_compact(n) for n in names]
+    header = [_compact(n) for n in names]
     out: list[ItemRow | SectionRow] = []
     item: ItemRow | None = None
     spanning: dict[int, list[Src]] = {}  # full-width rows: their lines, in case they close the table
     for r in range(heads[-1] + 1, len(rows)):
+        distinct = list(dict.fromkeys(c for c in grid[r] if c is not None))
+        own = [c for c in distinct if c.row == r]
+        if not any(c.lines for c in own):
+            continue
         cols: list[list[_Cell]] = [[] for _ in names]
         for k, cell in enumerate(grid[r]):
             if cell is not None and cell not in cols[col_of[k]]:
                 cols[col_of[k]].append(cell)
-        distinct = list(dict.fromkeys(c for c in grid[r] if c is not None))
-        own = [c for c in distinct if c.row == r]
-        if not own or not any(c.lines for c in own):
-            continue
-        if [_compact("".join(c.text for c in col)) for col in cols] == header_key:
+        if _compact(distinct[0].text) == header[0] and [_compact("".join(c.text for c in col))
+                                                         for col in cols] == header:
             changes.append(Change(kind="header-repeat", line=rows[r].sourceline, before="\t".join(names), after=""))
             continue
-        if len(distinct) == 1 and (own[0].colspan >= width or SECTION_ROW.match(own[0].text)):
+        if len(distinct) == 1 and (own[0].colspan >= len(col_of) or SECTION_ROW.match(own[0].text)):
             out.append(SectionRow(text=own[0].text, line=own[0].lines[0].no))
             spanning[id(out[-1])] = own[0].lines
             item = None
-            continue
-        first = grid[r][0] if grid[r] else None
-        cont = item is not None and (first is None or first.row < r)
-        if item is not None and not cont and first is not None and not first.lines:
-            # a blank number cell: the row goes on the item above unless another column starts here
-            cont = not any(c.row == r and c.lines for ci, col in enumerate(cols) if ci not in (0, multi)
-                           for c in col)
-        if cont:
-            for ci, col in enumerate(cols):
-                lines = [ln for c in col if c.row == r for ln in c.lines]
+        elif item is not None and _continues(grid[r][0], r, cols, multi):
+            for ci, col in enumerate(cols):  # the row's own cells become a further group
                 paras = item.cells[ci].paragraphs
                 group = paras[-1].group + 1 if paras else 0
-                paras += [Para(text=ln.text, group=group, line=ln.no) for ln in lines]
-            continue
-        item = _item(cols, multi, rows[r].sourceline)
-        out.append(item)
+                paras += [Para(text=ln.text, group=group, line=ln.no) for c in col if c.row == r for ln in c.lines]
+        else:
+            item = _item(cols, multi, rows[r].sourceline)
+            out.append(item)
     after: list[Src] = []
     while out and isinstance(out[-1], SectionRow) and not SECTION_ROW.match(out[-1].text):
         after[:0] = spanning[id(out.pop())]
-    line = grid[h][0].lines[0].no if grid[h] and grid[h][0] and grid[h][0].lines else rows[h].sourceline
-    captions = [ln for c in el if c.tag == "caption" for ln in _lines_of(c)]
+    first = grid[h][0] if grid[h] else None
+    table = Table(columns=names, rows=out, line=first.lines[0].no if first and first.lines else rows[h].sourceline)
     stray = _stray_lines(el)
     diags += [Diagnostic(severity="warning", code="unplaced-line", line=ln.no,
                          message=f"kept as text after the table: text inside the table but outside its cells: "
                                  f"{ln.s[:30]!r}") for ln in stray]
-    return captions + before, Table(columns=names, rows=out, line=line), after + stray
+    return table, after + stray
+
+
+def _columns(grid: list[list[_Cell | None]], heads: list[int]) -> tuple[list[str], list[int]]:
+    """The column names, and the column of each grid slot.
+
+    The last header row decides the columns: slots under one header cell (colspan) are one
+    column; a two-level header names a column `上级/下级`. Slots past the header go to the last.
+    """
+    names: list[str] = []
+    col_of: list[int] = []
+    last = grid[heads[-1]]
+    for k in range(max(len(g) for g in grid[heads[0]:])):
+        cell = last[k] if k < len(last) else None
+        if k and (k >= len(last) or (cell is not None and cell is last[k - 1])):
+            col_of.append(col_of[-1])
+            continue
+        parts = [c.text for r in heads if k < len(grid[r]) and (c := grid[r][k]) is not None]
+        names.append("/".join(dict.fromkeys(p for p in parts if p)))
+        col_of.append(len(names) - 1)
+    return names, col_of
+
+
+def _continues(first: _Cell | None, r: int, cols: list[list[_Cell]], multi: int) -> bool:
+    """Whether row r goes on the item above: its number cell spans down from above (rowspan), or
+    it is blank and no column but the multi-line one starts text in this row."""
+    if first is None or first.row < r:
+        return True
+    if first.lines:
+        return False
+    return not any(c.row == r and c.lines for ci, col in enumerate(cols) if ci not in (0, multi) for c in col)
 
 
 def _stray_lines(table: etree._Element) -> list[Src]:
