@@ -254,6 +254,16 @@ def test_header_in_later_row_with_two_levels_and_colspan_columns():
     assert [c.text for c in table.rows[1].cells] == ["2", "乙任务", "全部完成。", "全部完成。"]
 
 
+def test_a_row_of_one_cell_without_colspan():
+    page = """<html><body><h1>某局工作进展</h1><table><tr><td>序号</td><td>项目名称</td><td>进展</td></tr>
+    <tr><td>营商环境类</td></tr><tr><td>1</td><td>甲</td><td>好。</td></tr>
+    <tr><td>说明：数据截至年底。</td></tr></table></body></html>"""
+    doc = parse_html(page)
+    table = doc.tables()[0]
+    assert [r.type for r in table.rows] == ["section", "item"] and table.rows[0].text == "营商环境类"
+    assert isinstance(doc.body[-1], Paragraph) and doc.body[-1].text == "说明：数据截至年底。"
+
+
 def test_innermost_table_whose_first_cell_is_xuhao():
     page = """<html><body><table><tr><td>序号说明：见下表</td><td>x</td></tr><tr><td>
     <table><tr><th>序 号</th><th>项目名称</th><th>进展</th></tr><tr><td>1</td><td>甲</td><td>好。</td></tr></table>

@@ -587,7 +587,8 @@ def _table(el: etree._Element, changes: list[Change], diags: list[Diagnostic]) -
                                                          for col in cols] == header:
             changes.append(Change(kind="header-repeat", line=rows[r].sourceline, before="\t".join(names), after=""))
             continue
-        if len(distinct) == 1 and (own[0].colspan >= len(col_of) or SECTION_ROW.match(own[0].text)):
+        if len(distinct) == 1 and (own[0].colspan >= len(grid[heads[-1]]) or not ITEM_NUMBER.match(own[0].text)):
+            # one cell across the table (or the only cell of its row, and no item number)
             out.append(SectionRow(text=own[0].text, line=own[0].lines[0].no))
             spanning[id(out[-1])] = own[0].lines
             item = None
