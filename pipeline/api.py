@@ -61,7 +61,6 @@ def document(text: Text, *, name: str | None = None) -> Document:
 
 _META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml\b[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.I)
-_SURE = ("utf-8", "utf-8-sig", "utf-16", "utf-32")  # a BOM or valid UTF-8: no declaration overrides it
 
 
 def sniff_charset(data: bytes) -> str | None:
@@ -80,20 +79,9 @@ def _declared(name: str | None, data: bytes) -> str | None:
 
 
 def read(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> Text:
-    """Return the decoded file; an HTML page whose bytes are not UTF-8 is decoded with the charset
-    it declares (`read_file` alone would guess)."""
-    text = read_file(path, max_bytes=max_bytes)
-    if text.encoding in _SURE or not is_html(os.fsdecode(path), text.text):
-        return text
-    declared = sniff_charset(text.text[:4096].encode("ascii", "ignore"))  # the declaration is ASCII
-    if declared is None:
-        return text
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except OSError:
-        return text
-    return decode(data, name=os.fsdecode(path), declared=declared, max_bytes=max_bytes)
+    """Return the decoded file; an HTML page is decoded with the charset it declares."""
+    name = os.fsdecode(path)
+    return read_file(path, max_bytes=max_bytes, sniff=lambda data: _declared(name, data))
 
 
 def load(source: str | os.PathLike | bytes, *, name: str | None = None,

@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.errors import InputError
@@ -79,10 +80,12 @@ def decode(
     return Text(text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest(), size=size)
 
 
-def read_file(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Text:
+def read_file(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES,
+              sniff: Callable[[bytes], str | None] | None = None) -> Text:
     """Return the decoded contents of the file at `path`; raise `InputError` if it cannot be read.
 
     The size is checked with stat() before the file is read, so a huge file is never loaded.
+    `sniff(data)` may return the charset the content declares (an HTML `<meta charset>`).
     """
     name = os.fsdecode(path)
     try:
@@ -106,7 +109,7 @@ def read_file(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
         raise InputError("is not a valid file path", path=name) from None
     if len(data) > max_bytes:
         raise InputError(_too_large(None, max_bytes), path=name)
-    return decode(data, name=name, max_bytes=max_bytes)
+    return decode(data, name=name, declared=sniff(data) if sniff else None, max_bytes=max_bytes)
 
 
 def _decode(data: bytes, name: str, declared: str | None) -> tuple[str, str]:
