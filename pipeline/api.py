@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from .errors import InputError
 from .model import Diagnostic, Document, InputInfo
 from .normalise import normalise
 from .parse import parse_text
@@ -50,13 +53,30 @@ def parse(text: str, *, name: str | None = None) -> Document:
 
 
 def document(text: Text, *, name: str | None = None) -> Document:
-    """Parse, normalise and validate decoded input; record the input's name, hash and encoding."""
+    """Parse, normalise and validate decoded input; record the input's name, hash and encoding.
+
+    A `.json` input is a bulletin JSON (e.g. edited by hand): it is checked against the model and
+    taken as it is, so it can be rendered again.
+    """
+    if name and name.lower().endswith(".json"):
+        return from_json(text.text, name)
     draft = parse(text.text, name=name)
     fmt = "html" if is_html(name, text.text) else "text"
     info = InputInfo(name=os.path.basename(name) if name else None, sha256=text.sha256,
                      encoding=text.encoding, format=fmt, bytes=text.size)
     draft.meta.input = info
     return validate(normalise(draft))
+
+
+def from_json(text: str, name: str) -> Document:
+    """Return the Document of a bulletin JSON; a JSON of another shape or version is an InputError."""
+    try:
+        return Document.from_json(text)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(x) for x in first["loc"]) or "the document"
+        message = first["msg"].removeprefix("Value error, ")
+        raise InputError(f"is not a bulletin JSON this tool reads: {where}: {message}", path=name) from None
 
 
 _META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)

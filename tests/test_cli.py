@@ -131,3 +131,17 @@ def test_python_dash_m(sample_txt, tmp_path):
 
     r = subprocess.run([sys.executable, "-m", "pipeline", "check", str(sample_txt)], capture_output=True, text=True)
     assert r.returncode == 0 and "entry-number-gap" in r.stdout
+
+
+def test_json_input_renders_again_and_refuses_other_versions(tmp_path, sample_txt):
+    runner.invoke(app, ["convert", str(sample_txt), "--to", "json", "--out", str(tmp_path / "a")])
+    first = tmp_path / "a" / "zj-amr-2020-q4-progress.json"
+    again = tmp_path / "again.json"
+    again.write_bytes(first.read_bytes())
+    r = runner.invoke(app, ["convert", str(again), "--to", "json", "--out", str(tmp_path / "b")])
+    assert r.exit_code == 0 and (tmp_path / "b" / "again.json").read_bytes() == first.read_bytes()
+    v2 = tmp_path / "v2.json"
+    v2.write_text(first.read_text(encoding="utf-8").replace('"version": "1.0"', '"version": "2.0"'), encoding="utf-8")
+    r = runner.invoke(app, ["convert", str(v2), "--to", "json", "--out", str(tmp_path / "c")])
+    assert r.exit_code == 1 and "version '2.0' is not compatible" in r.output
+    assert _outputs(tmp_path / "c") == []
