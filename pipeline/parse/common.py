@@ -9,7 +9,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Addressee, Attachments, Block, Change, Diagnostic, Heading, Para, Paragraph, Signature
+from ..model import (
+    Addressee,
+    Attachments,
+    Block,
+    Change,
+    Diagnostic,
+    Document,
+    Heading,
+    Meta,
+    Para,
+    Paragraph,
+    Signature,
+)
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 HAS_CJK = re.compile(f"[{CJK}]")
@@ -328,6 +340,30 @@ def _signature_range(lines: list[Src]) -> tuple[int, int] | None:
     while i > 0 and end - i < 4 and looks_like_signer(lines[i - 1].s):
         i -= 1
     return i, end
+
+
+def draft(title: str | None, meta: MetaFields, body: list[Block], changes: list[Change],
+          diagnostics: list[Diagnostic], *, url: str | None = None) -> Document:
+    """Assemble a reader's draft Document, the same way for every reader.
+
+    A document number in the title's brackets moves to `meta.doc_number`; with no 发布日期
+    printed, the 成文日期 or the signature's date is the publication date.
+    """
+    if title and (m := TITLE_DOC_NUMBER.search(title)):
+        changes.append(Change(kind="doc-number", line=None, before=title, after=title[: m.start()]))
+        meta.doc_number = meta.doc_number or m["num"]
+        title = title[: m.start()]
+    if meta.published and meta.published_text != meta.published:
+        changes.append(Change(kind="date", line=meta.published_line, before=meta.published_text or "",
+                              after=meta.published))
+    signed = next((b.date for b in body if isinstance(b, Signature) and b.date), None)
+    return Document(
+        meta=Meta(title=title or "", source=meta.source, published=meta.published or meta.written or signed,
+                  issuer=meta.issuer, doc_number=meta.doc_number, url=url),
+        body=body,
+        changes=changes,
+        diagnostics=diagnostics,
+    )
 
 
 def entry(text: str, line: int | None, group: int) -> Para:

@@ -17,20 +17,20 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from ..errors import InputError
-from ..model import Block, Cell, Change, Diagnostic, Document, ItemRow, Meta, Para, SectionRow, Signature, Table
+from ..model import Block, Cell, Change, Diagnostic, Document, ItemRow, Para, SectionRow, Table
 from .common import (
     DOC_NUMBER_LINE,
     SECTION_ROW,
-    TITLE_DOC_NUMBER,
     MetaFields,
     Src,
+    draft,
     is_chrome,
     notice_blocks,
     set_date,
     split_labels,
     take_meta,
 )
-from .text import ISSUER_MARK, ITEM_NUMBER, _continues_title, _date_change, _multi_column, _title_like
+from .text import ISSUER_MARK, ITEM_NUMBER, _continues_title, _multi_column, _title_like
 
 # Elements a reader never sees, or that are page machinery rather than content.
 _DROP = frozenset({
@@ -102,20 +102,7 @@ def parse_html(text: str) -> Document:
     _fill_from_tags(meta, page)
     if title is None:
         title = meta.other.get("名称") or page.tags.get("articletitle") or _title_tag(page.title)
-    # as the text reader does: a document number in the title's brackets, the 成文日期 or the
-    # signature's date when no publication date is printed
-    if title and (m := TITLE_DOC_NUMBER.search(title)):
-        changes.append(Change(kind="doc-number", line=None, before=title, after=title[: m.start()]))
-        meta.doc_number = meta.doc_number or m["num"]
-        title = title[: m.start()]
-    signed = next((b.date for b in blocks if isinstance(b, Signature) and b.date), None)
-    return Document(
-        meta=Meta(title=title or "", source=meta.source, published=meta.published or meta.written or signed,
-                  issuer=meta.issuer, doc_number=meta.doc_number, url=page.url),
-        body=blocks,
-        changes=changes + _date_change(meta),
-        diagnostics=diags,
-    )
+    return draft(title, meta, blocks, changes, diags, url=page.url)
 
 
 # --- the DOM ----------------------------------------------------------------------------------

@@ -16,18 +16,16 @@ from ..model import (
     Diagnostic,
     Document,
     ItemRow,
-    Meta,
     SectionRow,
-    Signature,
     Table,
 )
 from .common import (
     DOC_NUMBER_LINE,
     HAS_CJK,
     SECTION_ROW,
-    TITLE_DOC_NUMBER,
     MetaFields,
     Src,
+    draft,
     entry,
     heading_of,
     is_chrome,
@@ -65,25 +63,7 @@ def parse_text(text: str) -> Document:
     body = _body(body_lines, meta, changes, diagnostics)
     if title is None and meta.other.get("名称"):
         title = meta.other["名称"]
-    if title and (m := TITLE_DOC_NUMBER.search(title)):
-        changes.append(Change(kind="doc-number", line=None, before=title, after=title[: m.start()]))
-        meta.doc_number = meta.doc_number or m["num"]
-        title = title[: m.start()]
-    signed = next((b.date for b in body if isinstance(b, Signature) and b.date), None)
-    return Document(
-        meta=Meta(title=title or "", source=meta.source, published=meta.published or meta.written or signed,
-                  issuer=meta.issuer, doc_number=meta.doc_number),
-        body=body,
-        changes=changes + _date_change(meta),
-        diagnostics=diagnostics,
-    )
-
-
-def _date_change(meta: MetaFields) -> list[Change]:
-    if meta.published and meta.published_text != meta.published:
-        return [Change(kind="date", line=meta.published_line, before=meta.published_text or "",
-                       after=meta.published)]
-    return []
+    return draft(title, meta, body, changes, diagnostics)
 
 
 # --- the header: chrome, metadata, title ------------------------------------------------------
