@@ -102,6 +102,7 @@ class PeakRSS:
 
         self.root = psutil.Process(pid)
         self.peak: dict[int, tuple[str, int]] = {}
+        self.series: list[int] = []  # the largest worker's RSS at each sample: flat or growing?
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
         self.thread.start()
@@ -114,13 +115,17 @@ class PeakRSS:
                 procs = [self.root, *self.root.children(recursive=True)]
             except psutil.Error:
                 break
+            workers = [0]
             for p in procs:
                 try:
                     rss, cmd = p.memory_info().rss, " ".join(p.cmdline())
+                    role = self._role(p, cmd)
                 except psutil.Error:
                     continue
-                role = self._role(p, cmd)
                 self.peak[p.pid] = (role, max(rss, self.peak.get(p.pid, ("", 0))[1]))
+                if role in ("worker", "parent"):
+                    workers.append(rss)
+            self.series.append(max(workers))
             time.sleep(0.05)
 
     def _role(self, p, cmd: str) -> str:
@@ -143,8 +148,9 @@ class PeakRSS:
         return out
 
 
-def batch(archive: Path, out: Path, formats: str, jobs: int) -> tuple[float, dict[str, int], str]:
-    """Wall seconds, peak RSS by role, and the summary line of one batch run."""
+def batch(archive: Path, out: Path, formats: str, jobs: int) -> tuple[float, dict, str]:
+    """Wall seconds, peak RSS by role (and "quarters": the largest converting process's RSS at
+    25/50/75/100 % of the run), and the summary line of one batch run."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "pipeline", "convert", str(archive), "--to", formats, "--out", str(out),
            "--jobs", str(jobs), "--progress", "none"]
@@ -157,6 +163,9 @@ def batch(archive: Path, out: Path, formats: str, jobs: int) -> tuple[float, dic
     _, err = proc.communicate()
     seconds = time.perf_counter() - t
     peaks = watch.stop() if watch else {}
+    if watch and watch.series:
+        n = len(watch.series)
+        peaks["quarters"] = [max(watch.series[max(0, n * q // 4 - 3):max(1, n * q // 4)]) for q in (1, 2, 3, 4)]
     if proc.returncode not in (0, 1):
         raise SystemExit(f"batch failed ({proc.returncode}): {err}")
     return seconds, peaks, (err.strip().splitlines() or [""])[-1]
@@ -196,6 +205,9 @@ def main() -> None:
             worker = f"largest worker {mb(peaks.get('worker'))}" if "worker" in peaks else "(in-process)"
             print(f"  --jobs {jobs}: {seconds:6.2f} s wall, {args.n / seconds:5.1f} bulletins/s; peak RSS "
                   f"parent {mb(peaks.get('parent'))}, {worker}")
+            if peaks.get("quarters"):
+                print(f"      RSS of the largest converting process at 25/50/75/100 %: "
+                      f"{', '.join(mb(q) for q in peaks['quarters'])}")
             print(f"      {summary}")
         again, _, summary = batch(archive, out, formats, args.jobs[-1])
         print(f"  re-run, unchanged ({args.n} files, --jobs {args.jobs[-1]}): {again:.2f} s wall")

@@ -169,7 +169,10 @@ class _Inline(cf.Executor):
 
     def submit(self, fn, /, *args, **kwargs):
         future: cf.Future = cf.Future()
-        future.set_result(fn(*args, **kwargs))
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as err:  # as a pool would: the caller sees it on the future
+            future.set_exception(err)
         return future
 
 
@@ -303,8 +306,14 @@ class _Run:
         elif isinstance(err, cf.process.BrokenProcessPool):
             self.broken = True
             self.failed(job, "a worker process died while converting it (killed, or out of memory?)")
-        else:
-            self.failed(job, f"the worker stopped: {type(err).__name__}: {err}")
+        elif type(err).__name__ == "KilledWorker":
+            self.failed(job, "Dask workers died while converting it (out of memory?)")
+        else:  # the task never ran: nothing the next input could do better, so stop the run
+            hint = (" (bulletin-pipeline must be installed, in the same version, where the Dask scheduler and "
+                    "workers run)" if self.opts.executor == "dask" else "")
+            raise BulletinError(f"the {self.opts.executor} executor could not run the task for {job.source}: "
+                                f"{type(err).__name__}: {str(err).strip().splitlines()[0] if str(err).strip() else ''}"
+                                f"{hint}")
 
     def finished(self, job: Job, result: Result) -> None:
         entry = {"path": job.rel, "source": job.source, "sha256": result.sha256, "status": result.status,

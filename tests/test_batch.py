@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import api, inputs
+from pipeline import api, batch, inputs
 from pipeline.cli import app
 from pipeline.manifest import JOURNAL, MANIFEST
 
@@ -251,3 +251,17 @@ def test_one_run_per_output_folder(tmp_path):
     with locked(out.resolve()):
         result = cli("convert", src, "--to", "json", "--out", out)
     assert result.exit_code == 2 and "another `bulletin convert` is writing to" in result.output
+
+
+def test_executor_failure_stops_the_run(tmp_path, monkeypatch):
+    def broken(task):
+        raise RuntimeError("Error during deserialization of the task graph\nmore")
+
+    monkeypatch.setattr(batch, "convert_file", broken)
+    src = tmp_path / "in"
+    generate.generate(src, 2, items=3)
+    out = tmp_path / "out"
+    result = cli("convert", src, "--to", "json", "--out", out, "-j", "1")
+    assert result.exit_code == 2
+    assert "executor could not run the task for" in result.output and "more" not in result.output
+    assert (out / MANIFEST).read_text(encoding="utf-8") == ""
