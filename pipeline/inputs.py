@@ -102,4 +102,6 @@ def _job(source: str, rel: PurePosixPath, out: Path, formats: tuple[str, ...], c
         inside[parent] = parent.resolve().is_relative_to(out)
     if not inside[parent]:
         return Job(source, str(rel), error=f"{parent} leads outside --out (a symlink?); outputs stay inside --out")
+    if any(os.path.realpath(out / p) == os.path.realpath(source) for p in outputs.values()):
+        return Job(source, str(rel), error="its output would overwrite the input itself; choose another --out")
     return Job(source, str(rel), outputs)

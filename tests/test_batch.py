@@ -265,3 +265,13 @@ def test_executor_failure_stops_the_run(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert "executor could not run the task for" in result.output and "more" not in result.output
     assert (out / MANIFEST).read_text(encoding="utf-8") == ""
+
+
+def test_an_output_never_overwrites_its_input(tmp_path):
+    src = tmp_path / "in"
+    generate.generate(src, 1, items=3)
+    first = cli("convert", src, "--to", "json", "--out", tmp_path / "out")
+    assert first.exit_code == 0
+    again = next((tmp_path / "out").rglob("*.json"))
+    result = cli("convert", again, "--to", "json", "--out", again.parent)
+    assert result.exit_code == 1 and "would overwrite the input itself" in result.output
