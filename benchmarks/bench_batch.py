@@ -115,7 +115,7 @@ class PeakRSS:
                 procs = [self.root, *self.root.children(recursive=True)]
             except psutil.Error:
                 break
-            workers = [0]
+            workers = [0]  # the parent converts too with --jobs 1
             for p in procs:
                 try:
                     rss, cmd = p.memory_info().rss, " ".join(p.cmdline())
@@ -125,7 +125,8 @@ class PeakRSS:
                 self.peak[p.pid] = (role, max(rss, self.peak.get(p.pid, ("", 0))[1]))
                 if role in ("worker", "parent"):
                     workers.append(rss)
-            self.series.append(max(workers))
+            if max(workers):
+                self.series.append(max(workers))
             time.sleep(0.05)
 
     def _role(self, p, cmd: str) -> str:
