@@ -300,3 +300,20 @@ def test_describe_fonts_names_each_role_file_and_face(style):
     for role in style.fonts:
         assert f"\n{role}: looks for" in text
     assert "uses" in text and ".tt" in text and "face" in text
+
+
+def test_font_metrics_cache_gives_the_same_font(tmp_path, monkeypatch):
+    if not Path(WQY).exists():
+        pytest.skip("needs WenQuanYi Zen Hei")
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from pipeline.fonts import _read_ttfont
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    parsed = _read_ttfont("t-parsed", WQY, 0)  # parses and writes the cache
+    assert list((tmp_path / "bulletin" / "fonts").glob("*.pickle"))
+    cached = _read_ttfont("t-cached", WQY, 0)  # reads it
+    stock = TTFont("t-stock", WQY, subfontIndex=0)
+    for attr in ("name", "charToGlyph", "charWidths", "glyphPos", "hmetrics", "ascent", "descent", "bbox"):
+        assert getattr(cached.face, attr) == getattr(stock.face, attr) == getattr(parsed.face, attr), attr
+    assert cached.face.glyphToChar[cached.face.charToGlyph[ord("中")]] == [ord("中")]

@@ -193,7 +193,7 @@ class _Measured:
         if count < 2 or any(self.hard):
             return self.lines(max_widths)
         lo, hi = sum(self.widths) / count, max(max_widths)
-        for _ in range(12):
+        while hi - lo > 0.5:  # half a point is as even as print can show
             mid = (lo + hi) / 2
             narrow = [min(w, mid) for w in max_widths]
             if len(split_lines(self.chars, self.widths, narrow, self.hard, self.points)) > count:
@@ -225,6 +225,14 @@ class CJKParagraph(Paragraph):
     def __init__(self, text, style=None, *args, balance: bool = False, **kw):
         super().__init__(text, style, *args, **kw)
         self.balance = balance
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 - reportlab's names
+        # a paragraph's height depends only on the width; tables ask again and again
+        if getattr(self, "_wrapped_at", None) == availWidth and hasattr(self, "blPara"):
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_at = availWidth
+        return size
 
     def breakLinesCJK(self, maxWidths):  # noqa: N802 - reportlab's name
         if not isinstance(maxWidths, list | tuple):

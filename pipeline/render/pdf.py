@@ -19,7 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Spacer
 from reportlab.platypus import Paragraph as RLParagraph
-from reportlab.platypus.tables import Table as RLTable
+from reportlab.platypus.tables import LongTable as RLTable
 from reportlab.platypus.tables import TableStyle
 
 from ..errors import BulletinError, RenderError
