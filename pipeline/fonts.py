@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import mmap
 import os
 import pickle
 import struct
@@ -100,6 +101,15 @@ def _read_ttfont(name: str, path: str, index: int):
         def glyphToChar(self, value):  # noqa: N802
             self.__dict__["_g2c"] = value
 
+        def readFile(self, f):  # noqa: N802 - reportlab's name
+            # map the file instead of reading it: a 20 MB .ttc costs memory only for the pages
+            # that subsetting touches, and worker processes share them
+            if not hasattr(self, "_ttf_data"):
+                with open(f, "rb") as fh:
+                    self._ttf_data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+                self.filename = f
+            self._pos = 0
+
         def extractInfo(self, charInfo=1):  # noqa: N802,N803 - reportlab's names
             try:
                 self.__dict__.update(_unpack_info(pickle.loads(cache.read_bytes())))
@@ -128,7 +138,7 @@ def _read_ttfont(name: str, path: str, index: int):
 
 
 @functools.lru_cache(maxsize=64)
-def _load(path: str, index: int) -> tuple[str | None, frozenset[int] | str]:
+def _load(path: str, index: int) -> tuple[str | None, Mapping[int, int] | str]:
     """Register a face with reportlab once per process: (font name, cmap) or (None, reason)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFError
@@ -140,7 +150,7 @@ def _load(path: str, index: int) -> tuple[str | None, frozenset[int] | str]:
         reason = str(exc)
         return None, CFF_REASON if "postscript outlines" in reason.lower() else reason
     pdfmetrics.registerFont(font)
-    return name, frozenset(font.face.charToGlyph)
+    return name, font.face.charToGlyph  # the cmap: character → glyph
 
 
 @dataclass
@@ -152,10 +162,10 @@ class Role:
     found: list[tuple[str, Face]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
-    loaded: list[tuple[str, Face, str, frozenset[int]]] = field(default_factory=list)
+    loaded: list[tuple[str, Face, str, Mapping[int, int]]] = field(default_factory=list)
     _next: int = 0
 
-    def usable(self, upto: int | None = None) -> list[tuple[str, Face, str, frozenset[int]]]:
+    def usable(self, upto: int | None = None) -> list[tuple[str, Face, str, Mapping[int, int]]]:
         """(candidate, face, reportlab name, cmap) of the faces that load, loading at most `upto`."""
         while self._next < len(self.found) and (upto is None or len(self.loaded) < upto):
             cand, face = self.found[self._next]

@@ -228,7 +228,7 @@ def test_a_character_missing_from_the_role_font_comes_from_a_fallback(style):
     fonts = resolve_fonts(style)
     primary = fonts.roles["body"].usable(1)[0][3]
     wqy = fonts.roles["heading1"].usable(1)[0][3]
-    ch = next(chr(c) for c in sorted(wqy - primary) if 0x4E00 <= c <= 0x9FFF)
+    ch = next(chr(c) for c in sorted(set(wqy) - set(primary)) if 0x4E00 <= c <= 0x9FFF)
     doc = notice()
     doc.body.append(Paragraph(text=f"生僻字{ch}照常印出。", line=7))
     data, diags = render_pdf_with_diagnostics(doc, style)

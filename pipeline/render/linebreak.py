@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import reportlab
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont, stringWidth
-from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines, _drawBullet, _handleBulletWidth
+from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines, _handleBulletWidth
 from reportlab.rl_config import _FUZZ
 
 from ..errors import RenderError
@@ -238,7 +238,14 @@ class CJKParagraph(Paragraph):
         if not isinstance(maxWidths, list | tuple):
             maxWidths = [maxWidths]
         self.height = 0
-        _handleBulletWidth(self.bulletText, self.style, maxWidths)
+        if isinstance(self.bulletText, str) and self.bulletText:
+            # a marker wider than the hanging indent pushes the first line (reportlab adds 0.6 em)
+            style = self.style
+            over = self._bullet_end() - (style.leftIndent + style.firstLineIndent)
+            if over > 0:
+                maxWidths = [maxWidths[0] - over, *maxWidths[1:]]
+        elif self.bulletText:
+            _handleBulletWidth(self.bulletText, self.style, maxWidths)
         if getattr(self, "_splitpara", 0) and hasattr(self, "blPara"):
             return self.blPara
         frags = self.frags
@@ -275,13 +282,16 @@ class CJKParagraph(Paragraph):
         offsets = getattr(self, "_offsets", None) or [0]
         y = self.height - lines[0].fontSize
         first = style.firstLineIndent + offsets[0]
-        canvas.saveState()
-        if self.bulletText:
-            first = _drawBullet(canvas, first, y, self.bulletText, style, rtl=False)
+        tx = canvas.beginText()  # drawOn saved the graphics state: colours set here end with it
+        font = color = None
+        if self.bulletText:  # the marker at bulletIndent, the text where the indent says
+            font = (style.bulletFontName, style.bulletFontSize)
+            tx.setTextOrigin(style.bulletIndent, y)
+            tx.setFont(*font)
+            tx.textOut(self.bulletText)
+            first = max(first, self._bullet_end() - style.leftIndent)
         align, last = style.alignment, len(lines) - 1
         justify_last = getattr(self, "_JustifyLast", False)
-        tx = canvas.beginText()
-        font = color = None
         tracking = measured.tracking
         char_space = 0.0
         for i, line in enumerate(lines):
@@ -308,7 +318,10 @@ class CJKParagraph(Paragraph):
                         tx.setCharSpace(cs)
                     tx.textOut(piece)
         canvas.drawText(tx)
-        canvas.restoreState()
+
+    def _bullet_end(self) -> float:
+        style = self.style
+        return style.bulletIndent + stringWidth(self.bulletText, style.bulletFontName, style.bulletFontSize)
 
 
 def _spacing_pieces(text: str, space: float) -> list[tuple[str, float]]:
