@@ -317,3 +317,11 @@ def test_font_metrics_cache_gives_the_same_font(tmp_path, monkeypatch):
     for attr in ("name", "charToGlyph", "charWidths", "glyphPos", "hmetrics", "ascent", "descent", "bbox"):
         assert getattr(cached.face, attr) == getattr(stock.face, attr) == getattr(parsed.face, attr), attr
     assert cached.face.glyphToChar[cached.face.charToGlyph[ord("中")]] == [ord("中")]
+
+
+def test_use_font_dirs_puts_them_first_in_the_environment(tmp_path, monkeypatch):
+    from pipeline.fonts import use_font_dirs
+
+    monkeypatch.setenv(ENV_VAR, "/elsewhere")
+    use_font_dirs([tmp_path])
+    assert os.environ[ENV_VAR].split(os.pathsep) == [str(tmp_path.resolve()), "/elsewhere"]
