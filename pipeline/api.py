@@ -20,7 +20,7 @@ from .model import Diagnostic, Document, InputInfo
 from .normalise import normalise
 from .parse import parse_text
 from .read import DEFAULT_MAX_BYTES, Text, decode, read_file
-from .render import RENDERERS
+from .render import RENDERERS, renderer
 from .validate import validate
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
@@ -127,7 +127,7 @@ def render(doc: Document, formats: list[str], style=None) -> Conversion:
             result.outputs[fmt], extra = render_pdf_with_diagnostics(doc, style)
             result.diagnostics += extra
         else:
-            result.outputs[fmt] = RENDERERS[fmt](doc, style)
+            result.outputs[fmt] = renderer(fmt)(doc, style)
     return result
 
 

@@ -55,6 +55,8 @@ def _main(
 
 Inputs = Annotated[list[Path], typer.Argument(help="Bulletin files (.txt, .html).", show_default=False)]
 MaxBytes = Annotated[int, typer.Option("--max-bytes", min=1, help="Refuse inputs larger than this.")]
+FontDirs = Annotated[list[Path] | None, typer.Option("--font-dir", help="Search this folder for fonts first "
+                                                    "(repeatable), e.g. a copy of C:\\Windows\\Fonts.")]
 Strict = Annotated[bool, typer.Option("--strict", help="Exit 1 when an input has warnings.")]
 
 
@@ -93,6 +95,7 @@ def convert(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder; input folders are mirrored "
                                       "inside it.")] = Path("out"),
     style: Annotated[Path | None, typer.Option("--style", help="A house style (.toml).")] = None,
+    font_dir: FontDirs = None,
     strict: Strict = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
@@ -114,7 +117,9 @@ def convert(
     """
     formats = formats_option(to)
     if any(f != "json" for f in formats):
-        _style(style)  # a bad style is a usage error before any work starts
+        sheet = _style(style)  # a bad style, or no font for the PDF, is a usage error before any work
+        if "pdf" in formats:
+            _fonts(sheet, font_dir or [])
     if executor is Executor.dask and not scheduler:
         raise typer.BadParameter("--executor dask needs --scheduler tcp://HOST:8786", param_hint="--scheduler")
     opts = batch.Options(out=out, formats=tuple(formats), style=style, max_bytes=max_bytes,
@@ -162,6 +167,19 @@ def check(
 
 
 @app.command()
+def fonts(
+    style: Annotated[Path | None, typer.Option("--style", help="A house style (.toml).")] = None,
+    font_dir: FontDirs = None,
+) -> None:
+    """Show, per font role, the font file and face the PDF uses, its fallbacks and what is missing."""
+    from .fonts import describe_fonts
+
+    sheet = _style(style)
+    _fonts(sheet, font_dir or [])
+    typer.echo(describe_fonts(sheet))
+
+
+@app.command()
 def schema(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
 ) -> None:
@@ -179,6 +197,21 @@ def _style(path: Path | None):
     try:
         return load_style(path)
     except BulletinError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(Exit.USAGE) from None
+
+
+def _fonts(sheet, font_dirs: list[Path]) -> None:
+    """Search `font_dirs` first (here and in worker processes); no usable font is a usage error."""
+    from .errors import FontError
+    from .fonts import resolve_fonts, use_font_dirs
+
+    use_font_dirs(font_dirs)
+    found = resolve_fonts(sheet)
+    try:
+        for role in sheet.fonts:
+            found.font(role)
+    except FontError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(Exit.USAGE) from None
 

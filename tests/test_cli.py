@@ -145,3 +145,25 @@ def test_json_input_renders_again_and_refuses_other_versions(tmp_path, sample_tx
     r = runner.invoke(app, ["convert", str(v2), "--to", "json", "--out", str(tmp_path / "c")])
     assert r.exit_code == 1 and "version '2.0' is not compatible" in r.output
     assert _outputs(tmp_path / "c") == []
+
+
+def test_fonts_command_lists_every_role():
+    r = runner.invoke(app, ["fonts"])
+    assert r.exit_code == 0, r.output
+    for role in ("title:", "body:", "heading1:", "heading2:", "song:"):
+        assert role in r.output
+    assert "uses" in r.output
+
+
+def test_no_usable_font_is_a_usage_error_saying_what_to_install(tmp_path, monkeypatch, sample_txt):
+    import pipeline.fonts as fonts
+
+    real = fonts.resolve_fonts
+    monkeypatch.delenv("BULLETIN_FONT_PATH", raising=False)  # restored after: --font-dir sets it
+    monkeypatch.setattr(fonts, "resolve_fonts", lambda sheet, *a, **k: real(sheet, system=False, env=""))
+    convert = ["convert", str(sample_txt), "--to", "pdf", "--out", str(tmp_path / "o")]
+    for args in (["fonts", "--font-dir", str(tmp_path)], [*convert, "--font-dir", str(tmp_path)]):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 2, r.output
+        assert "apt-get install" in r.output and "--font-dir" in r.output
+    assert _outputs(tmp_path / "o") == []

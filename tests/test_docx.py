@@ -17,7 +17,7 @@ from lxml import etree
 
 from pipeline.errors import StyleError
 from pipeline.model import ItemRow
-from pipeline.render import RENDERERS
+from pipeline.render import renderer
 from pipeline.render.docx import render_docx
 from pipeline.render.textfit import chinese_date, set_width, split_title
 from pipeline.style import Length, load_style
@@ -77,7 +77,7 @@ def notice_docx(style) -> bytes:
 
 
 def test_registered():
-    assert RENDERERS["docx"] is render_docx
+    assert renderer("docx") is render_docx
 
 
 def test_lengths():

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from pipeline.errors import FontError
 from pipeline.fonts import ENV_VAR, describe_fonts, read_faces, resolve_fonts
 from pipeline.model import Paragraph, SectionRow
-from pipeline.render import RENDERERS
+from pipeline.render import renderer
 from pipeline.render.linebreak import CLOSERS, OPENERS
 from pipeline.render.pdf import render_pdf, render_pdf_with_diagnostics
 from pipeline.style import load_style
@@ -68,7 +68,7 @@ def lines_of(page) -> list[tuple[float, float, str]]:
 
 
 def test_registered():
-    assert RENDERERS["pdf"] is render_pdf
+    assert renderer("pdf") is render_pdf
 
 
 @pytest.mark.parametrize("name", ["report", "notice", "sample"])
