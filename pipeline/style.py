@@ -180,6 +180,7 @@ class TextRole(_Model):
     space_before: Length = Length(0, "0pt")
     space_after: Length = Length(0, "0pt")
     bold: bool = False
+    keep_with_next: bool = Field(default=False, description="never end a page with this text")
     color: str = Field(default="000000", pattern=r"^[0-9A-Fa-f]{6}$")
     on_grid: bool = Field(
         default=False,

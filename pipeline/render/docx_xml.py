@@ -213,8 +213,9 @@ def styles_xml(style: StyleSheet) -> bytes:
             el(s, "next", val="Normal")
         el(s, "qFormat")
         ppr = ppr_for(role, s)
-        if outline is not None:
+        if role.keep_with_next:
             ppr.insert(0, el(None, "keepNext"))
+        if outline is not None:
             el(ppr, "outlineLvl", val=outline)
         rpr_for(style, role_name, s)
     s = el(root, "style", type="character", default="1", styleId="DefaultParagraphFont")
