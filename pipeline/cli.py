@@ -12,6 +12,7 @@ import typer
 
 from . import __version__, api, batch
 from .errors import BulletinError
+from .inputs import sources
 from .model import Diagnostic, json_schema
 from .read import DEFAULT_MAX_BYTES
 from .render import RENDERERS
@@ -53,7 +54,6 @@ def _main(
     """bulletin: Chinese government bulletins → .docx, PDF and normalised JSON."""
 
 
-Inputs = Annotated[list[Path], typer.Argument(help="Bulletin files (.txt, .html).", show_default=False)]
 MaxBytes = Annotated[int, typer.Option("--max-bytes", min=1, help="Refuse inputs larger than this.")]
 FontDirs = Annotated[list[Path] | None, typer.Option("--font-dir", help="Search this folder for fonts first "
                                                     "(repeatable), e.g. a copy of C:\\Windows\\Fonts.")]
@@ -137,7 +137,7 @@ def convert(
 
 @app.command()
 def check(
-    inputs: Inputs,
+    inputs: Sources,
     format: Annotated[CheckFormat, typer.Option("--format", help="text, json or github annotations.")] = (
         CheckFormat.text
     ),
@@ -147,7 +147,7 @@ def check(
     """Parse and validate only; print diagnostics as `file:line: severity: code: message`."""
     report = Report(strict=strict)
     machine: list[dict] = []
-    for path in inputs:
+    for path in map(Path, sources(inputs)):
         try:
             doc = api.load(path, max_bytes=max_bytes)
         except BulletinError as err:

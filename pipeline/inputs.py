@@ -30,7 +30,7 @@ class Job:
     error: str | None = None
 
 
-def _walk(root: str, base: str, out: Path) -> Iterator[tuple[str, str]]:
+def _walk(root: str, base: str, out: Path | None) -> Iterator[tuple[str, str]]:
     """Yield (path, path relative to `base`) of every bulletin under `root`, in a stable order.
 
     Hidden files and folders, symlinked folders and the output folder itself are passed over.
@@ -44,7 +44,7 @@ def _walk(root: str, base: str, out: Path) -> Iterator[tuple[str, str]]:
                 yield path, os.path.relpath(path, base)
 
 
-def _expand(arg: str, out: Path) -> Iterator[tuple[str, str]]:
+def _expand(arg: str, out: Path | None) -> Iterator[tuple[str, str]]:
     """(path, relative path) of each input an argument names: a folder, a file or a glob."""
     if os.path.isdir(arg):
         yield from _walk(arg, arg, out)
@@ -59,6 +59,18 @@ def _expand(arg: str, out: Path) -> Iterator[tuple[str, str]]:
                 yield from _walk(match, base, out)
             elif match.lower().endswith(SUFFIXES):
                 yield match, os.path.relpath(match, base)
+
+
+def sources(args: Iterable[str | os.PathLike]) -> Iterator[str]:
+    """Every input `args` names (folders recursively, globs, files), each once, in a stable order;
+    an argument that names nothing is yielded as it is, for the reader to refuse."""
+    seen: set[str] = set()
+    for arg in map(os.fspath, args):
+        found = [source for source, _ in _expand(arg, None)]
+        for source in found or [arg]:
+            if os.path.realpath(source) not in seen:
+                seen.add(os.path.realpath(source))
+                yield source
 
 
 def plan(args: Iterable[str | os.PathLike], out: Path, formats: Iterable[str]) -> Iterator[Job]:

@@ -167,3 +167,13 @@ def test_no_usable_font_is_a_usage_error_saying_what_to_install(tmp_path, monkey
         assert r.exit_code == 2, r.output
         assert "apt-get install" in r.output and "--font-dir" in r.output
     assert _outputs(tmp_path / "o") == []
+
+
+def test_check_walks_folders(tmp_path):
+    (tmp_path / "2020" / "12").mkdir(parents=True)
+    _write(tmp_path / "2020" / "12", "a.txt", GOOD["utf8"])
+    _write(tmp_path / "2020", "b.txt", BAD["empty"][0])
+    r = runner.invoke(app, ["check", str(tmp_path), "--format", "json"])
+    assert r.exit_code == 1
+    files = [d["file"] for d in json.loads(r.stdout)]
+    assert files == [str(tmp_path / "2020" / "12" / "a.txt"), str(tmp_path / "2020" / "b.txt")]
