@@ -14,10 +14,12 @@ The splitter works on reportlab's per-glyph internals, so the reportlab version 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import reportlab
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont, stringWidth
 from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines, _handleBulletWidth
 from reportlab.rl_config import _FUZZ
@@ -47,6 +49,7 @@ MAX_JUSTIFY_EM = 0.35
 
 _WORD = frozenset(chr(c) for c in range(0x21, 0x7F))
 _DIGITS = frozenset("0123456789")
+_WORD_RUN = re.compile(r"[\x21-\x7e]{2,}")  # two or more ASCII word characters
 
 
 def _is_word(ch: str) -> bool:
@@ -283,12 +286,12 @@ class CJKParagraph(Paragraph):
         y = self.height - lines[0].fontSize
         first = style.firstLineIndent + offsets[0]
         tx = canvas.beginText()  # drawOn saved the graphics state: colours set here end with it
-        font = color = None
+        show = _Shower(tx)
+        color = None
         if self.bulletText:  # the marker at bulletIndent, the text where the indent says
-            font = (style.bulletFontName, style.bulletFontSize)
             tx.setTextOrigin(style.bulletIndent, y)
-            tx.setFont(*font)
-            tx.textOut(self.bulletText)
+            show.font(style.bulletFontName, style.bulletFontSize)
+            show(self.bulletText)
             first = max(first, self._bullet_end() - style.leftIndent)
         align, last = style.alignment, len(lines) - 1
         justify_last = getattr(self, "_JustifyLast", False)
@@ -305,9 +308,7 @@ class CJKParagraph(Paragraph):
                 space = getattr(line, "cjkCharSpace", 0.0)
             tx.setTextOrigin(x, y - i * leading)
             for w in line.words:
-                if (w.fontName, w.fontSize) != font:
-                    font = (w.fontName, w.fontSize)
-                    tx.setFont(*font)
+                show.font(w.fontName, w.fontSize)
                 if w.textColor != color:
                     color = w.textColor
                     tx.setFillColor(color)
@@ -316,7 +317,7 @@ class CJKParagraph(Paragraph):
                     if cs != char_space:
                         char_space = cs
                         tx.setCharSpace(cs)
-                    tx.textOut(piece)
+                    show(piece)
         canvas.drawText(tx)
 
     def _bullet_end(self) -> float:
@@ -324,8 +325,46 @@ class CJKParagraph(Paragraph):
         return style.bulletIndent + stringWidth(self.bulletText, style.bulletFontName, style.bulletFontSize)
 
 
+class _Shower:
+    """`textOut` for a text object without its per-call costs: the same PDF operators (subset
+    font selection, `(…) Tj`), but no width measuring and the font's `Tf … TL` formatted once
+    per font rather than per string. `font()` is `setFont` (nothing is written for a TrueType
+    font until text is shown in it)."""
+
+    def __init__(self, tx):
+        self.tx, self.code = tx, tx._code
+        self.doc, self.escape = tx._canvas._doc, tx._canvas._escape
+        self.key = self.rl = self.tmpl = None
+        self.subset = -1
+
+    def font(self, name: str, size: float) -> None:
+        if (name, size) == self.key:
+            return
+        self.key = (name, size)
+        self.tx.setFont(name, size)
+        self.rl = getFont(name)
+        self.subset = -1
+        self.tmpl = f"{fp_str(size)} Tf {fp_str(self.tx._leading)} TL" if self.rl._dynamicFont else None
+
+    def __call__(self, text: str) -> None:
+        if self.tmpl is None:  # a standard Type 1 font: reportlab's own path
+            self.tx.textOut(text)
+            return
+        rl, doc, escape = self.rl, self.doc, self.escape
+        parts = []
+        for subset, t in rl.splitString(text, doc):
+            if subset != self.subset:
+                parts.append(f"{rl.getSubsetInternalName(subset, doc)} {self.tmpl}")
+                self.subset = subset
+            parts.append(f"({escape(t)}) Tj")
+        self.code.append(" ".join(parts))
+
+
+
 def _spacing_pieces(text: str, space: float) -> list[tuple[str, float]]:
     """Cut `text` into (piece, char space): no extra space between two ASCII word characters."""
+    if not _WORD_RUN.search(text):
+        return [(text, space)]
     pieces: list[tuple[str, float]] = []
     for k, ch in enumerate(text):
         cs = 0.0 if k + 1 < len(text) and _is_word(ch) and _is_word(text[k + 1]) else space
