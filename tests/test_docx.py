@@ -331,3 +331,25 @@ def test_textfit():
         lines = split_title(title, 20.1)
         assert "".join(lines) == title and len(lines) >= 2
         assert not any(line[0] in "的，。）”" for line in lines[1:]) and lines[-1] not in ("通知", "的通知")
+
+
+def test_python_docx_template_cleaned(notice_docx):
+    # python-docx's default template: only what the layout needs survives, none of its defaults.
+    names = set(parts(notice_docx))
+    assert names == {"[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml",
+                     "word/document.xml", "word/_rels/document.xml.rels", "word/styles.xml",
+                     "word/settings.xml", "word/fontTable.xml", "word/footer1.xml", "word/footer2.xml"}
+    for name, body in parts(notice_docx).items():
+        for bad in (b"ja-JP", b'w:eastAsia="en-US"', b'w:after="200"', b'w:line="276"', b"python-docx",
+                    b"Calibri", b"Macintosh", b"latentStyles"):
+            assert bad not in body, f"{bad!r} in {name}"
+    settings = xml(notice_docx, "word/settings.xml")
+    assert settings.find(q("themeFontLang")).get(q("eastAsia")) == "zh-CN"
+    assert b"<Application>bulletin " in parts(notice_docx)["docProps/app.xml"]
+
+
+def test_long_core_properties(style):
+    doc = report()
+    doc.meta.url = "https://example.org/?" + "x" * 400
+    core = parts(render_docx(doc, style))["docProps/core.xml"].decode()
+    assert "<dc:description>https://example.org/?xxx" in core  # shortened to python-docx's limit

@@ -1,55 +1,196 @@
-"""The Word renderer: `Document + StyleSheet → .docx bytes`, laid out per GB/T 9704-2012.
+"""The Word renderer: `Document + StyleSheet → .docx bytes`, laid out per GB/T 9704-2012 with
+python-docx.
 
 Every number comes from the style sheet (`styles/gbt9704.toml`); this module maps document
-blocks to paragraphs and tables of the roles the style defines. The output is byte-identical for
-the same document, style and version (see `docx_xml.write_zip` and `_timestamp`).
+blocks to paragraphs and tables of the roles the style defines. python-docx owns the package.
+Once per style sheet, `_empty_document` takes its default template, drops what would leak into
+the layout (stylesWithEffects and styles with theme fonts, the theme, numbering, customXml, the
+thumbnail; Letter size, 10 pt after, 1.15 lines, en-US/ja-JP East Asian language) and defines
+the styles, settings, page and footers through its API; the result is kept as package bytes.
+Each render opens them with `docx.Document`, adds the content, sets the core properties and
+saves. What the API cannot express is written with its oxml layer in `docx_xml`, table body rows
+as XML strings parsed in one go. The same document, style and version give the same bytes
+(fixed core dates, `docx_xml.rezip`).
 """
 
 from __future__ import annotations
 
 import copy
+import io
 import os
 from datetime import UTC, datetime
 
-from lxml import etree
+import docx
+import docx.document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part, XmlPart
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Emu, RGBColor, Twips
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from .. import __version__
 from ..errors import RenderError
-from ..model import (
-    Addressee,
-    Attachments,
-    Cell,
-    Document,
-    Heading,
-    ItemRow,
-    Paragraph,
-    Signature,
-    Table,
-)
+from ..model import Addressee, Attachments, Document, Heading, ItemRow, Paragraph, Signature, Table
 from ..style import StyleSheet, TextRole
 from . import docx_xml as X
-from .docx_xml import el
 from .textfit import chinese_date, em_width, set_width, split_title
 
 # [std] 成文日期: its first character two characters right of the signer's first character.
 _DATE_SHIFT = 2
-_FIXED_EPOCH = "1980-01-01T00:00:00Z"
+_FIXED_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
+_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+          "distribute": WD_ALIGN_PARAGRAPH.DISTRIBUTE}
+# Template parts kept; the rest is dropped (python-docx saves only what relationships reach).
+_KEEP_RELS = {RT.STYLES, RT.SETTINGS, RT.OFFICE_DOCUMENT, RT.CORE_PROPERTIES}
+_KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
+
+
+# --- the style's empty document -------------------------------------------------------------------
+
+
+def _set_font(font, rpr, style: StyleSheet, role_name: str) -> None:
+    """Give a style (or a run) the role's font in every slot, size, weight, colour and zh-CN."""
+    role = style.role(role_name)
+    font.name = style.fonts[role.font].latin  # w:ascii, w:hAnsi
+    font.bold = font.cs_bold = role.bold
+    font.color.rgb = RGBColor.from_string(role.color.upper())
+    font.size = Emu(role.size.half_points * 6350)
+    X.rpr_extras(rpr, style, role_name)  # w:eastAsia + w:hint, tracking, kern, szCs, lang
+
+
+def _set_indent(pf, ppr, role: TextRole, first: float, left: float = 0, right: float = 0) -> None:
+    """Indents of a style or paragraph in characters of the role's size: twips through the API
+    (`pf`, its ParagraphFormat), the character counts Word uses on the grid as XML (`ppr`)."""
+    if left:
+        pf.left_indent = Twips(role.chars(left).twips)
+    if right:
+        pf.right_indent = Twips(role.chars(right).twips)
+    pf.first_line_indent = Twips(role.chars(abs(first)).twips * (-1 if first < 0 else 1))
+    X.indent_chars(ppr, first, left, right)
+
+
+def _define_styles(document, style: StyleSheet) -> None:
+    """Only the template's default styles survive; then one paragraph style per role."""
+    styles = document.styles
+    for s in list(styles):
+        if s.style_id not in _KEEP_STYLES:
+            s.delete()
+    root = styles.element
+    root.remove(root.find(qn("w:latentStyles")))
+    normal = styles["Normal"]
+    normal.element.remove_all("w:rsid")
+    X.cell_margins(styles["Normal Table"].element.find(qn("w:tblPr")), style)
+    for role_name, (sid, name, outline) in X.STYLE_IDS.items():
+        role = style.role(role_name)
+        s = normal
+        if sid != "Normal":
+            s = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH, builtin=sid in X.BUILTIN_STYLES)
+            s.style_id, s.base_style = sid, normal
+            if outline is not None:
+                s.next_paragraph_style = normal
+        s.quick_style = True
+        pf = s.paragraph_format
+        X.snap_off(s.element.get_or_add_pPr())
+        pf.space_before, pf.space_after = Twips(role.space_before.twips), Twips(role.space_after.twips)
+        pf.line_spacing = Twips(role.line_pitch.twips)  # a length: lineRule="exact"
+        _set_indent(pf, s.element.pPr, role, role.first_line_indent, role.left_indent, role.right_indent)
+        pf.alignment = _ALIGN[role.align]
+        if role.keep_with_next:
+            pf.keep_with_next = True
+        if outline is not None:
+            s.element.pPr.get_or_add_outlineLvl().val = outline
+        _set_font(s.font, s.element.get_or_add_rPr(), style, role_name)
+    # Document defaults have no API: the body's run properties replace the theme fonts, 11 pt
+    # and the en-US East Asian language; no 10 pt after, no 1.15 lines.
+    defaults = root.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    rpr_default.remove(rpr_default.find(qn("w:rPr")))
+    rpr_default.append(copy.deepcopy(normal.element.rPr))
+    X.put(defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}"), "w:spacing", ("w:ind", "w:jc"), before=0,
+          after=0, line=style.role("body").line_pitch.twips, lineRule="exact")
+
+
+def _define_page(document, style: StyleSheet) -> None:
+    """A4, margins, header/footer distances through the API; number format and grid as XML.
+    Footers `— PAGE —` on odd pages right, on even pages left, one character in."""
+    page = style.page
+    section = document.sections[0]
+    section.page_width, section.page_height = Twips(page.width.twips), Twips(page.height.twips)
+    section.top_margin, section.bottom_margin = Twips(page.margin_top.twips), Twips(page.margin_bottom.twips)
+    section.left_margin, section.right_margin = Twips(page.margin_left.twips), Twips(page.margin_right.twips)
+    section.header_distance = Twips(page.header_distance.twips)
+    section.footer_distance = Twips(style.footer_distance.twips)
+    section.gutter = Twips(0)
+    X.section_extras(section._sectPr, style)
+
+    document.settings.odd_and_even_pages_header_footer = True  # the even footer needs it
+    X.settings_extras(document.settings.element, style)
+
+    pn, role = style.page_number, style.role("page_number")
+    before, after = pn.format.split("{n}", 1)
+    for footer, side in ((section.footer, pn.odd), (section.even_page_footer, pn.even)):
+        footer.is_linked_to_previous = False  # python-docx adds the footer part
+        p = footer.paragraphs[0]
+        p.style = document.styles["Footer"]
+        _set_indent(p.paragraph_format, p._p.get_or_add_pPr(), role, 0, pn.indent if side == "left" else 0,
+                    pn.indent if side == "right" else 0)
+        p.paragraph_format.alignment = _ALIGN[side]
+        rpr = None
+        for kind, text in (("t", before), ("begin", ""), ("instr", " PAGE "), ("separate", ""), ("t", "1"),
+                           ("end", ""), ("t", after)):
+            if kind == "t" and not text:
+                continue
+            run = p.add_run(text if kind == "t" else None)
+            if rpr is None:
+                _set_font(run.font, run.element.get_or_add_rPr(), style, "page_number")
+                rpr = run.element.rPr
+            else:
+                run.element.insert(0, copy.deepcopy(rpr))
+            if kind != "t":
+                X.field_code(run.element, kind, text)  # the PAGE field: fldChar, instrText
+
+
+def _empty_document(style: StyleSheet) -> docx.document.Document:
+    """python-docx's default template made into this style's empty document."""
+    document = docx.Document()
+    part, package = document.part, document.part.package
+    for rid, rel in list(part.rels.items()):
+        if rel.reltype not in _KEEP_RELS:
+            part.drop_rel(rid)
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype not in _KEEP_RELS:
+            del package.rels[rid]
+    # A font table naming the style's faces with Word's substitutes, and this program as the
+    # application (python-docx has no API for either part).
+    part.relate_to(XmlPart(PackURI("/word/fontTable.xml"), CT.WML_FONT_TABLE, X.font_table(style), package),
+                   RT.FONT_TABLE)
+    package.relate_to(Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, X.app_xml(__version__),
+                           package), RT.EXTENDED_PROPERTIES)
+    _define_styles(document, style)
+    _define_page(document, style)
+    return document
 
 
 class _StyleParts:
-    """What depends on the style only, built once per style sheet: run properties per role and
-    the styles, settings, font-table and footer parts."""
+    """What depends on the style only: the empty document, and each role's run properties as
+    python-docx wrote them into the role's style (copied into every run: its font setters cost
+    about 2 ms a run)."""
 
     def __init__(self, style: StyleSheet):
-        self.rpr = {name: X.rpr_for(style, name) for name in style.roles}
-        self.rpr_xml = {name: X.element_xml(e) for name, e in self.rpr.items()}
-        self.files = [
-            ("word/styles.xml", X.styles_xml(style)),
-            ("word/settings.xml", X.settings_xml(style)),
-            ("word/fontTable.xml", X.font_table_xml(style)),
-            ("word/footer1.xml", X.footer_xml(style, style.page_number.odd)),
-            ("word/footer2.xml", X.footer_xml(style, style.page_number.even)),
-        ]
+        document = _empty_document(style)
+        buf = io.BytesIO()
+        document.save(buf)
+        self.package = buf.getvalue()
+        styles = document.styles.element
+        self.rpr = {role: styles.get_by_id(sid).rPr for role, (sid, _, _) in X.STYLE_IDS.items()}
+        self.rpr_xml = {role: X.element_xml(rpr) for role, rpr in self.rpr.items()}
 
 
 _parts_cache: dict[int, tuple[StyleSheet, _StyleParts]] = {}
@@ -64,115 +205,89 @@ def _style_parts(style: StyleSheet) -> _StyleParts:
     return hit[1]
 
 
+# --- one bulletin -----------------------------------------------------------------------------
+
+
 class _Writer:
-    """Builds word/document.xml for one document."""
+    """Adds one bulletin's content to the style's empty document."""
 
     def __init__(self, style: StyleSheet):
         self.style = style
-        self.root = el(None, "document")
-        self.body = el(self.root, "body")
         self.parts = _style_parts(style)
-        self._rpr, self._rpr_xml = self.parts.rpr, self.parts.rpr_xml
+        self.document = docx.Document(io.BytesIO(self.parts.package))
+        self.body = self.document.element.body
+        self._styles: dict[str, object] = {}
 
-    # --- paragraphs and runs --------------------------------------------------------------------
-
-    def para(
-        self,
-        parent: etree._Element,
-        role: str,
-        *,
-        before: int | None = None,
-        after: int | None = None,
-        ind: dict[str, object] | None = None,
-        jc: str | None = None,
-        tab: int | None = None,
-        keep_next: bool = False,
-        rule: tuple[int, int, str] | None = None,
-    ) -> etree._Element:
-        """Append a paragraph of `role`; keyword arguments override the role's style (twips).
-
-        `rule` = (width in 1/8 pt, gap in pt, colour) draws a line under the paragraph.
-        """
-        p = el(parent, "p")
-        ppr = el(p, "pPr")
-        el(ppr, "pStyle", val=X.STYLE_IDS[role][0])
+    def para(self, role: str, text: str | None = None, *, before: int | None = None,
+             after: int | None = None, ind: tuple[float, float, float] | None = None,
+             keep_next: bool = False, rule: tuple[int, int, str] | None = None) -> DocxParagraph:
+        """Add a paragraph of `role` (with a run of `text`); keyword arguments override the role's
+        style: spacing in twips, `ind` = (first line, left, right) in characters, `rule` = (width
+        in 1/8 pt, gap in pt, colour) of a line under the paragraph."""
+        p = self.document.add_paragraph(style=self.style_of(role))
+        pf = p.paragraph_format
         if keep_next:
-            el(ppr, "keepNext")
+            pf.keep_with_next = True
         if rule is not None:
-            el(el(ppr, "pBdr"), "bottom", val="single", sz=rule[0], space=rule[1], color=rule[2])
-        if tab is not None:
-            el(el(ppr, "tabs"), "tab", val="left", pos=tab)
-        if before is not None or after is not None:
-            sp = el(ppr, "spacing")
-            if before is not None:
-                sp.set(X.w("before"), str(before))
-            if after is not None:
-                sp.set(X.w("after"), str(after))
+            X.bottom_rule(p._p.get_or_add_pPr(), *rule)
+        if before is not None:
+            pf.space_before = Twips(before)
+        if after is not None:
+            pf.space_after = Twips(after)
         if ind is not None:
-            el(ppr, "ind", **ind)
-        if jc is not None:
-            el(ppr, "jc", val=X._JC[jc])
+            _set_indent(pf, p._p.get_or_add_pPr(), self.style.role(role), *ind)
+        if text is not None:
+            self.run(p, role, text)
         return p
 
-    def run(self, p: etree._Element, role: str, text: str) -> etree._Element:
-        r = el(p, "r")
-        r.append(copy.deepcopy(self._rpr[role]))
-        X.add_text(r, text)
-        return r
+    def style_of(self, role: str) -> object:
+        if role not in self._styles:
+            self._styles[role] = self.document.styles[X.STYLE_IDS[role][1]]
+        return self._styles[role]
 
-    def text_para(self, parent: etree._Element, role: str, text: str, **kw: object) -> etree._Element:
-        p = self.para(parent, role, **kw)  # type: ignore[arg-type]
-        self.run(p, role, text)
-        return p
-
-    # --- header block -------------------------------------------------------------------------
+    def run(self, p: DocxParagraph, role: str, text: str) -> None:
+        """Add a run of `text` (w:br for newlines, w:tab for tabs) in the role's formatting."""
+        run = p.add_run(X.clean(text))
+        run.element.insert(0, copy.deepcopy(self.parts.rpr[role]))
 
     def header(self, doc: Document) -> None:
         s, meta = self.style, doc.meta
-        issuer = meta.issuer
         title_before = None
-        if issuer:  # 版头: red 发文机关标志, 发文字号, red rule, then the title [std]
+        if meta.issuer:  # 版头: red 发文机关标志, 发文字号, red rule, then the title [std]
             ib = s.issuer_block
-            self.text_para(self.body, "issuer", issuer, keep_next=True)
+            self.para("issuer", meta.issuer, keep_next=True)
             if meta.doc_number:
                 rule = (ib.separator_width.eighth_points, round(ib.separator_gap.pt), ib.separator_color)
-                self.text_para(self.body, "doc_number", meta.doc_number, keep_next=True,
-                               before=ib.doc_number_gap.twips, rule=rule)
+                self.para("doc_number", meta.doc_number, keep_next=True, before=ib.doc_number_gap.twips,
+                          rule=rule)
             title_before = ib.title_gap.twips
-        title = s.role("title")
-        lines = split_title(meta.title, s.page.type_width.pt / title.size.pt)
-        self.text_para(self.body, "title", "\n".join(lines), before=title_before)
-        if meta.doc_number and not issuer:
-            self.text_para(self.body, "doc_number", meta.doc_number)
-        items = []
-        if meta.source:
-            items.append(s.labels.source + meta.source)
+        lines = split_title(meta.title, s.page.type_width.pt / s.role("title").size.pt)
+        self.para("title", "\n".join(lines), before=title_before)
+        if meta.doc_number and not meta.issuer:
+            self.para("doc_number", meta.doc_number)
+        items = [s.labels.source + meta.source] if meta.source else []
         published = chinese_date(meta.published)
         if published:
             items.append(s.labels.published + published)
         for i, text in enumerate(items):
-            last = i == len(items) - 1
-            self.text_para(self.body, "meta", text, after=None if last else 0)
-
-    # --- body blocks --------------------------------------------------------------------------
+            self.para("meta", text, after=None if i == len(items) - 1 else 0)
 
     def blocks(self, doc: Document) -> None:
-        heading_p: etree._Element | None = None
+        heading_p: DocxParagraph | None = None
         for block in doc.body:
             if isinstance(block, Paragraph) and block.run_in and heading_p is not None:
                 self.run(heading_p, "body", (block.marker or "") + block.text)
                 # Now a paragraph of text: not kept with the next one as a bare heading is.
-                heading_p.find(X.w("pPr")).insert(1, el(None, "keepNext", val=0))
+                heading_p.paragraph_format.keep_with_next = False
                 heading_p = None
                 continue
             heading_p = None
             if isinstance(block, Heading):
-                role = f"heading{block.level}"
-                heading_p = self.text_para(self.body, role, block.marker + block.text)
+                heading_p = self.para(f"heading{block.level}", block.marker + block.text)
             elif isinstance(block, Paragraph):
-                self.text_para(self.body, "body", (block.marker or "") + block.text)
+                self.para("body", (block.marker or "") + block.text)
             elif isinstance(block, Addressee):
-                self.text_para(self.body, "addressee", block.text)
+                self.para("addressee", block.text)
             elif isinstance(block, Attachments):
                 self.attachments(block)
             elif isinstance(block, Signature):
@@ -183,33 +298,29 @@ class _Writer:
                 raise RenderError(f"the .docx renderer does not know block {type(block).__name__}")
 
     def attachments(self, block: Attachments) -> None:
-        role = self.style.role("attachments")
+        first = self.style.role("attachments").first_line_indent
         label = self.style.labels.attachments
         lw = em_width(label)
-        first = role.first_line_indent
         for i, item in enumerate(block.items):
             text = (label if i == 0 else "") + (item.marker or "") + item.text
-            ind = X.indent_attrs(role, -lw if i == 0 else 0, first + lw)
-            self.text_para(self.body, "attachments", text, ind=ind, before=None if i == 0 else 0)
+            self.para("attachments", text, ind=(-lw if i == 0 else 0, first + lw, 0),
+                      before=None if i == 0 else 0)
 
     def keep_with_next(self) -> None:
         """Keep the last body paragraph (and any 附件说明 after it) with what follows, so a
         signature never stands on a page without text ([std] no "此页无正文")."""
         attachments = X.STYLE_IDS["attachments"][0]
-        for p in reversed(self.body):
-            if p.tag != X.w("p"):
+        for p in self.body.iterchildren(qn("w:p"), qn("w:tbl"), reversed=True):
+            if p.tag != qn("w:p"):
                 return
-            ppr = p.find(X.w("pPr"))
-            if ppr.find(X.w("keepNext")) is None:
-                ppr.insert(1, el(None, "keepNext"))
-            if ppr.find(X.w("pStyle")).get(X.w("val")) != attachments:
+            DocxParagraph(p, self.document._body).paragraph_format.keep_with_next = True
+            if p.style != attachments:
                 return
 
     def signature(self, block: Signature) -> None:
         self.keep_with_next()
-        role = self.style.role("signature")
         date = chinese_date(block.date) or block.date_text
-        base = role.right_indent
+        base = self.style.role("signature").right_indent
         signer_right = date_right = base
         if block.signers and date:
             s, d = max(set_width(x) for x in block.signers), set_width(date)
@@ -219,127 +330,70 @@ class _Writer:
                 signer_right = base + d + _DATE_SHIFT - s
         lines = [(x, signer_right) for x in block.signers] + ([(date, date_right)] if date else [])
         for i, (text, right) in enumerate(lines):
-            ind = X.indent_attrs(role, 0, 0, right)
-            self.text_para(self.body, "signature", text, ind=ind, before=None if i == 0 else 0,
-                           keep_next=i < len(lines) - 1)
-
-    # --- tables -------------------------------------------------------------------------------
+            self.para("signature", text, ind=(0, 0, right), before=None if i == 0 else 0,
+                      keep_next=i < len(lines) - 1)
 
     def table(self, table: Table) -> None:
-        s, ts = self.style, self.style.table
+        """The table, its grid and header row through the API (borders, margins and the header
+        repeat as XML); the body rows as XML, parsed in one go."""
+        s = self.style
         ncols = max([len(table.columns)] + [len(r.cells) for r in table.rows if isinstance(r, ItemRow)])
         headers = table.columns + [""] * (ncols - len(table.columns))
-        kinds = ts.column_kinds(headers)
-        total = s.page.type_width
-        widths = [x.twips for x in ts.column_widths(headers, total)]
-        widths[-1] = total.twips - sum(widths[:-1])
+        total = s.page.type_width.twips
+        widths = [x.twips for x in s.table.column_widths(headers, s.page.type_width)]
+        widths[-1] = total - sum(widths[:-1])
 
-        tbl = el(self.body, "tbl")
-        tpr = el(tbl, "tblPr")
-        el(tpr, "tblW", w=total.twips, type="dxa")
-        el(tpr, "tblInd", w=0, type="dxa")
-        borders = el(tpr, "tblBorders")
-        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            el(borders, side, val="single", sz=ts.border.eighth_points, space=0, color=ts.border_color)
-        el(tpr, "tblLayout", type="fixed")
-        X.cell_margins(s, tpr)
-        el(tpr, "tblLook", val="0000", firstRow=0, lastRow=0, firstColumn=0, lastColumn=0,
-           noHBand=1, noVBand=1)
-        grid = el(tbl, "tblGrid")
-        for wd in widths:
-            el(grid, "gridCol", w=wd)
+        t = self.document.add_table(rows=1, cols=ncols)
+        t.autofit = False  # w:tblLayout fixed
+        for column, wd in zip(t.columns, widths, strict=True):
+            column.width = Twips(wd)
+        X.table_properties(t._tbl, s, total)
+        header = t.rows[0]
+        X.header_row(header._tr)  # repeated at the top of every page
+        for cell, text, wd in zip(header.cells, headers, widths, strict=True):
+            cell.width = Twips(wd)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            p = cell.paragraphs[0]
+            p.style = self.style_of("table_header")
+            self.run(p, "table_header", text)
+        rows = X.table_rows_xml(table, s, headers, widths, self.parts.rpr_xml)
+        t._tbl.extend(list(parse_xml(f"<w:tbl {nsdecls('w')}>{rows}</w:tbl>")))
 
-        tr = el(tbl, "tr")
-        trpr = el(tr, "trPr")
-        el(trpr, "cantSplit")
-        el(trpr, "tblHeader")  # repeated at the top of every page
-        for text, wd in zip(headers, widths, strict=True):
-            tc = self.cell(tr, wd, "center")
-            self.text_para(tc, "table_header", text)
-
-        rows = []
-        for row in table.rows:
-            if not isinstance(row, ItemRow):
-                rows.append(f"<w:tr>{self.cell_xml(total.twips, 'center', ncols)}"
-                            f"{X.para_xml('TableSection', self._rpr_xml['table_section'], row.text)}</w:tc></w:tr>")
-                continue
-            rows.append("<w:tr>")
-            for k, (kind, wd) in enumerate(zip(kinds, widths, strict=True)):
-                col = ts.columns.get(kind)
-                rows.append(self.cell_xml(wd, col.valign if col else "top"))
-                self.cell_body(rows, row.cells[k] if k < len(row.cells) else Cell(), col.align if col else None)
-                rows.append("</w:tc>")
-            rows.append("</w:tr>")
-        tbl.extend(X.parse_fragment("".join(rows)))
-
-    def cell(self, tr: etree._Element, width: int, valign: str) -> etree._Element:
-        tc = el(tr, "tc")
-        tcpr = el(tc, "tcPr")
-        el(tcpr, "tcW", w=width, type="dxa")
-        el(tcpr, "vAlign", val=valign)
-        return tc
-
-    @staticmethod
-    def cell_xml(width: int, valign: str, span: int = 1) -> str:
-        """Return the opening of a `w:tc` with its width (and span): the caller closes it."""
-        grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
-        return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}<w:vAlign w:val="{valign}"/></w:tcPr>'
-
-    def cell_body(self, out: list[str], cell: Cell, align: str | None) -> None:
-        """Append the paragraphs of a table cell: one per entry, markers hanging."""
-        role: TextRole = self.style.role("table_cell")
-        sid, rpr = X.STYLE_IDS["table_cell"][0], self._rpr_xml["table_cell"]
-        jc = align if align and align != role.align else None
-        if not cell.paragraphs:
-            out.append(X.para_xml(sid, None, "", jc=jc))
-            return
-        prev_group = cell.paragraphs[0].group
-        # One hanging indent per cell, wide enough for its widest marker: the texts align.
-        markers = [p.marker for p in cell.paragraphs if p.marker]
-        hang = max([self.style.table.entry_hanging_indent] + [em_width(m) + 0.25 for m in markers])
-        ind = X.indent_attrs(role, -hang, hang)
-        tab = role.chars(hang).twips
-        gap = self.style.table.group_gap.twips
-        for para in cell.paragraphs:
-            before = gap if para.group != prev_group else None
-            prev_group = para.group
-            if para.marker:
-                # The marker, a tab, then the text; wrapped lines align with the text.
-                out.append(X.para_xml(sid, rpr, para.marker + "\t" + para.text, before=before, jc=jc,
-                                      ind=ind, tab=tab))
-            else:
-                out.append(X.para_xml(sid, rpr, para.text, before=before, jc=jc))
-
-    # --- section ------------------------------------------------------------------------------
-
-    def section(self) -> None:
-        s, page = self.style, self.style.page
-        if len(self.body) and self.body[-1].tag == X.w("tbl"):
+    def finish(self, doc: Document) -> bytes:
+        if self.body[-2].tag == qn("w:tbl"):  # [-1] is the w:sectPr
             # A document must end with a paragraph; keep it 1 pt high so it never adds a page.
-            sp = el(el(el(self.body, "p"), "pPr"), "spacing", before=0, after=0, line=20, lineRule="exact")
-            sp.getparent().insert(0, el(None, "pStyle", val=X.STYLE_IDS["table_cell"][0]))
-        sect = el(self.body, "sectPr")
-        el(sect, "footerReference", **{"type": "default"}).set(f"{{{X.R_NS}}}id", X.ODD_FOOTER)
-        el(sect, "footerReference", **{"type": "even"}).set(f"{{{X.R_NS}}}id", X.EVEN_FOOTER)
-        el(sect, "pgSz", w=page.width.twips, h=page.height.twips)
-        el(sect, "pgMar", top=page.margin_top.twips, right=page.margin_right.twips,
-           bottom=page.margin_bottom.twips, left=page.margin_left.twips,
-           header=page.header_distance.twips, footer=s.footer_distance.twips, gutter=0)
-        el(sect, "pgNumType", fmt="decimal")
-        el(sect, "cols", space=0)
-        el(sect, "docGrid", type="linesAndChars", linePitch=page.line_pitch.twips, charSpace=s.docx_char_space)
+            pf = self.para("table_cell").paragraph_format
+            pf.space_before, pf.space_after, pf.line_spacing = Twips(0), Twips(0), Twips(20)
+        meta = doc.meta
+        core = self.document.core_properties
+        core.title = _core_text(meta.title)
+        core.author = core.last_modified_by = _core_text(meta.source or "")
+        core.subject = _core_text(meta.doc_number or meta.title)
+        core.comments = _core_text(meta.url or "")
+        core.language = "zh-CN"
+        core.revision = 1
+        core.created = core.modified = _timestamp(meta.published)  # never the wall clock
+        buf = io.BytesIO()
+        self.document.save(buf)
+        return X.rezip(buf.getvalue())
 
 
-def _timestamp(published: str | None) -> str:
-    """Return the W3CDTF UTC time for core properties: the publication date, else
+def _core_text(text: str) -> str:
+    """python-docx refuses core-property strings over 255 characters: shorten them."""
+    text = X.clean(text)
+    return text if len(text) <= 255 else text[:254] + "…"
+
+
+def _timestamp(published: str | None) -> datetime:
+    """Return the UTC time for the core properties: the publication date, else
     `SOURCE_DATE_EPOCH`, else a fixed epoch. A date without a time is midnight China time."""
     if published:
         text = published if "T" in published else published + "T00:00:00+08:00"
-        return datetime.fromisoformat(text).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return datetime.fromisoformat(text).astimezone(UTC)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            return datetime.fromtimestamp(int(epoch), UTC)
         except (ValueError, OverflowError, OSError):
             raise RenderError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got {epoch!r}") from None
     return _FIXED_EPOCH
@@ -350,21 +404,4 @@ def render_docx(doc: Document, style: StyleSheet) -> bytes:
     wr = _Writer(style)
     wr.header(doc)
     wr.blocks(doc)
-    wr.section()
-    meta = doc.meta
-    core = X.core_xml(
-        title=meta.title,
-        author=meta.source or "",
-        subject=meta.doc_number or meta.title,
-        description=meta.url or "",
-        when=_timestamp(meta.published),
-    )
-    return X.write_zip([
-        ("[Content_Types].xml", X.XML_DECL + X.CONTENT_TYPES),
-        ("_rels/.rels", X.XML_DECL + X.ROOT_RELS),
-        ("docProps/core.xml", core),
-        ("docProps/app.xml", X.app_xml(__version__)),
-        ("word/document.xml", X.serialize(wr.root)),
-        ("word/_rels/document.xml.rels", X.XML_DECL + X.DOCUMENT_RELS),
-        *wr.parts.files,
-    ])
+    return wr.finish(doc)

@@ -1,9 +1,15 @@
-"""WordprocessingML building blocks for the .docx renderer: element helpers, the style part,
-settings, footers, package parts and the deterministic zip.
+"""The WordprocessingML python-docx has no API for, the table rows written as XML, and the
+deterministic zip.
 
-The package is written from scratch (no template), so nothing of python-docx's US Letter
-template — theme fonts, 10 pt spacing, 1.15 line spacing, en-US East Asian language — can leak in.
-Child elements are appended in the order the OOXML schema requires (Word rejects other orders).
+The .docx renderer (`docx.py`) builds the document with python-docx; this module writes what its
+API does not cover with python-docx's own oxml layer (`OxmlElement`, `qn`,
+`insert_element_before`, which keeps the schema's child order — Word rejects other orders): East
+Asian fonts with `w:hint`, `w:lang`, character spacing and kerning, `w:snapToGrid`, indents in
+characters (`w:firstLineChars` …), paragraph and table borders, cell margins, the header-row
+repeat, the PAGE field, page-number format and document grid, settings values, the font table
+and `docProps/app.xml`. Table body rows are XML strings parsed in one go (`table_rows_xml`):
+python-docx's cell-by-cell API is several times slower. `rezip` rewrites python-docx's zip in a
+fixed entry order with fixed entry times, so the same input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -13,84 +19,169 @@ import re
 import zipfile
 from xml.sax.saxutils import escape
 
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from lxml import etree
 
+from ..model import Cell, ItemRow, Table
 from ..style import StyleSheet, TextRole
+from .textfit import em_width
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NSMAP = {"w": W_NS, "r": R_NS}
-_W = "{" + W_NS + "}"
-XML_DECL = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-
-# Paragraph style per text role: (styleId, display name, outline level or None).
+# Paragraph style per text role: (styleId, name, outline level or None). Word's built-in names
+# ("Normal", "Title", "heading 1", "footer") keep Word's own meaning (navigation pane, outline).
 STYLE_IDS: dict[str, tuple[str, str, int | None]] = {
     "body": ("Normal", "Normal", None),
     "title": ("Title", "Title", None),
     "issuer": ("Issuer", "Issuer Mark", None),
     "doc_number": ("DocNumber", "Document Number", None),
     "meta": ("Meta", "Bulletin Meta", None),
-    "heading1": ("Heading1", "heading 1", 0),
-    "heading2": ("Heading2", "heading 2", 1),
-    "heading3": ("Heading3", "heading 3", 2),
-    "heading4": ("Heading4", "heading 4", 3),
+    "heading1": ("Heading1", "Heading 1", 0),
+    "heading2": ("Heading2", "Heading 2", 1),
+    "heading3": ("Heading3", "Heading 3", 2),
+    "heading4": ("Heading4", "Heading 4", 3),
     "addressee": ("Addressee", "Addressee", None),
     "attachments": ("Attachments", "Attachments", None),
     "signature": ("Signature", "Signature", None),
     "table_header": ("TableHeader", "Table Header", None),
     "table_cell": ("TableCell", "Table Cell", None),
     "table_section": ("TableSection", "Table Section", None),
-    "page_number": ("Footer", "footer", None),
+    "page_number": ("Footer", "Footer", None),
 }
-_JC = {"left": "left", "center": "center", "right": "right", "justify": "both", "distribute": "distribute"}
+BUILTIN_STYLES = {"Normal", "Title", "Heading1", "Heading2", "Heading3", "Heading4", "Footer"}
+JC = {"left": "left", "center": "center", "right": "right", "justify": "both", "distribute": "distribute"}
+
+# Children that may follow a given one, in schema order (the tails python-docx does not model).
+_RPR_AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
+                      "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
+                      "w:eastAsianLayout", "w:specVanish", "w:oMath")
+_PPR_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+                   "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+                   "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                   "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                   "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                   "w:pPrChange")
+_TBLPR_AFTER_IND = ("w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+                    "w:tblDescription", "w:tblPrChange")
 
 
-def w(tag: str) -> str:
-    return _W + tag
+def after(seq: tuple[str, ...], tag: str) -> tuple[str, ...]:
+    """The tags of `seq` after `tag`: the successors to insert `tag` before."""
+    return seq[seq.index(tag) + 1:]
 
 
-def el(parent: etree._Element | None, tag: str, **attrs: object) -> etree._Element:
-    """Append (or create, when `parent` is None) a `w:tag` element with `w:`-prefixed attributes."""
-    a = {_W + k: str(v) for k, v in attrs.items()}
-    if parent is None:
-        return etree.Element(_W + tag, a, nsmap=NSMAP)
-    return etree.SubElement(parent, _W + tag, a)
+def put(parent: BaseOxmlElement, tag: str, successors: tuple[str, ...], **attrs: object) -> BaseOxmlElement:
+    """Return `parent`'s child `tag` (added before the first of `successors` if missing) with the
+    `w:` attributes `attrs` set."""
+    child = parent.find(qn(tag))
+    if child is None:
+        child = OxmlElement(tag)
+        if successors:
+            parent.insert_element_before(child, *successors)
+        else:
+            parent.append(child)
+    for k, v in attrs.items():
+        child.set(qn("w:" + k), str(v))
+    return child
 
 
-def add_text(run: etree._Element, text: str) -> None:
-    """Append `text` to a run as w:t pieces, with w:br for newlines and w:tab for tabs."""
-    for k, line in enumerate(text.split("\n")):
-        if k:
-            el(run, "br")
-        for j, piece in enumerate(line.split("\t")):
-            if j:
-                el(run, "tab")
-            if piece:
-                t = el(run, "t")
-                t.text = _clean(piece)
-                if piece != piece.strip():
-                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+def el(tag: str, **attrs: object) -> BaseOxmlElement:
+    return OxmlElement(tag, {qn("w:" + k): str(v) for k, v in attrs.items()})
+
+
+# --- run and paragraph properties the API does not reach -----------------------------------------
+
+
+def rpr_extras(rpr: BaseOxmlElement, style: StyleSheet, role_name: str) -> None:
+    """Complete a run's (or style's) `w:rPr` after python-docx set name, size, bold and colour:
+    the East Asian and complex-script fonts with the East Asian hint (so “ ” — … take the Chinese
+    face), tracking onto the character grid, no kerning, `w:szCs` and zh-CN."""
+    role = style.role(role_name)
+    font = style.fonts[role.font]
+    rf = rpr.get_or_add_rFonts()
+    rf.set(qn("w:eastAsia"), font.east_asian)
+    rf.set(qn("w:cs"), font.latin)
+    rf.set(qn("w:hint"), "eastAsia")
+    tracking = style.tracking(role_name).twips
+    if tracking:
+        put(rpr, "w:spacing", _RPR_AFTER_SPACING, val=tracking)
+    put(rpr, "w:kern", after(_RPR_AFTER_SPACING, "w:kern"), val=0)
+    put(rpr, "w:szCs", after(_RPR_AFTER_SPACING, "w:szCs"), val=role.size.half_points)
+    put(rpr, "w:lang", after(_RPR_AFTER_SPACING, "w:lang"), val="en-US", eastAsia="zh-CN", bidi="ar-SA")
+
+
+def snap_off(ppr: BaseOxmlElement) -> None:
+    """Never Word's own character grid: LibreOffice gives each 16 pt character two cells of it.
+    Roles on the grid get tracking in their `w:rPr` instead (StyleSheet.tracking)."""
+    put(ppr, "w:snapToGrid", after(_PPR_AFTER_PBDR, "w:snapToGrid"), val=0)
+
+
+def indent_chars(ppr: BaseOxmlElement, first: float, left: float = 0, right: float = 0) -> None:
+    """Add the character counts Word uses on the grid (`w:leftChars` …) to the `w:ind` that
+    python-docx wrote in twips (which other readers use)."""
+    ind = ppr.get_or_add_ind()
+    if left:
+        ind.set(qn("w:leftChars"), str(round(left * 100)))
+    if right:
+        ind.set(qn("w:rightChars"), str(round(right * 100)))
+    name = "w:hangingChars" if first < 0 else "w:firstLineChars"
+    ind.set(qn(name), str(round(abs(first) * 100)))
+
+
+def bottom_rule(ppr: BaseOxmlElement, width: int, gap: int, color: str) -> None:
+    """A line under the paragraph: `width` in 1/8 pt, `gap` in pt."""
+    pbdr = put(ppr, "w:pBdr", _PPR_AFTER_PBDR)
+    pbdr.append(el("w:bottom", val="single", sz=width, space=gap, color=color))
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+def table_properties(tbl: BaseOxmlElement, style: StyleSheet, width: int) -> None:
+    """Full width from the left edge, thin borders all round and inside, the style's cell
+    margins, no table-style banding (python-docx wrote tblW auto, tblLook 04A0)."""
+    t = style.table
+    tpr = tbl.tblPr
+    put(tpr, "w:tblW", ("w:jc", "w:tblCellSpacing", "w:tblInd", *_TBLPR_AFTER_IND), w=width, type="dxa")
+    put(tpr, "w:tblInd", _TBLPR_AFTER_IND, w=0, type="dxa")
+    borders = put(tpr, "w:tblBorders", after(_TBLPR_AFTER_IND, "w:tblBorders"))
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(el("w:" + side, val="single", sz=t.border.eighth_points, space=0, color=t.border_color))
+    cell_margins(tpr, style)
+    look = tpr.find(qn("w:tblLook"))
+    for k, v in (("val", "0000"), ("firstRow", 0), ("lastRow", 0), ("firstColumn", 0), ("lastColumn", 0),
+                 ("noHBand", 1), ("noVBand", 1)):
+        look.set(qn("w:" + k), str(v))
+
+
+def cell_margins(tpr: BaseOxmlElement, style: StyleSheet) -> None:
+    """The style's cell margins in a table's (or table style's) `w:tblPr`."""
+    t = style.table
+    mar = put(tpr, "w:tblCellMar", after(_TBLPR_AFTER_IND, "w:tblCellMar"))
+    for side, size in (("top", t.cell_padding_vertical), ("left", t.cell_padding),
+                       ("bottom", t.cell_padding_vertical), ("right", t.cell_padding)):
+        put(mar, "w:" + side, (), w=size.twips, type="dxa")
+
+
+def header_row(tr: BaseOxmlElement) -> None:
+    """The header row never splits and repeats at the top of every page (`w:tblHeader`)."""
+    trpr = tr.get_or_add_trPr()
+    trpr.append(el("w:cantSplit"))
+    trpr.append(el("w:tblHeader"))
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 
 
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
     # Control characters cannot appear in XML at all; they carry no content.
     return _CONTROL.sub("", text)
-
-
-# --- the same as strings, for the bulk of table rows (several times faster than elements) -------
-
-
-def attrs_xml(attrs: dict[str, object]) -> str:
-    return "".join(f' w:{k}="{v}"' for k, v in attrs.items())
 
 
 def text_xml(text: str) -> str:
     """Return the run content for `text`: w:t pieces, w:br for newlines, w:tab for tabs."""
     out = []
-    for k, line in enumerate(_clean(text).split("\n")):
+    for k, line in enumerate(clean(text).split("\n")):
         if k:
             out.append("<w:br/>")
         for j, piece in enumerate(line.split("\t")):
@@ -107,8 +198,17 @@ def element_xml(element: etree._Element) -> str:
     return re.sub(r' xmlns:\w+="[^"]*"', "", etree.tostring(element, encoding="unicode"))
 
 
+def ind_xml(role: TextRole, first: float, left: float = 0) -> str:
+    """`w:ind` in twips and characters, as `indent_chars` writes it for API paragraphs."""
+    a = f' w:left="{role.chars(left).twips}"' if left else ""
+    kind = "hanging" if first < 0 else "firstLine"
+    a += f' w:{kind}="{role.chars(abs(first)).twips}"'
+    a += f' w:leftChars="{round(left * 100)}"' if left else ""
+    return f'<w:ind{a} w:{kind}Chars="{round(abs(first) * 100)}"/>'
+
+
 def para_xml(style_id: str, rpr: str | None, text: str, *, before: int | None = None,
-             jc: str | None = None, ind: dict[str, object] | None = None, tab: int | None = None) -> str:
+             jc: str | None = None, ind: str | None = None, tab: int | None = None) -> str:
     """Return a `w:p` of one run (none when `rpr` is None), properties in schema order."""
     ppr = [f'<w:pPr><w:pStyle w:val="{style_id}"/>']
     if tab is not None:
@@ -116,284 +216,158 @@ def para_xml(style_id: str, rpr: str | None, text: str, *, before: int | None = 
     if before is not None:
         ppr.append(f'<w:spacing w:before="{before}"/>')
     if ind is not None:
-        ppr.append(f"<w:ind{attrs_xml(ind)}/>")
+        ppr.append(ind)
     if jc is not None:
-        ppr.append(f'<w:jc w:val="{_JC[jc]}"/>')
+        ppr.append(f'<w:jc w:val="{JC[jc]}"/>')
     ppr.append("</w:pPr>")
     run = f"<w:r>{rpr}{text_xml(text)}</w:r>" if rpr is not None else ""
     return f"<w:p>{''.join(ppr)}{run}</w:p>"
 
 
-def parse_fragment(xml: str) -> etree._Element:
-    """Parse elements written with the `w:` prefix; return a wrapper whose children they are."""
-    return etree.fromstring(f'<w:x xmlns:w="{W_NS}" xmlns:r="{R_NS}">{xml}</w:x>')
+def cell_xml(width: int, valign: str, span: int = 1) -> str:
+    """Return the opening of a `w:tc` with its width (and span): the caller closes it."""
+    grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}<w:vAlign w:val="{valign}"/></w:tcPr>'
 
 
-# --- properties from roles ------------------------------------------------------------------------
+def table_rows_xml(table: Table, style: StyleSheet, headers: list[str], widths: list[int],
+                   rpr: dict[str, str]) -> str:
+    """Return the body rows of `table`: section rows across all columns, item rows with one
+    paragraph per entry; `rpr` holds each role's run properties as XML."""
+    ts = style.table
+    kinds = ts.column_kinds(headers)
+    out = []
+    for row in table.rows:
+        if not isinstance(row, ItemRow):
+            out.append(f"<w:tr>{cell_xml(sum(widths), 'center', len(widths))}"
+                       f"{para_xml(STYLE_IDS['table_section'][0], rpr['table_section'], row.text)}</w:tc></w:tr>")
+            continue
+        out.append("<w:tr>")
+        for k, (kind, wd) in enumerate(zip(kinds, widths, strict=True)):
+            col = ts.columns.get(kind)
+            out.append(cell_xml(wd, col.valign if col else "top"))
+            _cell_body(out, row.cells[k] if k < len(row.cells) else Cell(), col.align if col else None,
+                       style, rpr["table_cell"])
+            out.append("</w:tc>")
+        out.append("</w:tr>")
+    return "".join(out)
 
 
-def indent_attrs(role: TextRole, first: float, left: float = 0, right: float = 0) -> dict[str, object]:
-    """Return w:ind attributes for indents given in characters of the role's size.
-
-    Both the character count (`w:firstLineChars`, which Word uses on the grid) and twips (for
-    other readers) are written.
-    """
-    a: dict[str, object] = {}
-    if left:
-        a["left"] = role.chars(left).twips
-        a["leftChars"] = round(left * 100)
-    if right:
-        a["right"] = role.chars(right).twips
-        a["rightChars"] = round(right * 100)
-    if first > 0:
-        a["firstLine"] = role.chars(first).twips
-        a["firstLineChars"] = round(first * 100)
-    elif first < 0:
-        a["hanging"] = role.chars(-first).twips
-        a["hangingChars"] = round(-first * 100)
-    else:
-        a["firstLine"] = 0
-        a["firstLineChars"] = 0
-    return a
-
-
-def ppr_for(role: TextRole, parent: etree._Element | None = None) -> etree._Element:
-    """Return the full w:pPr of a role (used in styles.xml)."""
-    ppr = el(parent, "pPr")
-    # Never Word's own character grid: LibreOffice gives each 16 pt character two cells of it.
-    # Roles on the grid get tracking in their w:rPr instead (StyleSheet.tracking).
-    el(ppr, "snapToGrid", val=0)
-    el(ppr, "spacing", before=role.space_before.twips, after=role.space_after.twips,
-       line=role.line_pitch.twips, lineRule="exact")
-    el(ppr, "ind", **indent_attrs(role, role.first_line_indent, role.left_indent, role.right_indent))
-    el(ppr, "jc", val=_JC[role.align])
-    return ppr
+def _cell_body(out: list[str], cell: Cell, align: str | None, style: StyleSheet, rpr: str) -> None:
+    """Append the paragraphs of a table cell: one per entry, markers hanging."""
+    role = style.role("table_cell")
+    sid = STYLE_IDS["table_cell"][0]
+    jc = align if align and align != role.align else None
+    if not cell.paragraphs:
+        out.append(para_xml(sid, None, "", jc=jc))  # a cell keeps a paragraph
+        return
+    prev_group = cell.paragraphs[0].group
+    # One hanging indent per cell, wide enough for its widest marker: the texts align.
+    markers = [p.marker for p in cell.paragraphs if p.marker]
+    hang = max([style.table.entry_hanging_indent] + [em_width(m) + 0.25 for m in markers])
+    ind = ind_xml(role, -hang, hang)
+    tab = role.chars(hang).twips
+    gap = style.table.group_gap.twips
+    for para in cell.paragraphs:
+        before = gap if para.group != prev_group else None
+        prev_group = para.group
+        if para.marker:
+            # The marker, a tab, then the text; wrapped lines align with the text.
+            out.append(para_xml(sid, rpr, para.marker + "\t" + para.text, before=before, jc=jc, ind=ind,
+                                tab=tab))
+        else:
+            out.append(para_xml(sid, rpr, para.text, before=before, jc=jc))
 
 
-def rpr_for(
-    style: StyleSheet, role_name: str, parent: etree._Element | None = None
-) -> etree._Element:
-    """Return the w:rPr of a role: fonts in every slot with the East Asian hint, size, zh-CN."""
-    role = style.role(role_name)
-    font = style.fonts[role.font]
-    rpr = el(parent, "rPr")
-    el(rpr, "rFonts", ascii=font.latin, hAnsi=font.latin, eastAsia=font.east_asian, cs=font.latin,
-       hint="eastAsia")
-    el(rpr, "b", val=int(role.bold))
-    el(rpr, "bCs", val=int(role.bold))
-    el(rpr, "color", val=role.color.upper())
-    tracking = style.tracking(role_name).twips
-    if tracking:
-        el(rpr, "spacing", val=tracking)
-    el(rpr, "kern", val=0)
-    el(rpr, "sz", val=role.size.half_points)
-    el(rpr, "szCs", val=role.size.half_points)
-    el(rpr, "lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
-    return rpr
+# --- page number, parts ------------------------------------------------------------------------
 
 
-# --- parts ----------------------------------------------------------------------------------------
+def field_code(run: BaseOxmlElement, kind: str, code: str = "") -> None:
+    """Add a field character (`begin`, `separate`, `end`) or, for `instr`, the field code."""
+    if kind != "instr":
+        run.append(el("w:fldChar", fldCharType=kind))
+        return
+    instr = OxmlElement("w:instrText", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
+    instr.text = code
+    run.append(instr)
 
 
-def styles_xml(style: StyleSheet) -> bytes:
-    root = el(None, "styles")
-    defaults = el(root, "docDefaults")
-    rpr_for(style, "body", el(defaults, "rPrDefault"))
-    ppd = el(el(defaults, "pPrDefault"), "pPr")
-    el(ppd, "spacing", before=0, after=0, line=style.role("body").line_pitch.twips, lineRule="exact")
-    for role_name, (sid, name, outline) in STYLE_IDS.items():
-        role = style.role(role_name)
-        s = el(root, "style", type="paragraph", styleId=sid)
-        if sid == "Normal":
-            s.set(w("default"), "1")
-        el(s, "name", val=name)
-        if sid != "Normal":
-            el(s, "basedOn", val="Normal")
-        if outline is not None:
-            el(s, "next", val="Normal")
-        el(s, "qFormat")
-        ppr = ppr_for(role, s)
-        if role.keep_with_next:
-            ppr.insert(0, el(None, "keepNext"))
-        if outline is not None:
-            el(ppr, "outlineLvl", val=outline)
-        rpr_for(style, role_name, s)
-    s = el(root, "style", type="character", default="1", styleId="DefaultParagraphFont")
-    el(s, "name", val="Default Paragraph Font")
-    el(s, "uiPriority", val=1)
-    el(s, "semiHidden")
-    s = el(root, "style", type="table", default="1", styleId="TableNormal")
-    el(s, "name", val="Normal Table")
-    el(s, "semiHidden")
-    tpr = el(s, "tblPr")
-    el(tpr, "tblInd", w=0, type="dxa")
-    cell_margins(style, tpr)
-    s = el(root, "style", type="numbering", default="1", styleId="NoList")
-    el(s, "name", val="No List")
-    el(s, "semiHidden")
-    return serialize(root)
+def section_extras(sect: BaseOxmlElement, style: StyleSheet) -> None:
+    """Decimal page numbers, no column gap and the 22 × 28 document grid; no revision ids."""
+    page = style.page
+    for name in list(sect.attrib):
+        del sect.attrib[name]
+    put(sect, "w:pgNumType", ("w:cols", "w:formProt", "w:vAlign", "w:titlePg", "w:docGrid"), fmt="decimal")
+    put(sect, "w:cols", ("w:docGrid",), space=0)
+    put(sect, "w:docGrid", (), type="linesAndChars", linePitch=page.line_pitch.twips,
+        charSpace=style.docx_char_space)
 
 
-def cell_margins(style: StyleSheet, parent: etree._Element) -> etree._Element:
-    mar = el(parent, "tblCellMar")
-    t = style.table
-    for side, size in (("top", t.cell_padding_vertical), ("left", t.cell_padding),
-                       ("bottom", t.cell_padding_vertical), ("right", t.cell_padding)):
-        el(mar, side, w=size.twips, type="dxa")
-    return mar
+def settings_extras(root: BaseOxmlElement, style: StyleSheet) -> None:
+    """Edit the template's settings: zoom 100 %, tab stops every two characters, Word 2013
+    layout, zh-CN East Asian theme language (the template says ja-JP); no proofing state, preview
+    picture or revision ids."""
+    root.remove_all("w:proofState", "w:savePreviewPicture", "w:rsids")
+    zoom = root.find(qn("w:zoom"))
+    zoom.attrib.clear()
+    zoom.set(qn("w:percent"), "100")
+    root.find(qn("w:defaultTabStop")).set(qn("w:val"), str(style.role("body").chars(2).twips))
+    for cs in root.iterfind(f"{qn('w:compat')}/{qn('w:compatSetting')}"):
+        if cs.get(qn("w:name")) == "compatibilityMode":
+            cs.set(qn("w:val"), "15")
+    root.find(qn("w:themeFontLang")).set(qn("w:eastAsia"), "zh-CN")
 
 
-def settings_xml(style: StyleSheet) -> bytes:
-    root = el(None, "settings")
-    el(root, "zoom", percent=100)
-    el(root, "defaultTabStop", val=style.role("body").chars(2).twips)
-    el(root, "evenAndOddHeaders")  # the even footer is ignored without it
-    el(root, "characterSpacingControl", val="doNotCompress")  # full-width marks stay on the grid
-    compat = el(root, "compat")
-    el(compat, "useFELayout")
-    for name, val in (("compatibilityMode", 15), ("overrideTableStyleFontSizeAndJustification", 1),
-                      ("enableOpenTypeFeatures", 1), ("doNotFlipMirrorIndents", 1)):
-        el(compat, "compatSetting", name=name, uri="http://schemas.microsoft.com/office/word", val=val)
-    el(root, "themeFontLang", val="en-US", eastAsia="zh-CN")
-    el(root, "decimalSymbol", val=".")
-    el(root, "listSeparator", val=",")
-    return serialize(root)
-
-
-def font_table_xml(style: StyleSheet) -> bytes:
-    root = el(None, "fonts")
+def font_table(style: StyleSheet) -> BaseOxmlElement:
+    """`w:fonts` naming the style's faces, with the substitute Word uses when a face is missing
+    (`w:altName`: 仿宋 for 仿宋_GB2312) — instead of the template's Calibri, Cambria, ＭＳ 明朝."""
+    root = OxmlElement("w:fonts")
     seen: set[str] = set()
     for font in style.fonts.values():
         for name, alt, cjk in ((font.east_asian, font.word_alt, True), (font.latin, None, False)):
             if name in seen:
                 continue
             seen.add(name)
-            f = el(root, "font", name=name)
+            f = el("w:font", name=name)
             if alt:
-                el(f, "altName", val=alt)
-            el(f, "charset", val="86" if cjk else "00")
-            el(f, "family", val="modern" if cjk else "roman")
-            el(f, "pitch", val="variable")
-    return serialize(root)
-
-
-def footer_xml(style: StyleSheet, side: str) -> bytes:
-    """Return a footer holding the page number (`— PAGE —`) placed on `side` one character in."""
-    role = style.role("page_number")
-    pn = style.page_number
-    root = el(None, "ftr")
-    p = el(root, "p")
-    ppr = el(p, "pPr")
-    el(ppr, "pStyle", val=STYLE_IDS["page_number"][0])
-    ind = {"left": pn.indent if side == "left" else 0, "right": pn.indent if side == "right" else 0}
-    el(ppr, "ind", **indent_attrs(role, 0, ind["left"], ind["right"]))
-    el(ppr, "jc", val=side)
-    before, after = pn.format.split("{n}", 1)
-
-    def run(parent: etree._Element) -> etree._Element:
-        r = el(parent, "r")
-        rpr_for(style, "page_number", r)
-        return r
-
-    if before:
-        add_text(run(p), before)
-    el(run(p), "fldChar", fldCharType="begin")
-    instr = el(run(p), "instrText")
-    instr.text = " PAGE "
-    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    el(run(p), "fldChar", fldCharType="separate")
-    add_text(run(p), "1")
-    el(run(p), "fldChar", fldCharType="end")
-    if after:
-        add_text(run(p), after)
-    return serialize(root)
-
-
-def serialize(root: etree._Element) -> bytes:
-    return XML_DECL + etree.tostring(root, encoding="UTF-8")
-
-
-CONTENT_TYPES = (
-    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    b'<Default Extension="xml" ContentType="application/xml"/>'
-    b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument'
-    b'.wordprocessingml.document.main+xml"/>'
-    b'<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument'
-    b'.wordprocessingml.styles+xml"/>'
-    b'<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument'
-    b'.wordprocessingml.settings+xml"/>'
-    b'<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument'
-    b'.wordprocessingml.fontTable+xml"/>'
-    b'<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument'
-    b'.wordprocessingml.footer+xml"/>'
-    b'<Override PartName="/word/footer2.xml" ContentType="application/vnd.openxmlformats-officedocument'
-    b'.wordprocessingml.footer+xml"/>'
-    b'<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package'
-    b'.core-properties+xml"/>'
-    b'<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument'
-    b'.extended-properties+xml"/>'
-    b"</Types>"
-)
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-ROOT_RELS = (
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    f'<Relationship Id="rId1" Type="{_REL}officeDocument" Target="word/document.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
-    'core-properties" Target="docProps/core.xml"/>'
-    f'<Relationship Id="rId3" Type="{_REL}extended-properties" Target="docProps/app.xml"/>'
-    "</Relationships>"
-).encode()
-ODD_FOOTER, EVEN_FOOTER = "rId4", "rId5"
-DOCUMENT_RELS = (
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    f'<Relationship Id="rId1" Type="{_REL}styles" Target="styles.xml"/>'
-    f'<Relationship Id="rId2" Type="{_REL}settings" Target="settings.xml"/>'
-    f'<Relationship Id="rId3" Type="{_REL}fontTable" Target="fontTable.xml"/>'
-    f'<Relationship Id="{ODD_FOOTER}" Type="{_REL}footer" Target="footer1.xml"/>'
-    f'<Relationship Id="{EVEN_FOOTER}" Type="{_REL}footer" Target="footer2.xml"/>'
-    "</Relationships>"
-).encode()
-
-
-def core_xml(*, title: str, author: str, subject: str, description: str, when: str) -> bytes:
-    """Return docProps/core.xml; `when` is a W3CDTF UTC time (`2021-02-07T01:19:00Z`)."""
-    e = escape
-    return XML_DECL + (
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
-        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/'
-        'dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{e(title)}</dc:title><dc:subject>{e(subject)}</dc:subject>"
-        f"<dc:creator>{e(author)}</dc:creator><dc:description>{e(description)}</dc:description>"
-        f"<cp:lastModifiedBy>{e(author)}</cp:lastModifiedBy><cp:revision>1</cp:revision>"
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
-        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
-        "<dc:language>zh-CN</dc:language></cp:coreProperties>"
-    ).encode()
+                f.append(el("w:altName", val=alt))
+            f.append(el("w:charset", val="86" if cjk else "00"))
+            f.append(el("w:family", val="modern" if cjk else "roman"))
+            f.append(el("w:pitch", val="variable"))
+            root.append(f)
+    return root
 
 
 def app_xml(version: str) -> bytes:
-    return XML_DECL + (
-        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-        f"<Application>bulletin {escape(version)}</Application><DocSecurity>0</DocSecurity>"
-        "</Properties>"
-    ).encode()
+    """docProps/app.xml: this program, not the template's "Microsoft Macintosh Word" counts."""
+    return (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        + f"<Application>bulletin {escape(version)}</Application><DocSecurity>0</DocSecurity>".encode()
+        + b"</Properties>"
+    )
 
+
+# --- the deterministic zip -------------------------------------------------------------------
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_FIRST = ("[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml",
+          "word/document.xml", "word/_rels/document.xml.rels")
 
 
-def write_zip(parts: list[tuple[str, bytes]]) -> bytes:
-    """Return the zip of `parts` in the given order with fixed times and attributes."""
+def rezip(data: bytes) -> bytes:
+    """Return python-docx's package `data` rezipped in a fixed entry order (the package parts
+    first, then by name) with fixed times and attributes: the same parts give the same bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    order = sorted(parts, key=lambda n: (_FIRST.index(n) if n in _FIRST else len(_FIRST), n))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        for name, data in parts:
+        for name in order:
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o100644 << 16
-            z.writestr(info, data, compresslevel=6)
+            z.writestr(info, parts[name], compresslevel=6)
     return buf.getvalue()
-
