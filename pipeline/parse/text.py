@@ -21,6 +21,7 @@ from ..model import (
 )
 from .common import (
     DOC_NUMBER_LINE,
+    ENTRY_MARKER,
     HAS_CJK,
     SECTION_ROW,
     MetaFields,
@@ -36,15 +37,18 @@ from .common import (
 )
 
 ITEM_NUMBER = re.compile(r"^(\d{1,4})[.、．]?$")
-TABLE_HEADER = re.compile(r"^序\s*号(?:$|[\t ]+\S)")
+TABLE_HEADER = re.compile(r"^序\s*号(?:$|[\t \u3000]+\S)")
 TITLE_END = re.compile(
     r"(?:通知|通报|公告|通告|报告|情况|意见|方案|办法|决定|规定|细则|批复|函|纪要|公报|说明|要点|计划|总结|规划|"
     r"名单|清单|公示|决议|命令|议案|请示|进展|汇总表|一览表|实施意见|工作要点)$"
 )
 ISSUER_MARK = re.compile(r"^\S{2,30}(?:文件|公报|简报|通报)$")
 # the multi-line column's header, most telling first
-PROGRESS_HEADERS = [re.compile(p) for p in (r"进展|进度", r"完成|情况|成效|落实", r"内容|措施|举措|做法")]
+PROGRESS_HEADERS = [re.compile(p) for p in (r"进展|进度", r"(?:情况|成效)$", r"完成|情况|成效|落实",
+                                             r"内容|措施|举措|做法")]
+NOT_PROGRESS = re.compile(r"时限|时间|期限|日期|单位|处室|科室|部门|备注|责任")
 NAME_HEADER = re.compile(r"名称|项目|事项|任务|工作|目标")
+NOT_NAME = re.compile(r"单位|部门|处室|科室|时限|时间|期限|日期|责任")
 
 
 def parse_text(text: str) -> Document:
@@ -172,7 +176,7 @@ def _header_cells(lines: list[Src], h: int) -> tuple[list[Src], int, bool]:
         s = lines[k].s
         if s:
             if (ITEM_NUMBER.match(s) or SECTION_ROW.match(s) or len(s) > 16 or re.search(r"[。；，:：]", s)
-                    or re.search(r"以下|如下|截至|截止|单位[:：]", s)):
+                    or re.search(r"以下|如下|单位[:：]", s)):
                 break
             cells.append(lines[k])
         k += 1
@@ -189,46 +193,72 @@ def _table(lines: list[Src], h: int, diags: list[Diagnostic]) -> tuple[Table, in
     """
     header, k, tabbed = _header_cells(lines, h)
     columns = [c.s for c in header]
-    multi = _multi_column(columns)
+    layout = Layout(columns)
     end = next((j for j in range(k, len(lines)) if TABLE_HEADER.match(lines[j].s)), len(lines))
-    region = lines[k:end]
-    # split the region into chunks, each starting at an item-number line
-    chunks: list[list[Src]] = [[]]
-    for ln in region:
-        if tabbed and ln.s:
-            chunks.append([ln])
-        elif ITEM_NUMBER.match(ln.s):
-            chunks.append([ln])
-        else:
-            chunks[-1].append(ln)
+    chunks = _tab_chunks(lines[k:end], len(columns)) if tabbed else _chunks(lines[k:end], layout)
     rows: list = []
     trailing: list[Src] = []
-    lead = [ln for ln in chunks[0] if ln.s]
-    for ln in lead:  # a line that is not a section keeps its place as a full-width row
+    for ln in (ln for ln in chunks[0] if ln.s):  # a line that is not a section keeps its place as a row
         if not (SECTION_ROW.match(ln.s) and len(ln.s) <= 40):
             diags.append(_unplaced(ln, "between the table header and the first item"))
         rows.append(SectionRow(text=ln.text, line=ln.no))
     for n, chunk in enumerate(chunks[1:], start=1):
-        last = n == len(chunks) - 1
         if tabbed:
-            rows.append(_tab_row(chunk[0], len(columns), multi))
+            rows.append(_tab_row(chunk, layout))
             continue
         chunk, sections = _pop_sections(chunk)
-        if last:
-            chunk, trailing = _pop_trailing(chunk, len(columns) - multi - 1)
-        rows.append(_row(chunk, len(columns), multi))
+        if n == len(chunks) - 1:
+            chunk, trailing = _pop_trailing(chunk, layout)
+        rows.append(_row(chunk, layout))
         rows += sections
-    table = Table(columns=columns, rows=rows, line=header[0].no)
-    return table, end, trailing
+    return Table(columns=columns, rows=rows, line=header[0].no), end, trailing
+
+
+class Layout:
+    """Which column is the item number (0), the name, and the multi-line progress column."""
+
+    def __init__(self, columns: list[str]):
+        self.ncols = len(columns)
+        self.multi = _multi_column(columns)
+        self.name = _name_column(columns, self.multi)
+        self.before = self.multi - 1  # single-line cells between the number and the multi-line cell
+        self.after = self.ncols - self.multi - 1  # single-line cells after it
 
 
 def _multi_column(columns: list[str]) -> int:
     """The column whose cells span several lines: the progress column, else the last one."""
     for pattern in PROGRESS_HEADERS:
         for i, c in enumerate(columns):
-            if i and pattern.search(c):
+            if i and pattern.search(c) and not NOT_PROGRESS.search(c):
                 return i
     return len(columns) - 1
+
+
+def _name_column(columns: list[str], multi: int) -> int | None:
+    """The column naming each item (项目名称, 工作任务 …), not a unit or a deadline."""
+    for i, c in enumerate(columns):
+        if 0 < i != multi and NAME_HEADER.search(c) and not NOT_NAME.search(c):
+            return i
+    return 1 if len(columns) > 1 and multi != 1 else None
+
+
+def _chunks(region: list[Src], layout: Layout) -> list[list[Src]]:
+    """Split the rows' lines into chunks, each starting at an item-number line.
+
+    A line holding only a number starts an item only once the current item has its cells before
+    the multi-line column: `12` in a 总投资 column is a cell, not item 12.
+    """
+    chunks: list[list[Src]] = [[]]
+    filled = layout.before
+    for ln in region:
+        if ITEM_NUMBER.match(ln.s) and filled >= layout.before:
+            chunks.append([ln])
+            filled = 0
+        else:
+            chunks[-1].append(ln)
+            if ln.s and len(chunks) > 1:
+                filled += 1
+    return chunks
 
 
 def _pop_sections(chunk: list[Src]) -> tuple[list[Src], list[SectionRow]]:
@@ -247,8 +277,9 @@ def _pop_sections(chunk: list[Src]) -> tuple[list[Src], list[SectionRow]]:
     return body, sections
 
 
-def _pop_trailing(chunk: list[Src], after_cells: int) -> tuple[list[Src], list[Src]]:
-    """Lines after the last row that close the document: notes, 附件, signature and date."""
+def _pop_trailing(chunk: list[Src], layout: Layout) -> tuple[list[Src], list[Src]]:
+    """Lines after the last row that close the document: notes, 附件, a closing paragraph,
+    signature and date."""
     nonblank = [j for j, ln in enumerate(chunk) if ln.s]
     cut = None
     if nonblank and is_date_line(chunk[nonblank[-1]].s):
@@ -258,55 +289,127 @@ def _pop_trailing(chunk: list[Src], after_cells: int) -> tuple[list[Src], list[S
                 break
             cut = j
     for j in nonblank[2:]:
-        if re.match(r"^(?:备注|注|说明|附件)\s*[:：]", chunk[j].s):
+        if re.match(r"^(?:(?:备注|注|说明)\s*[:：]|附\s*件\s*\d*\s*(?:[:：]|$))", chunk[j].s):
             cut = j if cut is None else min(cut, j)
             break
-    if cut is None or len([j for j in nonblank if j < cut]) < 2 + after_cells:
+    if layout.after:  # a closing paragraph after the last single-line cell (责任单位 …)
+        before_cut = [j for j in nonblank if cut is None or j < cut]
+        k = len(before_cut)
+        while k > 1 and _entry_like(chunk[before_cut[k - 1]].s) and len(chunk[before_cut[k - 1]].s) > 30:
+            k -= 1
+        if 1 < k < len(before_cut) and not _entry_like(chunk[before_cut[k - 1]].s):
+            cut = before_cut[k]
+    if cut is None or len([j for j in nonblank if j < cut]) < 2 + layout.after:
         return chunk, []
     return chunk[:cut], [ln for ln in chunk[cut:] if ln.s]
 
 
-def _row(chunk: list[Src], ncols: int, multi: int) -> ItemRow:
-    """One item: the number line, one line per single-line cell, the multi-line cell between."""
-    number_line, rest = chunk[0], chunk[1:]
-    nonblank = [j for j, ln in enumerate(rest) if ln.s]
-    before = ncols - multi - 1  # single-line cells after the multi-line cell
-    head = nonblank[: multi - 1] if multi > 1 else []
-    tail = nonblank[len(head):][-before:] if before > 0 else []
-    cells = [Cell(paragraphs=[entry(number_line.s, number_line.no, 0)])]
-    cells += [Cell(paragraphs=[entry(rest[j].text, rest[j].no, 0)]) for j in head]
-    cells += [Cell()] * (multi - 1 - len(head))
-    lo = head[-1] + 1 if head else 0
-    hi = tail[0] if tail else len(rest)
-    cells.append(_multi_cell(rest[lo:hi]))
-    tail_cells = [Cell(paragraphs=[entry(rest[j].text, rest[j].no, 0)]) for j in tail]
-    cells += [Cell()] * (before - len(tail_cells)) + tail_cells
-    name = cells[1].paragraphs[0].text if ncols > 1 and multi != 1 and cells[1].paragraphs else None
-    return ItemRow(number=ITEM_NUMBER.match(number_line.s)[1], name=name, cells=cells, line=number_line.no)
+def _entry_like(s: str) -> bool:
+    """A line that reads as an entry or a sentence, never a short single-line cell value."""
+    return bool(ENTRY_MARKER.match(s) or heading_of(s)) or s.endswith(("。", "；", ";")) or len(s) > 40
 
 
-def _multi_cell(lines: list[Src]) -> Cell:
-    paras, group, seen_blank = [], 0, False
+def _segments(lines: list[Src]) -> list[tuple[int, list[Src]]]:
+    """Runs of consecutive non-blank lines, each with the number of blank lines before it;
+    a final (gap, []) holds the blank lines after the last run."""
+    out: list[tuple[int, list[Src]]] = []
+    gap, run = 0, []
     for ln in lines:
-        if not ln.s:
-            seen_blank = bool(paras)
+        if ln.s:
+            run.append(ln)
             continue
-        if seen_blank:
-            group, seen_blank = group + 1, False
-        paras.append(entry(ln.text, ln.no, group))
-    return Cell(paragraphs=paras)
+        if run:
+            out.append((gap, run))
+            gap, run = 0, []
+        gap += 1
+    if run:
+        out.append((gap, run))
+        gap = 0
+    out.append((gap, []))
+    return out
 
 
-def _tab_row(ln: Src, ncols: int, multi: int) -> ItemRow:
-    parts = ln.text.split("\t")
+def _row(chunk: list[Src], layout: Layout) -> ItemRow:
+    """One item: the number line, the single-line cells, and the multi-line cell between them.
+
+    Cells are separated by one blank line; three blank lines in a row mean an empty cell between.
+    Without any blank line in the row, each line is one cell.
+    """
+    number_line, rest = chunk[0], chunk[1:]
+    blank_separated = any(not ln.s for ln in rest[:-1])
+    if blank_separated:
+        segs = _segments(rest)
+    else:  # no blank lines: one line a cell
+        segs = [(1, [ln]) for ln in rest if ln.s] + [(1, [])]
+    trailing_gap = segs.pop()[0]
+    head: list[Cell] = []
+    i = 0
+    while len(head) < layout.before and i < len(segs):
+        gap, run = segs[i]
+        if gap >= 3:  # an empty cell before this run
+            head.append(Cell())
+            segs[i] = (1, run)
+            continue
+        head.append(_cell(run))
+        i += 1
+    head += [Cell() for _ in range(layout.before - len(head))]
+    tail: list[Cell] = []
+    j, gap_after = len(segs), trailing_gap
+    while len(tail) < layout.after:
+        if gap_after >= 3 or j <= i or any(_entry_like(ln.s) for ln in segs[j - 1][1]):
+            tail.insert(0, Cell())
+            gap_after = 1 if gap_after >= 3 else gap_after
+            continue
+        gap_after, run = segs[j - 1]
+        tail.insert(0, _cell(run))
+        j -= 1
+    runs = [run for _, run in segs[i:j]]
+    cells = [_cell([number_line]), *head, _multi_cell(runs if blank_separated else [sum(runs, [])]), *tail]
+    return ItemRow(number=ITEM_NUMBER.match(number_line.s)[1], name=_name(cells, layout), cells=cells,
+                   line=number_line.no)
+
+
+def _cell(run: list[Src]) -> Cell:
+    return Cell(paragraphs=[entry(ln.text, ln.no, 0) for ln in run])
+
+
+def _name(cells: list[Cell], layout: Layout) -> str | None:
+    if layout.name is None or not cells[layout.name].paragraphs:
+        return None
+    return "".join(p.text.strip() for p in cells[layout.name].paragraphs)
+
+
+def _multi_cell(runs: list[list[Src]]) -> Cell:
+    """The multi-line cell: one entry a line, a new group for each blank-line separated run."""
+    return Cell(paragraphs=[entry(ln.text, ln.no, group) for group, run in enumerate(runs) for ln in run])
+
+
+def _tab_chunks(region: list[Src], ncols: int) -> list[list[Src]]:
+    """Tab-separated rows; a cell holding line breaks continues on the next lines, so a row takes
+    lines until it has its ncols - 1 tabs."""
+    chunks: list[list[Src]] = [[]]
+    for ln in region:
+        if not ln.s:
+            continue
+        if len(chunks) > 1 and sum(x.text.count("\t") for x in chunks[-1]) < ncols - 1:
+            chunks[-1].append(ln)
+        else:
+            chunks.append([ln])
+    return chunks
+
+
+def _tab_row(chunk: list[Src], layout: Layout) -> ItemRow:
+    ncols = layout.ncols
+    parts = "\n".join(ln.text for ln in chunk).split("\t")
     if len(parts) <= ncols:
         parts = (parts + [""] * ncols)[:ncols]
     else:  # extra tabs belong to the last cell
         parts = parts[: ncols - 1] + ["\t".join(parts[ncols - 1 :])]
-    cells = [Cell(paragraphs=[entry(p, ln.no, 0)] if p.strip() else []) for p in parts]
+    line = chunk[0].no
+    cells = [Cell(paragraphs=[entry(t, line, 0) for t in p.split("\n") if t.strip()]) for p in parts]
     number = ITEM_NUMBER.match(parts[0].strip())
-    return ItemRow(number=number[1] if number else parts[0].strip() or None,
-                   name=parts[1].strip() or None if ncols > 1 and multi != 1 else None, cells=cells, line=ln.no)
+    return ItemRow(number=number[1] if number else parts[0].strip() or None, name=_name(cells, layout),
+                   cells=cells, line=line)
 
 
 def _unplaced(ln: Src, where: str) -> Diagnostic:
