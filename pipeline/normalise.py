@@ -61,7 +61,6 @@ def normalise(doc: Document) -> Document:
                     for p in cell.paragraphs:
                         _para(p, log, split=i > 0)
                     cell.paragraphs = [p for p in cell.paragraphs if p.text or p.marker]
-                row.number = row.cells[0].paragraphs[0].text if row.cells and row.cells[0].paragraphs else row.number
                 if isinstance(row, ItemRow) and row.name is not None:
                     row.name = fix(row.name, row.line)
         elif isinstance(block, Heading | Addressee | SectionRow):

@@ -50,7 +50,10 @@ CHROME_LINE = re.compile(
 )
 # chrome glued to a metadata line: `字体:[ 大 中 小 ]`, `浏览次数:( )`, `文字大小:[ ]`
 CHROME_FRAGMENT = re.compile(
-    r"(?:字体|字号|文字大小)\s*[:：]?\s*[\[【［(（][^\]】］)）]*[\]】］)）]"
+    r"[\[【［]\s*(?:字体|字号|文字大小|打印|关闭|分享)[^\]】］]*[\]】］]"  # `【字体：大 中 小】`, `【打印】`
+    r"|(?:字体|字号|文字大小)\s*[:：](?!\s*[\[【［(（])\s*(?:(?:大|中|小|默认)\s*)*"  # `字号：大 中 小`
+    r"|分享到\s*[:：]?"
+    r"|(?:字体|字号|文字大小)\s*[:：]?\s*[\[【［(（][^\]】］)）]*[\]】］)）]"
     r"|(?:浏览次数|访问次数|浏览量|阅读次数|阅读量|点击数|点击量)\s*[:：]?\s*[\[【［(（]?\s*\d*\s*[\]】］)）]?"
     r"|【?\s*(?:打印本页|打印|关闭窗口|关闭)\s*】?(?=\s|$)"
 )
@@ -60,7 +63,7 @@ NAV_LINE = re.compile(r"^(?:[^\s|｜。，；]{1,8}(?:\s*[|｜]\s*|\s{2,}|\u3000
 
 
 def is_chrome(line: str) -> bool:
-    s = line.strip()
+    s = BULLET.sub("", line).strip()
     if not s:
         return False
     if NAV_LINE.match(s) and not s.startswith("序") and ("首页" in s or "|" in s or "｜" in s):
@@ -75,12 +78,18 @@ def is_chrome(line: str) -> bool:
 
 # --- metadata ---------------------------------------------------------------------------------
 
-SOURCE_LABELS = ("信息来源", "文章来源", "来源", "发布机构", "发布单位", "发文机关", "发布机关")
+SOURCE_LABELS = ("信息来源", "文章来源", "来源单位", "来源", "发布机构", "发布单位", "发文机关", "发布机关", "所属机构")
 DATE_LABELS = ("发布日期", "发布时间", "公开日期", "印发日期", "日期", "时间")
 DISCLOSURE_LABELS = ("索引号", "名称", "标题", "文号", "发文字号", "成文日期", "主题分类", "主题词", "公开方式",
-                     "公开范围", "有效性", "生效日期", "废止日期", "体裁分类", "组配分类", "作者", "公开时限")
+                     "公开范围", "有效性", "生效日期", "废止日期", "体裁分类", "组配分类", "作者", "公开时限",
+                     "信息分类", "生成日期", "更新日期", "更新时间", "发文日期", "发布者", "编号", "关键词")
 _ALL = sorted(SOURCE_LABELS + DATE_LABELS + DISCLOSURE_LABELS, key=len, reverse=True)
-LABEL = re.compile(r"(?P<label>" + "|".join(_ALL) + r")\s*[:：]")
+# a label may be printed with spaces between its characters (`来 源：`), and a disclosure table
+# copied from a page separates label and value by a tab instead of a colon
+_SPACED = "|".join(r"\s?".join(label) for label in _ALL)
+LABEL = re.compile(rf"(?P<label>{_SPACED})(?:\s*[:：]|\t+)")
+# any short label after white space ends the value before it (`…局  发布者：…`)
+OTHER_LABEL = re.compile(r"(?<=[\s|｜])(?P<label>[\u4e00-\u9fff]{2,6})\s*[:：]")
 # fused, colon-less forms seen on CMS pages: `发布时间2022-08-23`
 LABEL_FUSED = re.compile(r"(?P<label>发布日期|发布时间|信息来源)(?=\s*\d{4}|[\u4e00-\u9fff])")
 BULLET = re.compile(r"^[\s•·●◆■▪◇○*\-]+")
@@ -144,19 +153,30 @@ class MetaFields:
 
 
 def split_labels(line: str) -> list[tuple[str, str]]:
-    """Split a metadata line into (label, value) pairs; [] when it is not a metadata line."""
-    s = BULLET.sub("", CHROME_FRAGMENT.sub(" ", line)).strip()
-    marks = [(m.start(), m.end(), m["label"]) for m in LABEL.finditer(s)]
+    """Split a metadata line into (label, value) pairs; [] when it is not a metadata line.
+
+    A date printed before the first label (`2021-12-31 15:20  来源：…`) is returned as ("日期", …).
+    """
+    s = re.sub(r"[【】\[\]]", " ", CHROME_FRAGMENT.sub(" ", line))  # `【发布时间：…】【来源：…】`
+    s = BULLET.sub("", s).strip()
+    marks = [(m.start(), m.end(), re.sub(r"\s", "", m["label"])) for m in LABEL.finditer(s)]
     if not marks:
         marks = [(m.start(), m.end(), m["label"]) for m in LABEL_FUSED.finditer(s)]
         if not marks or marks[0][0] != 0:
             return []
-    if marks[0][0] != 0 and (len(marks) < 2 or BULLET.sub("", s[: marks[0][0]]).strip()):
+    lead = BULLET.sub("", s[: marks[0][0]]).strip()
+    if lead and not (DATE.fullmatch(lead) and iso_date(lead)):
         return []
-    pairs = []
+    known = {start for start, _, _ in marks}
+    marks += [(m.start(), m.end(), "") for m in OTHER_LABEL.finditer(s)
+              if m.start() not in known and not any(a <= m.start() < b for a, b, _ in marks)]
+    marks.sort()
+    pairs = [("日期", lead)] if lead else []
     for i, (_, end, label) in enumerate(marks):
         stop = marks[i + 1][0] if i + 1 < len(marks) else len(s)
-        pairs.append((label, BULLET.sub("", s[end:stop]).strip(" \t\u3000\u00a0|｜")))
+        value = BULLET.sub("", s[end:stop]).strip(" \t\u3000\u00a0|｜")
+        if label:
+            pairs.append((label, value))
     return pairs
 
 
