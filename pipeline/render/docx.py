@@ -224,7 +224,8 @@ class _Writer:
         """Add a paragraph of `role` (with a run of `text`); keyword arguments override the role's
         style: spacing in twips, `ind` = (first line, left, right) in characters, `rule` = (width
         in 1/8 pt, gap in pt, colour) of a line under the paragraph."""
-        p = self.document.add_paragraph(style=self.style_of(role))
+        # Normal is the default style: python-docx writes no w:pStyle for it, so skip its lookup.
+        p = self.document.add_paragraph(style=None if role == "body" else self.style_of(role))
         pf = p.paragraph_format
         if keep_next:
             pf.keep_with_next = True
