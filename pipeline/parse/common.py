@@ -299,8 +299,8 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
         s = ln.s
         if sig is not None and i == sig[0]:
             last = lines[sig[1]]
-            blocks.append(Signature(signers=[x.text for x in lines[i : sig[1]]], date=iso_date(last.s),
-                                    date_text=last.text, line=ln.no))
+            signers = [part for x in lines[i : sig[1]] for part in re.split(r"\s{2,}|\u3000+", x.s) if part]
+            blocks.append(Signature(signers=signers, date=iso_date(last.s), date_text=last.text, line=ln.no))
             i = sig[1] + 1
             continue
         if DOC_NUMBER_LINE.match(s) and not meta.doc_number:

@@ -33,6 +33,7 @@ from .common import (
     is_date_line,
     looks_like_signer,
     notice_blocks,
+    split_labels,
     take_meta,
 )
 
@@ -42,6 +43,9 @@ TITLE_END = re.compile(
     r"(?:通知|通报|公告|通告|报告|情况|意见|方案|办法|决定|规定|细则|批复|函|纪要|公报|说明|要点|计划|总结|规划|"
     r"名单|清单|公示|决议|命令|议案|请示|进展|汇总表|一览表|实施意见|工作要点)$"
 )
+# the page's footer starts: what follows is chrome, whatever it is
+FOOTER_START = re.compile(r"^(?:相关链接|相关阅读|相关文章|相关新闻|相关文件|上一篇|下一篇|版权所有|Copyright|©|"
+                          r"主办单位|主办[:：]|政府网站标识码|网站标识码|网站地图|联系我们|扫一扫在手机)", re.I)
 ISSUER_MARK = re.compile(r"^\S{2,30}(?:文件|公报|简报|通报)$")
 # the multi-line column's header, most telling first
 PROGRESS_HEADERS = [re.compile(p) for p in (r"进展|进度", r"(?:情况|成效)$", r"完成|情况|成效|落实",
@@ -63,6 +67,11 @@ def parse_text(text: str) -> Document:
     meta = MetaFields()
     title, start = _head(stream, meta, changes)
     body_lines = stream[start:]
+    footer = next((i for i, ln in enumerate(body_lines) if FOOTER_START.match(ln.s)), None)
+    for ln in body_lines[footer:] if footer is not None else ():
+        if ln.s:
+            changes.append(Change(kind="chrome", line=ln.no, before=ln.text, after=""))
+            ln.clear()
     _take_tail_meta(body_lines, meta, changes)
     body = _body(body_lines, meta, changes, diagnostics)
     if title is None and meta.other.get("名称"):
@@ -90,11 +99,18 @@ def _continues_title(title: str, s: str) -> bool:
         return False
     if s.startswith(("（", "(")):
         return True
+    if "关于" in s and "关于" not in title and not title.endswith(("和", "与", "及", "、")):
+        return False  # `关于…` opens a title of its own: what stands above it is not its first line
     return not TITLE_END.search(title) and not title.endswith("。")
 
 
 def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[str | None, int]:
-    """Consume metadata and title lines; return the title and the index where the body starts."""
+    """Consume metadata and title lines; return the title and the index where the body starts.
+
+    The title is the first title-like line (or lines, when it wraps) — unless a metadata line
+    follows the next lines closely: then what came first was the site's banner or menu, and the
+    title is the line just above the metadata.
+    """
     title: list[Src] = []
     for k, ln in enumerate(stream):
         s = ln.s
@@ -120,9 +136,22 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
             changes.append(Change(kind="title-repeat", line=ln.no, before=ln.text, after=""))
         elif len(title) < 3 and _continues_title(text, s) and _only_blank_between(stream, title[-1], ln):
             title.append(ln)
+        elif _title_like(s) and meta.published is None and meta.source is None and _meta_follows(stream, k):
+            changes += [Change(kind="chrome", line=t.no, before=t.text, after="") for t in title]
+            title = [ln]
+        elif _title_like(s) and "关于" in s and "关于" not in text and len(text) <= 30 and not meta.issuer:
+            meta.issuer = text  # an issuer's name printed above the title, without 文件
+            changes += [Change(kind="metadata", line=t.no, before=t.text, after="") for t in title]
+            title = [ln]
         else:
             return text, k
     return ("".join(t.s for t in title) or None), len(stream)
+
+
+def _meta_follows(stream: list[Src], k: int) -> bool:
+    """Whether a metadata line comes within the two non-blank lines after line k."""
+    following = [ln for ln in stream[k + 1 :] if ln.s][:2]
+    return any(split_labels(ln.text) for ln in following)
 
 
 def _next_is_doc_number(stream: list[Src], k: int) -> bool:
