@@ -106,6 +106,37 @@ def test_random_text_obeys_every_rule(text: str, ems: int) -> None:
     check(text, wrap(text, ems), ems)
 
 
+def stepwise(text: str, widths: list[float], max_widths: list[float]) -> list[tuple[int, int]]:
+    """The plain character-by-character splitter that `split_lines` (bisecting prefix sums)
+    must agree with."""
+    ok, loose = break_points(text), break_points(text, glue=False)
+    lines: list[tuple[int, int]] = []
+    start = i = 0
+    used = 0.0
+    while i < len(text):
+        limit = max_widths[min(len(lines), len(max_widths) - 1)]
+        used += widths[i]
+        if used > limit + 1e-6 and i > start:
+            end = i + 1 if text[i].isspace() else (
+                next((k for k in range(i, start, -1) if ok[k]), 0)
+                or next((k for k in range(i, start, -1) if loose[k]), i))
+            lines.append((start, end))
+            start, used, i = end, 0.0, end
+            continue
+        i += 1
+    return lines + [(start, len(text))] if start < len(text) else lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(token, st.sampled_from([" ", "ABCDEFGHIJKLMNOP", "1 2"])), min_size=1, max_size=60)
+       .map("".join), st.data())
+def test_split_lines_agrees_with_the_stepwise_splitter(text: str, data) -> None:
+    widths = data.draw(st.lists(st.sampled_from([0.0, 0.5, 0.75, 1.0, 1.25, 3.0]), min_size=len(text),
+                                max_size=len(text)))
+    max_widths = data.draw(st.lists(st.sampled_from([0.5, 1.0, 2.5, 4.0, 7.5, 12.0]), min_size=1, max_size=3))
+    assert split_lines(text, widths, max_widths) == stepwise(text, widths, max_widths)
+
+
 @pytest.fixture(scope="module")
 def cjk_font() -> str:
     from pipeline.fonts import resolve_fonts

@@ -15,7 +15,9 @@ The splitter works on reportlab's per-glyph internals, so the reportlab version 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import accumulate
 
 import reportlab
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
@@ -64,16 +66,22 @@ def break_points(text: Sequence[str], glue: bool = True) -> list[bool]:
     fallback when a word or number with its unit is wider than the line).
     """
     n = len(text)
-    ok = [True] * (n + 1)
+    if n < 2:
+        return [True] * (n + 1)
+    # the punctuation rules look at two characters only: one pass in C-speed comprehension
+    ok = [True]
+    ok += [not (b in CLOSERS or a in OPENERS or (a == b and a in DOUBLED))
+           for a, b in zip(text[:-1], text[1:], strict=True)]
+    ok.append(True)
+    if not glue or _WORD.isdisjoint(text):
+        return ok  # no ASCII word and no number: nothing to glue
     unit_left = 0
     for k in range(1, n):
         a, b = text[k - 1], text[k]
         if a in _DIGITS:
             unit_left = MAX_UNIT
         in_unit = bool(unit_left) and b in UNITS
-        if b in CLOSERS or a in OPENERS or (a == b and a in DOUBLED):
-            ok[k] = False
-        elif glue and ((a in _WORD and b in _WORD) or in_unit):
+        if ok[k] and ((a in _WORD and b in _WORD) or in_unit):
             ok[k] = False
         if in_unit:
             unit_left -= 1
@@ -87,15 +95,48 @@ def split_lines(
     widths: Sequence[float],
     max_widths: Sequence[float],
     hard: Sequence[bool] = (),
-    points: tuple[list[bool], list[bool]] | None = None,
+    points: tuple[list[bool], list[bool] | None] | None = None,
+    prefix: Sequence[float] | None = None,
 ) -> list[tuple[int, int]]:
     """Return `(start, end)` index pairs of the lines `text` falls into.
 
     `widths[i]` is the width of `text[i]`; line n is at most `max_widths[n]` wide (the last width
     repeats). `hard[i]` marks a forced break after `text[i]` (reportlab's `<br/>`). `points` are
-    `break_points(text)` and `break_points(text, glue=False)` when already known.
+    `break_points(text)` and `break_points(text, glue=False)` when already known (the second
+    may be None: it is computed when a line has no other break). `prefix` is
+    `accumulate(widths, initial=0)`, given when the same text is split at several widths.
     """
-    ok, loose = points or (break_points(text), break_points(text, glue=False))
+    ok, loose = points or (break_points(text), None)
+    n = len(text)
+    if (hard and any(hard)) or (prefix is None and any(w < 0 for w in widths)):
+        return _split_lines_stepwise(text, widths, max_widths, hard, ok, loose)
+    acc = prefix if prefix is not None else list(accumulate(widths, initial=0.0))
+    lines: list[tuple[int, int]] = []
+    last_width = len(max_widths) - 1
+    start = 0
+    while start < n:
+        limit = max_widths[min(len(lines), last_width)]
+        # the first character that ends past the limit; the line's first one always stays
+        i = max(bisect_right(acc, acc[start] + limit + _FUZZ, start + 1) - 1, start + 1)
+        if i >= n:
+            break
+        if text[i].isspace():  # a space at the edge is dropped there, not carried over
+            end = i + 1
+        else:
+            end = next((k for k in range(i, start, -1) if ok[k]), 0)
+            if not end:
+                if loose is None:
+                    loose = break_points(text, glue=False)
+                end = next((k for k in range(i, start, -1) if loose[k]), i)
+        lines.append((start, end))
+        start = end
+    if start < n:
+        lines.append((start, n))
+    return lines
+
+
+def _split_lines_stepwise(text, widths, max_widths, hard, ok, loose) -> list[tuple[int, int]]:
+    """`split_lines` character by character: forced breaks, and widths that may be negative."""
     n = len(text)
     lines: list[tuple[int, int]] = []
     start = i = 0
@@ -110,8 +151,11 @@ def split_lines(
             if text[i].isspace():  # a space at the edge is dropped there, not carried over
                 end = i + 1
             else:
-                end = next((k for k in range(i, start, -1) if ok[k]), 0) or next(
-                    (k for k in range(i, start, -1) if loose[k]), i)
+                end = next((k for k in range(i, start, -1) if ok[k]), 0)
+                if not end:
+                    if loose is None:
+                        loose = break_points(text, glue=False)
+                    end = next((k for k in range(i, start, -1) if loose[k]), i)
             lines.append((start, end))
             start, used = end, 0.0
             i = end
@@ -122,6 +166,46 @@ def split_lines(
     return lines
 
 
+class _Widths(dict):
+    """character → width (pt, tracking included) of one font at one size, filled on first use."""
+
+    def __init__(self, font_name: str, size: float, tracking: float):
+        super().__init__()
+        face = getattr(getFont(font_name), "face", None)
+        if face is not None and hasattr(face, "charWidths"):
+            get, dw, k = face.charWidths.get, face.defaultWidth, 0.001 * size
+            self.width = lambda c: k * get(ord(c), dw) + tracking
+        else:
+            self.width = lambda c: stringWidth(c, font_name, size) + tracking
+
+    def __missing__(self, ch: str) -> float:
+        w = self[ch] = self.width(ch)
+        return w
+
+
+_WIDTHS: dict[tuple[str, float, float], _Widths] = {}
+_BOUNDS: dict[tuple[str, float], tuple[float, float, float]] = {}
+
+
+def _widths(font_name: str, size: float, tracking: float) -> _Widths:
+    key = (font_name, size, tracking)
+    table = _WIDTHS.get(key)
+    if table is None:
+        if len(_WIDTHS) > 256:  # fonts registered anew (tests): forget the old ones
+            _WIDTHS.clear()
+        table = _WIDTHS[key] = _Widths(font_name, size, tracking)
+    return table
+
+
+def _bounds(font_name: str, size: float) -> tuple[float, float, float]:
+    """(size, ascent, descent) of a font at a size."""
+    key = (font_name, size)
+    b = _BOUNDS.get(key)
+    if b is None:
+        b = _BOUNDS[key] = (size, *getAscentDescent(font_name, size))
+    return b
+
+
 class _Measured:
     """A paragraph's characters measured once: width, owning frag, forced breaks, break points."""
 
@@ -130,76 +214,94 @@ class _Measured:
         self.tracking = tracking
         chars: list[str] = []
         widths: list[float] = []
-        owner: list[int] = []
+        starts: list[int] = []  # index of each frag's first character
         hard: list[bool] = []
-        for fi, f in enumerate(frags):
+        any_hard = False
+        for f in frags:
+            starts.append(len(chars))
             text = f.text.decode(encoding) if isinstance(f.text, bytes) else f.text
             if hasattr(f, "lineBreak") or not text:
                 chars.append("")
                 widths.append(0.0)
-                owner.append(fi)
-                hard.append(hasattr(f, "lineBreak"))
+                is_hard = hasattr(f, "lineBreak")
+                any_hard = any_hard or is_hard
+                hard.extend([False] * (len(chars) - 1 - len(hard)))
+                hard.append(is_hard)
                 continue
-            font = getFont(f.fontName)
-            face = getattr(font, "face", None)
-            if face is not None and hasattr(face, "charWidths"):
-                get, dw, k = face.charWidths.get, face.defaultWidth, 0.001 * f.fontSize
-                widths.extend(k * get(ord(c), dw) + tracking for c in text)
-            else:
-                widths.extend(stringWidth(c, f.fontName, f.fontSize) + tracking for c in text)
-            chars.extend(text)
-            owner.extend([fi] * len(text))
-            hard.extend([False] * len(text))
-        self.chars, self.widths, self.owner, self.hard = chars, widths, owner, hard
+            widths += map(_widths(f.fontName, f.fontSize, tracking).__getitem__, text)
+            chars += text
+        self.chars, self.widths, self.starts = chars, widths, starts
+        self.hard = hard + [False] * (len(chars) - len(hard)) if any_hard else ()
+        self.text = "".join(chars) if len(chars) == sum(map(len, chars)) else None
+        self.prefix = None if min(widths, default=0.0) < 0 else list(accumulate(widths, initial=0.0))
         # plain text runs (no links, underlines, rises, backgrounds) can use the lean drawing
         self.plain = all(not (getattr(f, "link", None) or getattr(f, "us_lines", None) or
                               getattr(f, "rise", 0) or getattr(f, "backColor", None)) for f in frags)
-        self.points = (break_points(chars), break_points(chars, glue=False))
+        self.points = (break_points(self.text if self.text is not None else chars), None)
+
+    @property
+    def owner(self) -> list[int]:
+        """The frag index of each character."""
+        out: list[int] = []
+        for fi, (a, b) in enumerate(zip(self.starts, [*self.starts[1:], len(self.chars)], strict=True)):
+            out += [fi] * (b - a)
+        return out
+
+    def split(self, max_widths: Sequence[float]) -> list[tuple[int, int]]:
+        return split_lines(self.text if self.text is not None else self.chars, self.widths, max_widths,
+                           self.hard, self.points, self.prefix)
 
     def line(self, start: int, end: int, max_width: float) -> FragLine:
         words, bounds = [], []
+        starts, frags = self.starts, self.frags
+        fi = bisect_right(starts, start) - 1
         i = start
         while i < end:
-            fi, j = self.owner[i], i + 1
-            while j < end and self.owner[j] == fi:
-                j += 1
-            f = self.frags[fi]
+            while fi + 1 < len(starts) and starts[fi + 1] <= i:
+                fi += 1
+            j = min(end, starts[fi + 1]) if fi + 1 < len(starts) else end
+            f = frags[fi]
             w = f.clone()
-            w.text = "".join(self.chars[i:j])
+            w.text = self.text[i:j] if self.text is not None else "".join(self.chars[i:j])
             words.append(w)
-            bounds.append((f.fontSize, *getAscentDescent(f.fontName, f.fontSize)))
+            bounds.append(_bounds(f.fontName, f.fontSize))
             i = j
         used = sum(self.widths[start:end])
-        hard = self.hard[end - 1]
+        hard = bool(self.hard) and self.hard[end - 1]
         line = FragLine(kind=1, extraSpace=max_width - used, wordCount=1, words=words,
                         fontSize=max(b[0] for b in bounds), ascent=max(b[1] for b in bounds),
                         descent=min(b[2] for b in bounds), maxWidth=max_width, currentWidth=used,
                         lineBreak=hard)
+        if hard:
+            return line
         chars = self.chars
-        last = end - (chars[end - 1].isspace() or hard)
-        gaps = sum(1 for k in range(start + 1, last) if not (chars[k - 1] in _WORD and chars[k] in _WORD))
-        if gaps > 0 and not hard:
+        last = end - chars[end - 1].isspace()
+        if self.text is not None:  # gaps between characters, less those inside ASCII words
+            gaps = last - start - 1 - sum(len(m) - 1 for m in _WORD_RUN.findall(self.text, start, last))
+        else:
+            gaps = sum(1 for k in range(start + 1, last) if not (chars[k - 1] in _WORD and chars[k] in _WORD))
+        if gaps > 0:
             space = (max_width - used) / gaps
             if 0 < space <= MAX_JUSTIFY_EM * line.fontSize:
                 line.cjkCharSpace = space
         return line
 
     def lines(self, max_widths: Sequence[float], break_widths: Sequence[float] | None = None) -> ParaLines:
-        spans = split_lines(self.chars, self.widths, break_widths or max_widths, self.hard, self.points)
+        spans = self.split(break_widths or max_widths)
         last = len(max_widths) - 1
         return ParaLines(kind=1, lines=[self.line(a, b, max_widths[min(n, last)])
                                         for n, (a, b) in enumerate(spans)])
 
     def balanced(self, max_widths: Sequence[float]) -> ParaLines:
         """Lines as even as possible: the narrowest width giving no more lines than the full one."""
-        count = len(split_lines(self.chars, self.widths, max_widths, self.hard, self.points))
-        if count < 2 or any(self.hard):
+        count = len(self.split(max_widths))
+        if count < 2 or self.hard:
             return self.lines(max_widths)
         lo, hi = sum(self.widths) / count, max(max_widths)
         while hi - lo > 0.5:  # half a point is as even as print can show
             mid = (lo + hi) / 2
             narrow = [min(w, mid) for w in max_widths]
-            if len(split_lines(self.chars, self.widths, narrow, self.hard, self.points)) > count:
+            if len(self.split(narrow)) > count:
                 lo = mid
             else:
                 hi = mid
