@@ -79,10 +79,10 @@ def is_chrome(line: str) -> bool:
 # --- metadata ---------------------------------------------------------------------------------
 
 SOURCE_LABELS = ("信息来源", "文章来源", "来源单位", "来源", "发布机构", "发布单位", "发文机关", "发布机关", "所属机构")
-DATE_LABELS = ("发布日期", "发布时间", "公开日期", "印发日期", "日期", "时间")
+DATE_LABELS = ("发布日期", "发布时间", "公开日期", "印发日期", "生成日期", "日期", "时间")
 DISCLOSURE_LABELS = ("索引号", "名称", "标题", "文号", "发文字号", "成文日期", "主题分类", "主题词", "公开方式",
                      "公开范围", "有效性", "生效日期", "废止日期", "体裁分类", "组配分类", "作者", "公开时限",
-                     "信息分类", "生成日期", "更新日期", "更新时间", "发文日期", "发布者", "编号", "关键词")
+                     "信息分类", "更新日期", "更新时间", "发文日期", "发布者", "编号", "关键词")
 _ALL = sorted(SOURCE_LABELS + DATE_LABELS + DISCLOSURE_LABELS, key=len, reverse=True)
 # a label may be printed with spaces between its characters (`来 源：`), and a disclosure table
 # copied from a page separates label and value by a tab instead of a colon
@@ -319,7 +319,8 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
                 blocks.append(Attachments(items=items, line=ln.no))
                 i = j
                 continue
-        if first and not blocks and re.search(r"[:：]$", s) and len(s) <= 80 and "。" not in s:
+        if (first and not blocks and re.search(r"[:：]$", s) and len(s) <= 80 and "。" not in s
+                and not re.search(r"如下|现将|根据|为了|按照|特此", s)):
             blocks.append(Addressee(text=ln.text, line=ln.no))
             i += 1
             continue

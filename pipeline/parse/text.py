@@ -60,6 +60,7 @@ def parse_text(text: str) -> Document:
     changes: list[Change] = []
     diagnostics: list[Diagnostic] = []
     stream = [Src(i + 1, t) for i, t in enumerate(text.split("\n"))]
+    footers = [ln.no for ln in stream if FOOTER_START.match(ln.s)]
     for ln in stream:
         if is_chrome(ln.text):
             changes.append(Change(kind="chrome", line=ln.no, before=ln.text, after=""))
@@ -67,8 +68,8 @@ def parse_text(text: str) -> Document:
     meta = MetaFields()
     title, start = _head(stream, meta, changes)
     body_lines = stream[start:]
-    footer = next((i for i, ln in enumerate(body_lines) if FOOTER_START.match(ln.s)), None)
-    for ln in body_lines[footer:] if footer is not None else ():
+    footer = next((no for no in footers if body_lines and no > body_lines[0].no), None)
+    for ln in stream[footer - 1 :] if footer is not None else ():
         if ln.s:
             changes.append(Change(kind="chrome", line=ln.no, before=ln.text, after=""))
             ln.clear()
@@ -99,6 +100,8 @@ def _continues_title(title: str, s: str) -> bool:
         return False
     if s.startswith(("（", "(")):
         return True
+    if len(title) <= 6:  # a menu item or a column name, never the first line of a wrapped title
+        return False
     if "关于" in s and "关于" not in title and not title.endswith(("和", "与", "及", "、")):
         return False  # `关于…` opens a title of its own: what stands above it is not its first line
     return not TITLE_END.search(title) and not title.endswith("。")
