@@ -139,7 +139,8 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
             changes.append(Change(kind="title-repeat", line=ln.no, before=ln.text, after=""))
         elif len(title) < 3 and _continues_title(text, s) and _only_blank_between(stream, title[-1], ln):
             title.append(ln)
-        elif _title_like(s) and meta.published is None and meta.source is None and _meta_follows(stream, k):
+        elif (_title_like(s) and meta.published is None and meta.source is None
+              and (len(text) <= 6 or _meta_follows(stream, k))):
             changes += [Change(kind="chrome", line=t.no, before=t.text, after="") for t in title]
             title = [ln]
         elif _title_like(s) and "关于" in s and "关于" not in text and len(text) <= 30 and not meta.issuer:
