@@ -75,6 +75,26 @@ def _unpack_info(out: dict) -> dict:
     return out
 
 
+class _Window:
+    """A table of a mapped font file, sliced without copying the rest: `window[a:b]` is bytes.
+    (reportlab's `get_table` copies the whole table; a CJK `glyf` is 10–17 MB and subsetting
+    asks for it once per 256-character subset.)"""
+
+    def __init__(self, data, pos: int, length: int):
+        self.data, self.pos, self.length = data, pos, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop, step = key.indices(self.length)
+            if step == 1:
+                return self.data[self.pos + start:self.pos + max(start, stop)]
+            return bytes(self.data[self.pos:self.pos + self.length])[key]
+        return self.data[self.pos + range(self.length)[key]]
+
+
 def _read_ttfont(name: str, path: str, index: int):
     """reportlab's TTFont, with the parsed metrics (cmap, widths, glyph offsets) kept in a per-user
     cache: parsing a CJK font takes 0.1–0.2 s, reading the cache a few ms. The cache is keyed by
@@ -110,6 +130,12 @@ def _read_ttfont(name: str, path: str, index: int):
                     self._ttf_data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
                 self.filename = f
             self._pos = 0
+
+        def get_table(self, tag):
+            if tag == "glyf":  # subsetting slices out a few glyphs: no copy of the whole table
+                pos, length = self.get_table_pos(tag)
+                return _Window(self._ttf_data, pos, length)
+            return super().get_table(tag)
 
         def extractInfo(self, charInfo=1):  # noqa: N802,N803 - reportlab's names
             try:
