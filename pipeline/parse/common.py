@@ -328,7 +328,7 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
         if h:
             level, marker, rest = h
             head, tail = first_sentence(rest)
-            if len(head) <= 40:
+            if len(head) <= 40 and (tail or not re.search(r"[。；]$", head) or len(head) <= 25):
                 blocks.append(Heading(level=level, marker=marker, text=head, line=ln.no))
                 if tail.strip():
                     blocks.append(Paragraph(text=tail, run_in=True, line=ln.no))
