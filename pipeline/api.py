@@ -65,6 +65,10 @@ def document(text: Text, *, name: str | None = None) -> Document:
     info = InputInfo(name=os.path.basename(name) if name else None, sha256=text.sha256,
                      encoding=text.encoding, format=fmt, bytes=text.size)
     draft.meta.input = info
+    if text.cut:
+        last = text.text.count("\n") + 1
+        draft.diagnostics.append(Diagnostic(severity="warning", code="truncated-text", line=last,
+                                            message=f"the file ends inside a character ({text.cut} bytes left out)"))
     return validate(normalise(draft))
 
 

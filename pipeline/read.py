@@ -53,6 +53,7 @@ class Text:
     encoding: str  # the codec actually used, e.g. "utf-8", "utf-8-sig", "utf-16", "gb18030"
     sha256: str  # hex digest of the raw bytes
     size: int  # number of raw bytes
+    cut: int = 0  # bytes of an incomplete character at the very end, left out (a truncated scrape)
 
 
 def decode(
@@ -72,12 +73,30 @@ def decode(
         raise InputError(_too_large(size, max_bytes), path=name)
     if size == 0:
         raise InputError(f"is empty (0 bytes); {_EXPECTED}", path=name)
-    text, encoding = _decode(bytes(data), name, declared)
+    data = bytes(data)
+    cut = _incomplete_utf8_tail(data)
+    text, encoding = _decode(data[: len(data) - cut], name, declared)
     if encoding == "gb18030" and text.startswith("\ufeff"):  # GB18030's own byte-order mark
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     _check_is_text(text, name)
-    return Text(text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest(), size=size)
+    return Text(text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest(), size=size, cut=cut)
+
+
+def _incomplete_utf8_tail(data: bytes) -> int:
+    """How many bytes at the end start a UTF-8 character the file does not finish (0 to 3), when the
+    rest is valid UTF-8: a file cut off mid-character is still read."""
+    try:
+        data.decode("utf-8")
+        return 0
+    except UnicodeDecodeError as err:
+        if err.reason == "unexpected end of data" and err.end == len(data) and len(data) - err.start <= 3:
+            try:
+                data[: err.start].decode("utf-8")
+                return len(data) - err.start
+            except UnicodeDecodeError:
+                return 0
+        return 0
 
 
 def read_file(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES,

@@ -82,3 +82,12 @@ def test_load_any_text_raises_only_our_errors(text):
     except BulletinError:
         return
     assert doc.to_json()
+
+
+def test_a_file_cut_inside_a_character_is_read_with_a_warning(sample_txt):
+    data = sample_txt.read_bytes()
+    cut = data[: len(data) - 1]  # the sample ends in 目 (3 bytes): keep 2 of them
+    doc = api.load(cut, name="cut.txt")
+    assert len(doc.tables()[0].rows) == 50
+    assert ("warning", "truncated-text", 499) in [(d.severity, d.code, d.line) for d in doc.diagnostics]
+    assert any("ends inside a character (2 bytes" in d.message for d in doc.diagnostics)
