@@ -26,6 +26,7 @@ import struct
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 
 from .errors import FontError
@@ -205,6 +206,34 @@ class Role:
         return self.loaded if upto is None else self.loaded[:upto]
 
 
+class _CharFonts(dict):
+    """character → font name for one role (`FontSet.runs`), filled on first use; `missing` holds
+    the characters no font has (set in the role's face)."""
+
+    def __init__(self, fonts: FontSet, key: str):
+        super().__init__()
+        self.fonts, self.key = fonts, key
+        self.first = fonts.font(key)
+        self.cmap = fonts.roles[key].loaded[0][3]
+        latin = fonts.roles.get(key + ":latin")
+        latin_font = latin.usable(1) if latin else []
+        self.latin = (latin_font[0][2], latin_font[0][3]) if latin_font else None
+        self.missing: set[str] = set()
+
+    def __missing__(self, ch: str) -> str:
+        o = ord(ch)
+        if self.latin and o < 128 and o in self.latin[1]:
+            name = self.latin[0]
+        elif o in self.cmap or ch.isspace():
+            name = self.first
+        else:
+            name = self.fonts._find(self.key, ch) or self.first
+            if name == self.first:
+                self.missing.add(ch)
+        self[ch] = name
+        return name
+
+
 class FontSet:
     """The resolved fonts of a style: `font(role)`, `runs(text, role)`, `describe()`."""
 
@@ -212,6 +241,7 @@ class FontSet:
         self.roles = roles
         self.catalog = cat
         self._fallback: dict[tuple[str, str], str | None] = {}
+        self._tables: dict[str, _CharFonts] = {}
 
     def font(self, key: str) -> str:
         """Return the reportlab font name of the role's first usable face; FontError if none."""
@@ -237,26 +267,11 @@ class FontSet:
         to the role's face, or else to the first fallback whose cmap has them. Whitespace and
         characters no font has stay in the role's face.
         """
-        first = self.font(key)
-        cmap = self.roles[key].loaded[0][3]
-        latin = self.roles.get(key + ":latin")
-        latin_font = latin.usable(1) if latin else []
-        runs: list[tuple[str, str]] = []
-        missing: list[str] = []
-        for ch in text:
-            o = ord(ch)
-            if latin_font and o < 128 and o in latin_font[0][3]:
-                name = latin_font[0][2]
-            elif o in cmap or ch.isspace():
-                name = first
-            else:
-                name = self._find(key, ch) or first
-                if name == first and ch not in missing:
-                    missing.append(ch)
-            if runs and runs[-1][0] == name:
-                runs[-1] = (name, runs[-1][1] + ch)
-            else:
-                runs.append((name, ch))
+        table = self._tables.get(key)
+        if table is None:
+            table = self._tables[key] = _CharFonts(self, key)
+        runs = [(name, "".join(chars)) for name, chars in groupby(text, table.__getitem__)]
+        missing = list(dict.fromkeys(ch for ch in text if ch in table.missing)) if table.missing else []
         return runs, missing
 
     def error_text(self, key: str) -> str:
