@@ -579,6 +579,12 @@ def _table(el: etree._Element, changes: list[Change], diags: list[Diagnostic]) -
             out.append(SectionRow(text=own[0].text, line=own[0].lines[0].no))
             spanning[id(out[-1])] = own[0].lines
             item = None
+        elif _section_cell(own, grid[r], col_of, multi) is not None:
+            # no number, one short text outside the progress column: a section row without colspan
+            cell = _section_cell(own, grid[r], col_of, multi)
+            out.append(SectionRow(text=cell.text, line=cell.lines[0].no))
+            spanning[id(out[-1])] = cell.lines
+            item = None
         elif item is not None and _continues(grid[r][0], r, cols, multi):
             for ci, col in enumerate(cols):  # the row's own cells become a further group
                 paras = item.cells[ci].paragraphs
@@ -597,6 +603,19 @@ def _table(el: etree._Element, changes: list[Change], diags: list[Diagnostic]) -
                          message=f"kept as text after the table: text inside the table but outside its cells: "
                                  f"{ln.s[:30]!r}") for ln in stray]
     return table, after + stray
+
+
+def _section_cell(own: list[_Cell], row: list[_Cell | None], col_of: list[int], multi: int) -> _Cell | None:
+    """The cell of a section row drawn without colspan: the row's only text, not in the number or
+    the progress column, short and without an entry marker."""
+    filled = [c for c in own if c.lines]
+    if len(filled) != 1 or (row and row[0] is not None and row[0].lines):
+        return None
+    cell = filled[0]
+    k = row.index(cell)
+    if col_of[k] in (0, multi) or len(cell.text) > 40 or ITEM_NUMBER.match(cell.text) or cell.text.endswith("。"):
+        return None
+    return cell
 
 
 def _columns(grid: list[list[_Cell | None]], heads: list[int]) -> tuple[list[str], list[int]]:
