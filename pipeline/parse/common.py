@@ -292,19 +292,21 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
     `first` tells whether these lines open the body (only then can a line be the 主送机关).
     """
     blocks: list[Block] = []
-    sig = _signature_range(lines)
+    signatures = _signature_ranges(lines)
     i = 0
     while i < len(lines):
         ln = lines[i]
         s = ln.s
-        if sig is not None and i == sig[0]:
-            last = lines[sig[1]]
-            signers = [part for x in lines[i : sig[1]] for part in re.split(r"\s{2,}|\u3000+", x.s) if part]
-            blocks.append(Signature(signers=signers, date=iso_date(last.s), date_text=last.text, line=ln.no))
-            i = sig[1] + 1
+        if i in signatures:
+            end = signatures[i]
+            signers = [part for x in lines[i:end] for part in re.split(r"\s{2,}|\u3000+", x.s) if part]
+            blocks.append(Signature(signers=signers, date=iso_date(lines[end].s), date_text=lines[end].text,
+                                    line=ln.no))
+            i = end + 1
             continue
-        if DOC_NUMBER_LINE.match(s) and not meta.doc_number:
-            meta.doc_number = s
+        if DOC_NUMBER_LINE.match(s) and (not meta.doc_number or doc_number(s) == doc_number(meta.doc_number)):
+            meta.doc_number = meta.doc_number or s  # printed again above the body: said once, in meta
+            changes.append(Change(kind="metadata", line=ln.no, before=ln.text, after=""))
             i += 1
             continue
         att = re.match(r"^附\s*件\s*(?:[:：]\s*)?(?P<rest>.*)$", s)
@@ -350,17 +352,32 @@ def _attachment(text: str, line: int) -> Para:
     return Para(marker=m["m"], text=text[m.end():], line=line) if m else Para(text=text, line=line)
 
 
-def _signature_range(lines: list[Src]) -> tuple[int, int] | None:
-    """(first, last) index of the closing 署名 + 成文日期 lines; notes (附注, 抄送) may follow."""
+def _signature_ranges(lines: list[Src]) -> dict[int, int]:
+    """first → last index of each 署名 + 成文日期 block: one or more signer lines over a date line.
+
+    The closing one may be a lone date and be followed by notes (附注, 抄送); one in the middle
+    (a 印发 notice followed by the document it issues) needs its signer.
+    """
+    out: dict[int, int] = {}
     end = len(lines) - 1
     while end > 0 and NOTE.match(lines[end].s) and len(lines) - end <= 4:
         end -= 1
-    if end < 0 or not lines or not is_date_line(lines[end].s):
-        return None
-    i = end
-    while i > 0 and end - i < 4 and looks_like_signer(lines[i - 1].s):
-        i -= 1
-    return i, end
+    for d, ln in enumerate(lines):
+        if not is_date_line(ln.s) or (d and (d - 1) in out.values()):
+            continue
+        i = d
+        while i > 0 and d - i < 4 and looks_like_signer(lines[i - 1].s) and not is_date_line(lines[i - 1].s):
+            i -= 1
+        closing = d == end
+        following = lines[d + 1].s if d + 1 < len(lines) else ""
+        if closing or (i < d and (NOTE.match(following) or not following or _title_ish(following))):
+            out[i] = d
+    return out
+
+
+def _title_ish(s: str) -> bool:
+    """A short line without end punctuation: the title of what follows a mid-text signature."""
+    return len(s) <= 60 and not re.search(r"[。；，：:]$", s)
 
 
 def draft(title: str | None, meta: MetaFields, body: list[Block], changes: list[Change],
