@@ -174,3 +174,37 @@ def test_split_paragraph_keeps_text_without_extra_spaces(cjk_font: str) -> None:
     first, rest = para.split(150, 18 * 3)
     rest.wrap(150, 10000)
     assert "".join(line_texts(first) + line_texts(rest)) == SAMPLE
+
+
+def test_fast_text_output_matches_reportlab_textout(cjk_font: str) -> None:
+    """The lean drawing writes exactly the operators of reportlab's own text object calls, also
+    past the first 256-glyph subset, for brackets and backslashes and for a no-break space."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from pipeline.render.linebreak import _Shower
+
+    ideographs = [chr(c) for c in range(0x4E00, 0x4E00 + 700)]
+    texts = ["(x)\\y", "\xa0 a", *("".join(ideographs[i:i + 37]) for i in range(0, 700, 37)),
+             "".join(ideographs[::-3]), "国(家)\\", "", "(x)\\y", "国(家)\\"]
+
+    def draw(lean: bool) -> bytes:
+        canvas = Canvas(io.BytesIO(), invariant=1)
+        tx = canvas.beginText()
+        show = _Shower(tx)
+        for n, text in enumerate(texts):
+            size = 12 + n % 2
+            if lean:
+                show.origin(n * 1.5, 700 - n * 18.25)
+                show.char_space(-0.125 * (n % 3))
+                show.font(cjk_font, size)
+                show(text)
+            else:
+                tx.setTextOrigin(n * 1.5, 700 - n * 18.25)
+                tx.setCharSpace(-0.125 * (n % 3))
+                tx.setFont(cjk_font, size)
+                tx.textOut(text)
+        return tx.getCode()
+
+    assert draw(lean=True) == draw(lean=False)

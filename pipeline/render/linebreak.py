@@ -17,12 +17,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate
+from itertools import accumulate, groupby
 
 import reportlab
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont, stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines, _handleBulletWidth
 from reportlab.rl_config import _FUZZ
 
@@ -235,8 +236,8 @@ class _Measured:
         self.text = "".join(chars) if len(chars) == sum(map(len, chars)) else None
         self.prefix = None if min(widths, default=0.0) < 0 else list(accumulate(widths, initial=0.0))
         # plain text runs (no links, underlines, rises, backgrounds) can use the lean drawing
-        self.plain = all(not (getattr(f, "link", None) or getattr(f, "us_lines", None) or
-                              getattr(f, "rise", 0) or getattr(f, "backColor", None)) for f in frags)
+        self.plain = all(not (d.get("link") or d.get("us_lines") or d.get("rise") or d.get("backColor"))
+                         for d in map(vars, frags))
         self.points = (break_points(self.text if self.text is not None else chars), None)
 
     @property
@@ -391,7 +392,7 @@ class CJKParagraph(Paragraph):
         show = _Shower(tx)
         color = None
         if self.bulletText:  # the marker at bulletIndent, the text where the indent says
-            tx.setTextOrigin(style.bulletIndent, y)
+            show.origin(style.bulletIndent, y)
             show.font(style.bulletFontName, style.bulletFontSize)
             show(self.bulletText)
             first = max(first, self._bullet_end() - style.leftIndent)
@@ -408,7 +409,7 @@ class CJKParagraph(Paragraph):
                 x += line.extraSpace
             elif align == TA_JUSTIFY and (i < last or justify_last):
                 space = getattr(line, "cjkCharSpace", 0.0)
-            tx.setTextOrigin(x, y - i * leading)
+            show.origin(x, y - i * leading)
             for w in line.words:
                 show.font(w.fontName, w.fontSize)
                 if w.textColor != color:
@@ -418,7 +419,7 @@ class CJKParagraph(Paragraph):
                     cs += tracking
                     if cs != char_space:
                         char_space = cs
-                        tx.setCharSpace(cs)
+                        show.char_space(cs)
                     show(piece)
         canvas.drawText(tx)
 
@@ -427,17 +428,62 @@ class CJKParagraph(Paragraph):
         return style.bulletIndent + stringWidth(self.bulletText, style.bulletFontName, style.bulletFontSize)
 
 
+_FP: dict[float, str] = {}
+
+
+def _fp(v: float) -> str:
+    """reportlab's `fp_str` of one number, remembered: a document repeats its positions."""
+    out = _FP.get(v)
+    if out is None:
+        if len(_FP) > 8192:
+            _FP.clear()
+        out = _FP[v] = fp_str(v)
+    return out
+
+
+def _escape_table() -> dict[int, str] | None:
+    """`escapePDF` as a `str.translate` table over latin-1, when reportlab's is pure Python."""
+    from reportlab.lib import rl_accel
+
+    if "escapePDF" not in rl_accel._py_funcs:
+        return None  # the C accelerator: already fast
+    return {c: rl_accel.escapePDF(bytes([c])) for c in range(256)}
+
+
+_ESCAPE = _escape_table()
+_canvas_escape = Canvas._escape
+_LOW_BYTE = (0xFF).__and__
+_HIGH_BYTE = (8).__rrshift__  # n >> 8: the subset of a code
+
+
 class _Shower:
-    """`textOut` for a text object without its per-call costs: the same PDF operators (subset
-    font selection, `(…) Tj`), but no width measuring and the font's `Tf … TL` formatted once
-    per font rather than per string. `font()` is `setFont` (nothing is written for a TrueType
-    font until text is shown in it)."""
+    """A text object's `textOut`, `setTextOrigin` and `setCharSpace` without their per-call
+    costs: the same PDF operators, but no width measuring, the font's `Tf … TL` formatted once
+    per font, numbers formatted once per value, and a string whose characters all have their
+    subset codes already is encoded without reportlab's per-character loop. `font()` is
+    `setFont` (nothing is written for a TrueType font until text is shown in it)."""
 
     def __init__(self, tx):
+        canvas = tx._canvas
         self.tx, self.code = tx, tx._code
-        self.doc, self.escape = tx._canvas._doc, tx._canvas._escape
-        self.key = self.rl = self.tmpl = None
+        self.doc, self.escape = canvas._doc, canvas._escape
+        self.fast = bool(canvas.bottomup) and _ESCAPE is not None and type(canvas)._escape is _canvas_escape
+        self.key = self.rl = self.tmpl = self.state = None
         self.subset = -1
+
+    def origin(self, x: float, y: float) -> None:
+        if not self.fast:
+            return self.tx.setTextOrigin(x, y)
+        tx = self.tx
+        self.code.append(f"1 0 0 1 {_fp(x)} {_fp(y)} Tm")
+        tx._x0 = tx._x = x
+        tx._y0 = tx._y = y
+
+    def char_space(self, cs: float) -> None:
+        if not self.fast:
+            return self.tx.setCharSpace(cs)
+        self.tx._charSpace = cs
+        self.code.append(f"{_fp(cs)} Tc")
 
     def font(self, name: str, size: float) -> None:
         if (name, size) == self.key:
@@ -446,13 +492,36 @@ class _Shower:
         self.tx.setFont(name, size)
         self.rl = getFont(name)
         self.subset = -1
-        self.tmpl = f"{fp_str(size)} Tf {fp_str(self.tx._leading)} TL" if self.rl._dynamicFont else None
+        self.state = None
+        self.tmpl = f"{_fp(size)} Tf {_fp(self.tx._leading)} TL" if self.rl._dynamicFont else None
 
     def __call__(self, text: str) -> None:
         if self.tmpl is None:  # a standard Type 1 font: reportlab's own path
             self.tx.textOut(text)
             return
-        rl, doc, escape = self.rl, self.doc, self.escape
+        rl, doc = self.rl, self.doc
+        if self.fast and text and "\xa0" not in text:
+            state = self.state or rl.state.get(doc)
+            self.state = state
+            codes = None
+            if state is not None:
+                try:
+                    codes = list(map(state.assignments.__getitem__, map(ord, text)))
+                except KeyError:  # a character shown for the first time: reportlab assigns it
+                    pass
+            if codes:
+                code, tmpl = self.code, self.tmpl
+                parts = []
+                for subset, group in groupby(codes, _HIGH_BYTE):
+                    esc = bytes(map(_LOW_BYTE, group)).decode("latin-1").translate(_ESCAPE)
+                    if subset != self.subset:
+                        self.subset = subset
+                        parts.append(f"{rl.getSubsetInternalName(subset, doc)} {tmpl} ({esc}) Tj")
+                    else:
+                        parts.append(f"({esc}) Tj")
+                code.append(parts[0] if len(parts) == 1 else " ".join(parts))
+                return
+        escape = self.escape
         parts = []
         for subset, t in rl.splitString(text, doc):
             if subset != self.subset:
@@ -460,7 +529,6 @@ class _Shower:
                 self.subset = subset
             parts.append(f"({escape(t)}) Tj")
         self.code.append(" ".join(parts))
-
 
 
 def _spacing_pieces(text: str, space: float) -> list[tuple[str, float]]:
