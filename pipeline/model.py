@@ -81,10 +81,27 @@ Row = Annotated[ItemRow | SectionRow, Field(discriminator="type")]
 
 
 class Table(Node):
+    """A data table. Column 0 holds the item numbers (序号); `name_column` the item names and
+    `progress_column` the multi-line entries, as the reader found them (null: not known)."""
+
     type: Literal["table"] = "table"
     columns: list[str] = Field(min_length=1)
     rows: list[Row] = Field(default_factory=list)
+    name_column: int | None = Field(default=None, ge=1)
+    progress_column: int | None = Field(default=None, ge=1)
     line: Line = None
+
+    def column_roles(self, ncols: int | None = None) -> list[str]:
+        """Return "number", "name", "progress" or "other" for each of `ncols` columns (default: all);
+        unknown columns default to name = 1 and progress = the last."""
+        n = ncols or len(self.columns)
+        progress = self.progress_column if self.progress_column is not None else n - 1
+        name = self.name_column if self.name_column is not None else (1 if progress != 1 else None)
+        roles = ["other"] * n
+        for i, role in ((progress, "progress"), (name, "name"), (0, "number")):
+            if i is not None and i < n:
+                roles[i] = role
+        return roles
 
 
 class Heading(Node):

@@ -219,12 +219,11 @@ class Page(_Model):
         return self.type_width / self.chars_per_line
 
 
-ColumnKind = Literal["number", "name", "text"]
+ColumnKind = Literal["number", "name", "text", "short"]
 
 
 class Column(_Model):
     ratio: float = Field(gt=0)
-    match: list[str] = Field(default_factory=list)  # header texts (substrings) that select this kind
     align: Align = "left"
     valign: Literal["top", "center", "bottom"] = "top"
 
@@ -238,22 +237,17 @@ class TableStyle(_Model):
     group_gap: Length  # extra space before the first entry of a new blank-line group
     entry_hanging_indent: float = Field(ge=0)  # characters of the cell size, for `1.` markers
 
-    def column_kinds(self, headers: list[str]) -> list[ColumnKind]:
-        """Return the kind of each column: the first header matching a kind's `match` takes it."""
-        kinds: list[ColumnKind] = []
-        for h in headers:
-            kind: ColumnKind = "text"
-            for k in ("number", "name"):
-                col = self.columns.get(k)
-                if col and k not in kinds and any(m in h for m in col.match):
-                    kind = k
-                    break
-            kinds.append(kind)
-        return kinds
+    def column_kinds(self, roles: list[str]) -> list[ColumnKind]:
+        """Return the kind of each column from its role in the table (`Table.column_roles`):
+        number, name, the multi-line progress column ("text"), any other ("short", when the sheet
+        has that kind, else "text")."""
+        other: ColumnKind = "short" if "short" in self.columns else "text"
+        by_role: dict[str, ColumnKind] = {"number": "number", "name": "name", "progress": "text"}
+        return [by_role.get(r, other) for r in roles]
 
-    def column_widths(self, headers: list[str], total: Length) -> list[Length]:
+    def column_widths(self, roles: list[str], total: Length) -> list[Length]:
         """Return one width per column, in proportion to the kinds' ratios, summing to `total`."""
-        ratios = [self.columns[k].ratio if k in self.columns else 1.0 for k in self.column_kinds(headers)]
+        ratios = [self.columns[k].ratio if k in self.columns else 1.0 for k in self.column_kinds(roles)]
         s = sum(ratios)
         widths = [total * (r / s) for r in ratios]
         widths[-1] = total - sum((w for w in widths[:-1]), Length(0))

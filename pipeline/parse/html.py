@@ -30,7 +30,7 @@ from .common import (
     split_labels,
     take_meta,
 )
-from .text import ISSUER_MARK, ITEM_NUMBER, _continues_title, _multi_column, _title_like
+from .text import ISSUER_MARK, ITEM_NUMBER, _continues_title, _multi_column, _name_column, _title_like
 
 # Elements a reader never sees, or that are page machinery rather than content.
 _DROP = frozenset({
@@ -557,6 +557,7 @@ def _table(el: etree._Element, changes: list[Change], diags: list[Diagnostic]) -
         heads.append(heads[-1] + 1)
     names, col_of = _columns(grid, heads)
     multi = _multi_column(names)
+    name_col = _name_column(names, multi)
     header = [_compact(n) for n in names]
     out: list[ItemRow | SectionRow] = []
     item: ItemRow | None = None
@@ -591,13 +592,14 @@ def _table(el: etree._Element, changes: list[Change], diags: list[Diagnostic]) -
                 group = paras[-1].group + 1 if paras else 0
                 paras += [Para(text=ln.text, group=group, line=ln.no) for c in col if c.row == r for ln in c.lines]
         else:
-            item = _item(cols, multi, rows[r].sourceline)
+            item = _item(cols, name_col, rows[r].sourceline)
             out.append(item)
     after: list[Src] = []
     while out and isinstance(out[-1], SectionRow) and not SECTION_ROW.match(out[-1].text):
         after[:0] = spanning[id(out.pop())]
     first = grid[h][0] if grid[h] else None
-    table = Table(columns=names, rows=out, line=first.lines[0].no if first and first.lines else rows[h].sourceline)
+    table = Table(columns=names, rows=out, name_column=name_col, progress_column=multi or None,
+                  line=first.lines[0].no if first and first.lines else rows[h].sourceline)
     stray = _stray_lines(el)
     diags += [Diagnostic(severity="warning", code="unplaced-line", line=ln.no,
                          message=f"kept as text after the table: text inside the table but outside its cells: "
@@ -669,7 +671,7 @@ def _stray_lines(table: etree._Element) -> list[Src]:
     return [u for u in w.units if isinstance(u, Src)]
 
 
-def _item(cols: list[list[_Cell]], multi: int, line: int | None) -> ItemRow:
+def _item(cols: list[list[_Cell]], name_col: int | None, line: int | None) -> ItemRow:
     cells = [Cell(paragraphs=[Para(text=ln.text, line=ln.no) for c in col for ln in c.lines]) for col in cols]
     first = cells[0].paragraphs[0] if cells[0].paragraphs else None
     number = None
@@ -677,6 +679,6 @@ def _item(cols: list[list[_Cell]], multi: int, line: int | None) -> ItemRow:
         m = ITEM_NUMBER.match(first.text.strip())
         number = m[1] if m else first.text.strip() or None
     name = None
-    if len(cells) > 1 and multi != 1 and cells[1].paragraphs:
-        name = "".join(p.text.strip() for p in cells[1].paragraphs)
+    if name_col is not None and name_col < len(cells) and cells[name_col].paragraphs:
+        name = "".join(p.text.strip() for p in cells[name_col].paragraphs)
     return ItemRow(number=number, name=name, cells=cells, line=first.line if first else line)

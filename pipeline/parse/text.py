@@ -244,7 +244,9 @@ def _table(lines: list[Src], h: int, diags: list[Diagnostic]) -> tuple[Table, in
             chunk, trailing = _pop_trailing(chunk, layout)
         rows.append(_row(chunk, layout))
         rows += sections
-    return Table(columns=columns, rows=rows, line=header[0].no), end, trailing
+    table = Table(columns=columns, rows=rows, name_column=layout.name, progress_column=layout.multi or None,
+                  line=header[0].no)
+    return table, end, trailing
 
 
 class Layout:

@@ -341,7 +341,7 @@ class _Writer:
         ncols = max([len(table.columns)] + [len(r.cells) for r in table.rows if isinstance(r, ItemRow)])
         headers = table.columns + [""] * (ncols - len(table.columns))
         total = s.page.type_width.twips
-        widths = [x.twips for x in s.table.column_widths(headers, s.page.type_width)]
+        widths = [x.twips for x in s.table.column_widths(table.column_roles(ncols), s.page.type_width)]
         widths[-1] = total - sum(widths[:-1])
 
         t = self.document.add_table(rows=1, cols=ncols)

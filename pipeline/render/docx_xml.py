@@ -235,7 +235,7 @@ def table_rows_xml(table: Table, style: StyleSheet, headers: list[str], widths: 
     """Return the body rows of `table`: section rows across all columns, item rows with one
     paragraph per entry; `rpr` holds each role's run properties as XML."""
     ts = style.table
-    kinds = ts.column_kinds(headers)
+    kinds = ts.column_kinds(table.column_roles(len(headers)))
     out = []
     for row in table.rows:
         if not isinstance(row, ItemRow):

@@ -293,9 +293,10 @@ class _Builder:
         ts, border = self.style.table, self.style.table.border.pt
         ncols = max([len(table.columns)] + [len(r.cells) for r in table.rows if not isinstance(r, SectionRow)])
         headers = table.columns + [""] * (ncols - len(table.columns))
-        cols = [ts.columns.get(k) for k in ts.column_kinds(headers)]
+        roles = table.column_roles(ncols)
+        cols = [ts.columns.get(k) for k in ts.column_kinds(roles)]
         # the frame holds the whole line width: half a border on each side stays inside
-        widths = [w.pt for w in ts.column_widths(headers, self.style.page.type_width - ts.border)]
+        widths = [w.pt for w in ts.column_widths(roles, self.style.page.type_width - ts.border)]
         data = [[self.para(h, "table_header", table.line, balance=True) for h in headers]]
         cmds = [("GRID", (0, 0), (-1, -1), border, _color(ts.border_color)),
                 ("LEFTPADDING", (0, 0), (-1, -1), ts.cell_padding.pt),
