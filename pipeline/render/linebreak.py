@@ -18,6 +18,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate, groupby
+from weakref import WeakKeyDictionary
 
 import reportlab
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
@@ -451,6 +452,8 @@ def _escape_table() -> dict[int, str] | None:
 
 
 _ESCAPE = _escape_table()
+#: per PDF document: (font, `Tf … TL`) → subset → the operators selecting that subset
+_SELECTS: WeakKeyDictionary = WeakKeyDictionary()
 _canvas_escape = Canvas._escape
 _LOW_BYTE = (0xFF).__and__
 _HIGH_BYTE = (8).__rrshift__  # n >> 8: the subset of a code
@@ -470,6 +473,10 @@ class _Shower:
         self.fast = bool(canvas.bottomup) and _ESCAPE is not None and type(canvas)._escape is _canvas_escape
         self.key = self.rl = self.tmpl = self.state = None
         self.subset = -1
+        self.selects = _SELECTS.get(self.doc)
+        if self.selects is None:
+            self.selects = _SELECTS[self.doc] = {}
+        self.select: dict[int, str] = {}
 
     def origin(self, x: float, y: float) -> None:
         if not self.fast:
@@ -494,6 +501,15 @@ class _Shower:
         self.subset = -1
         self.state = None
         self.tmpl = f"{_fp(size)} Tf {_fp(self.tx._leading)} TL" if self.rl._dynamicFont else None
+        self.select = self.selects.setdefault((name, self.tmpl), {})
+
+    def _select(self, subset: int) -> str:
+        """The operators that select a subset of the current font (the PDF font name is given
+        on first use, so the first call is reportlab's)."""
+        out = self.select.get(subset)
+        if out is None:
+            out = self.select[subset] = f"{self.rl.getSubsetInternalName(subset, self.doc)} {self.tmpl}"
+        return out
 
     def __call__(self, text: str) -> None:
         if self.tmpl is None:  # a standard Type 1 font: reportlab's own path
@@ -510,24 +526,24 @@ class _Shower:
                 except KeyError:  # a character shown for the first time: reportlab assigns it
                     pass
             if codes:
-                code, tmpl = self.code, self.tmpl
+                code = self.code
                 parts = []
                 for subset, group in groupby(codes, _HIGH_BYTE):
                     esc = bytes(map(_LOW_BYTE, group)).decode("latin-1").translate(_ESCAPE)
                     if subset != self.subset:
                         self.subset = subset
-                        parts.append(f"{rl.getSubsetInternalName(subset, doc)} {tmpl} ({esc}) Tj")
+                        parts.append(f"{self._select(subset)} ({esc}) Tj")
                     else:
                         parts.append(f"({esc}) Tj")
                 code.append(parts[0] if len(parts) == 1 else " ".join(parts))
                 return
-        escape = self.escape
+        fast, escape = self.fast, self.escape
         parts = []
         for subset, t in rl.splitString(text, doc):
             if subset != self.subset:
-                parts.append(f"{rl.getSubsetInternalName(subset, doc)} {self.tmpl}")
+                parts.append(self._select(subset))
                 self.subset = subset
-            parts.append(f"({escape(t)}) Tj")
+            parts.append(f"({t.decode('latin-1').translate(_ESCAPE) if fast else escape(t)}) Tj")
         self.code.append(" ".join(parts))
 
 
