@@ -19,7 +19,7 @@ from pydantic_core import core_schema
 
 from .errors import StyleError
 
-STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
+STYLES_DIR = Path(__file__).resolve().parent / "styles"  # shipped in the package; ./styles links here
 DEFAULT_STYLE = STYLES_DIR / "gbt9704.toml"
 
 # --- lengths ------------------------------------------------------------------------------------
