@@ -21,6 +21,7 @@ from itertools import accumulate, groupby
 from weakref import WeakKeyDictionary
 
 import reportlab
+from reportlab.lib.abag import ABag
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont, stringWidth
@@ -208,6 +209,16 @@ def _bounds(font_name: str, size: float) -> tuple[float, float, float]:
     return b
 
 
+def _clone(frag):
+    """`frag.clone()` without the keyword-argument round trip (ABag's clone is `cls(**vars)`)."""
+    cls = type(frag)
+    if cls.__init__ is not ABag.__init__:
+        return frag.clone()
+    out = cls.__new__(cls)
+    out.__dict__.update(frag.__dict__)
+    return out
+
+
 class _Measured:
     """A paragraph's characters measured once: width, owning frag, forced breaks, break points."""
 
@@ -263,16 +274,20 @@ class _Measured:
                 fi += 1
             j = min(end, starts[fi + 1]) if fi + 1 < len(starts) else end
             f = frags[fi]
-            w = f.clone()
+            w = _clone(f)
             w.text = self.text[i:j] if self.text is not None else "".join(self.chars[i:j])
             words.append(w)
             bounds.append(_bounds(f.fontName, f.fontSize))
             i = j
         used = sum(self.widths[start:end])
         hard = bool(self.hard) and self.hard[end - 1]
-        line = FragLine(kind=1, extraSpace=max_width - used, wordCount=1, words=words,
-                        fontSize=max(b[0] for b in bounds), ascent=max(b[1] for b in bounds),
-                        descent=min(b[2] for b in bounds), maxWidth=max_width, currentWidth=used,
+        if len(bounds) == 1:
+            size, ascent, descent = bounds[0]
+        else:
+            size, ascent, descent = (max(b[0] for b in bounds), max(b[1] for b in bounds),
+                                     min(b[2] for b in bounds))
+        line = FragLine(kind=1, extraSpace=max_width - used, wordCount=1, words=words, fontSize=size,
+                        ascent=ascent, descent=descent, maxWidth=max_width, currentWidth=used,
                         lineBreak=hard)
         if hard:
             return line
@@ -442,16 +457,18 @@ def _fp(v: float) -> str:
     return out
 
 
-def _escape_table() -> dict[int, str] | None:
-    """`escapePDF` as a `str.translate` table over latin-1, when reportlab's is pure Python."""
+def _escaper():
+    """reportlab's `escapePDF` (bytes → str): the C accelerator's when installed, else the same
+    mapping as one `str.translate` over latin-1 rather than a Python loop per byte."""
     from reportlab.lib import rl_accel
 
     if "escapePDF" not in rl_accel._py_funcs:
-        return None  # the C accelerator: already fast
-    return {c: rl_accel.escapePDF(bytes([c])) for c in range(256)}
+        return rl_accel.escapePDF
+    table = {c: rl_accel.escapePDF(bytes([c])) for c in range(256)}
+    return lambda raw: raw.decode("latin-1").translate(table)
 
 
-_ESCAPE = _escape_table()
+_escape = _escaper()
 #: per PDF document: (font, `Tf … TL`) → subset → the operators selecting that subset
 _SELECTS: WeakKeyDictionary = WeakKeyDictionary()
 _canvas_escape = Canvas._escape
@@ -469,8 +486,10 @@ class _Shower:
     def __init__(self, tx):
         canvas = tx._canvas
         self.tx, self.code = tx, tx._code
-        self.doc, self.escape = canvas._doc, canvas._escape
-        self.fast = bool(canvas.bottomup) and _ESCAPE is not None and type(canvas)._escape is _canvas_escape
+        self.doc = canvas._doc
+        # the lean path writes what a stock canvas writes: bottom-up, reportlab's escaping
+        self.fast = bool(canvas.bottomup) and type(canvas)._escape is _canvas_escape
+        self.escape = _escape if self.fast else canvas._escape
         self.key = self.rl = self.tmpl = self.state = None
         self.subset = -1
         self.selects = _SELECTS.get(self.doc)
@@ -529,7 +548,7 @@ class _Shower:
                 code = self.code
                 parts = []
                 for subset, group in groupby(codes, _HIGH_BYTE):
-                    esc = bytes(map(_LOW_BYTE, group)).decode("latin-1").translate(_ESCAPE)
+                    esc = _escape(bytes(map(_LOW_BYTE, group)))
                     if subset != self.subset:
                         self.subset = subset
                         parts.append(f"{self._select(subset)} ({esc}) Tj")
@@ -537,13 +556,13 @@ class _Shower:
                         parts.append(f"({esc}) Tj")
                 code.append(parts[0] if len(parts) == 1 else " ".join(parts))
                 return
-        fast, escape = self.fast, self.escape
+        escape = self.escape
         parts = []
         for subset, t in rl.splitString(text, doc):
             if subset != self.subset:
                 parts.append(self._select(subset))
                 self.subset = subset
-            parts.append(f"({t.decode('latin-1').translate(_ESCAPE) if fast else escape(t)}) Tj")
+            parts.append(f"({escape(t)}) Tj")
         self.code.append(" ".join(parts))
 
 
