@@ -222,7 +222,8 @@ class _Builder:
                     out.append(CJKParagraph(None, ps, frags=frags))
                     i += 1
                 else:
-                    out.append(self.para(block.marker + block.text, role, block.line, keepWithNext=1))
+                    out.append(self.para(block.marker + block.text, role, block.line,
+                                               keepWithNext=int(self.style.role(role).keep_with_next)))
             elif isinstance(block, Paragraph):
                 out.append(self.para((block.marker or "") + block.text, "body", block.line))
             elif isinstance(block, Addressee):
