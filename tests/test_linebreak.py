@@ -7,7 +7,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.lib.styles import ParagraphStyle
 
-from pipeline.render.linebreak import CLOSERS, OPENERS, CJKParagraph, break_points, line_texts, split_lines
+from pipeline.render.linebreak import (
+    CLOSERS,
+    OPENERS,
+    UNITS,
+    CJKParagraph,
+    break_points,
+    line_texts,
+    split_lines,
+)
 
 CLOSING = "，。、；：？！）》”’」』】〕…"
 OPENING = "“‘（《「『【〔"
@@ -125,6 +133,33 @@ def stepwise(text: str, widths: list[float], max_widths: list[float]) -> list[tu
             continue
         i += 1
     return lines + [(start, len(text))] if start < len(text) else lines
+
+
+def plain_break_points(text: str, glue: bool = True) -> list[bool]:
+    """The rules of `break_points` as one plain loop over every pair of characters."""
+    ok = [True] * (len(text) + 1)
+    unit_left = 0
+    for k in range(1, len(text)):
+        a, b = text[k - 1], text[k]
+        if a.isascii() and a.isdigit():
+            unit_left = 3
+        in_unit = bool(unit_left) and b in UNITS
+        word = "!" <= a <= "~" and "!" <= b <= "~"
+        if b in CLOSERS or a in OPENERS or (a == b and a in "—…⸺") or (glue and (word or in_unit)):
+            ok[k] = False
+        if in_unit:
+            unit_left -= 1
+        elif not "!" <= b <= "~":
+            unit_left = 0
+    return ok
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="国家（）《》，。——……12.5%万元人次年 AB-", max_size=40))
+def test_break_points_agree_with_the_plain_loop(text: str) -> None:
+    assert break_points(text) == plain_break_points(text)
+    assert break_points(text, glue=False) == plain_break_points(text, glue=False)
+    assert break_points(list(text)) == plain_break_points(text)
 
 
 @settings(max_examples=300, deadline=None)

@@ -55,6 +55,7 @@ MAX_JUSTIFY_EM = 0.35
 _WORD = frozenset(chr(c) for c in range(0x21, 0x7F))
 _DIGITS = frozenset("0123456789")
 _WORD_RUN = re.compile(r"[\x21-\x7e]{2,}")  # two or more ASCII word characters
+_WORD_CHAR = re.compile(r"[\x21-\x7e]")
 
 
 def _is_word(ch: str) -> bool:
@@ -79,7 +80,18 @@ def break_points(text: Sequence[str], glue: bool = True) -> list[bool]:
     if not glue or _WORD.isdisjoint(text):
         return ok  # no ASCII word and no number: nothing to glue
     unit_left = 0
-    for k in range(1, n):
+    k = 0
+    seek = _WORD_CHAR.search if isinstance(text, str) else None
+    while k + 1 < n:
+        k += 1
+        if not unit_left and seek:
+            # no number pending: nothing changes until a or b is an ASCII word character
+            m = seek(text, k - 1)
+            if m is None:
+                break
+            k = max(k, m.start())
+            if k >= n:
+                break
         a, b = text[k - 1], text[k]
         if a in _DIGITS:
             unit_left = MAX_UNIT
@@ -226,26 +238,33 @@ class _Measured:
         self.frags = frags
         self.tracking = tracking
         chars: list[str] = []
+        texts: list[str | None] = []
         widths: list[float] = []
         starts: list[int] = []  # index of each frag's first character
         hard: list[bool] = []
-        any_hard = False
+        any_hard = empty = False
         for f in frags:
-            starts.append(len(chars))
+            starts.append(len(widths))
             text = f.text.decode(encoding) if isinstance(f.text, bytes) else f.text
             if hasattr(f, "lineBreak") or not text:
-                chars.append("")
+                # an empty or line-break frag holds one zero-width place
+                empty = True
+                texts.append(None)
                 widths.append(0.0)
                 is_hard = hasattr(f, "lineBreak")
                 any_hard = any_hard or is_hard
-                hard.extend([False] * (len(chars) - 1 - len(hard)))
+                hard.extend([False] * (len(widths) - 1 - len(hard)))
                 hard.append(is_hard)
                 continue
             widths += map(_widths(f.fontName, f.fontSize, tracking).__getitem__, text)
-            chars += text
+            texts.append(text)
+        if empty:  # the places of empty frags are "" in `chars`; there is no plain text
+            chars = [c for t in texts for c in ([""] if t is None else t)]
+            self.text = None
+        else:
+            chars = self.text = "".join(texts)  # type: ignore[arg-type]
         self.chars, self.widths, self.starts = chars, widths, starts
         self.hard = hard + [False] * (len(chars) - len(hard)) if any_hard else ()
-        self.text = "".join(chars) if len(chars) == sum(map(len, chars)) else None
         self.prefix = None if min(widths, default=0.0) < 0 else list(accumulate(widths, initial=0.0))
         # plain text runs (no links, underlines, rises, backgrounds) can use the lean drawing
         self.plain = all(not (d.get("link") or d.get("us_lines") or d.get("rise") or d.get("backColor"))
