@@ -9,6 +9,7 @@ from the bulletin).
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 
@@ -388,6 +389,18 @@ def render_pdf_with_diagnostics(doc: Document, style, *, font_dirs=(), system_fo
     Fonts are looked up in `font_dirs`, `BULLETIN_FONT_PATH`, then (if `system_fonts`) the
     system. Raises FontError when a role has no usable font, RenderError when reportlab cannot
     lay the document out."""
+    # A render allocates some 10^5 short-lived objects and leaves under a thousand in cycles: the
+    # cyclic collector running during it costs ~10% of the time and frees next to nothing.
+    collect = gc.isenabled()
+    gc.disable()
+    try:
+        return _render(doc, style, font_dirs, system_fonts)
+    finally:
+        if collect:
+            gc.enable()
+
+
+def _render(doc: Document, style, font_dirs, system_fonts: bool) -> tuple[bytes, list[Diagnostic]]:
     fonts = resolve_fonts(style, font_dirs, system=system_fonts)
     builder = _Builder(style, fonts)
     story = builder.header(doc) + builder.blocks(doc)
