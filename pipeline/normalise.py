@@ -30,6 +30,7 @@ _WIDE = f"{CJK}\u3000-\u303f\uff00-\uffef“”‘’《》—…"
 _STRAY_SPACE = re.compile(f"(?<=[{_WIDE}])[{_SPACES}]+|[{_SPACES}]+(?=[{_WIDE}])")
 _ODD_SPACE = re.compile(f"[{_SPACES}]+")
 _DOUBLED = re.compile(r"^(\d{1,3})[.．]{2,}(?=\D)|([，。、；：！？])\2+")
+_DOUBLED_MARK = re.compile(r"([，。、；：！？])\1")
 _HALF = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 _CJK_CHAR = re.compile(f"[{_WIDE}]")
 
@@ -100,12 +101,19 @@ def tidy(text: str, line: int | None, log: list[Change]) -> str:
     return text
 
 
+_ANY_SPACE = re.compile(f"[{_SPACES}]")
+
+
 def _spaces(text: str) -> str:
+    if not _ANY_SPACE.search(text):
+        return text
     text = _STRAY_SPACE.sub("", text.strip(_SPACES + "\n\r"))
     return _ODD_SPACE.sub(" ", text)
 
 
 def _doubled(text: str) -> str:
+    if ".." not in text and "．．" not in text and not _DOUBLED_MARK.search(text):
+        return text
     return _DOUBLED.sub(lambda m: m[1] + "." if m[1] else m[2], text)
 
 

@@ -63,7 +63,9 @@ NAV_LINE = re.compile(r"^(?:[^\s|｜。，；]{1,8}(?:\s*[|｜]\s*|\s{2,}|\u3000
 
 
 def is_chrome(line: str) -> bool:
-    s = BULLET.sub("", line).strip()
+    s = line.strip()
+    if s[:1] in _BULLET_CHARS:
+        s = BULLET.sub("", s)
     if not s:
         return False
     if NAV_LINE.match(s) and not s.startswith("序") and ("首页" in s or "|" in s or "｜" in s):
@@ -93,6 +95,7 @@ OTHER_LABEL = re.compile(r"(?<=[\s|｜])(?P<label>[\u4e00-\u9fff]{2,6})\s*[:：]
 # fused, colon-less forms seen on CMS pages: `发布时间2022-08-23`
 LABEL_FUSED = re.compile(r"(?P<label>发布日期|发布时间|信息来源)(?=\s*\d{4}|[\u4e00-\u9fff])")
 BULLET = re.compile(r"^[\s•·●◆■▪◇○*\-]+")
+_BULLET_CHARS = frozenset("•·●◆■▪◇○*-")
 
 DATE = re.compile(
     r"(?P<y>\d{4})\s*(?:[-/.年])\s*(?P<m>\d{1,2})\s*(?:[-/.月])\s*(?P<d>\d{1,2})\s*日?"
