@@ -222,7 +222,8 @@ def test_fast_text_output_matches_reportlab_textout(cjk_font: str) -> None:
 
     ideographs = [chr(c) for c in range(0x4E00, 0x4E00 + 700)]
     texts = ["(x)\\y", "\xa0 a", *("".join(ideographs[i:i + 37]) for i in range(0, 700, 37)),
-             "".join(ideographs[::-3]), "国(家)\\", "", "(x)\\y", "国(家)\\"]
+             "".join(ideographs[::-3]), "国(家)\\", "", "(x)\\y", "国(家)\\", "".join(ideographs[300:320]),
+             "".join(ideographs[300:320])]
 
     def draw(lean: bool) -> bytes:
         canvas = Canvas(io.BytesIO(), invariant=1)

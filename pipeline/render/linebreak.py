@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate, groupby
+from itertools import accumulate
 from weakref import WeakKeyDictionary
 
 import reportlab
@@ -488,19 +488,60 @@ def _escaper():
 
 
 _escape = _escaper()
-#: per PDF document: (font, `Tf … TL`) → subset → the operators selecting that subset
-_SELECTS: WeakKeyDictionary = WeakKeyDictionary()
+_ESCAPED_BYTE = [_escape(bytes([c])) for c in range(256)]
 _canvas_escape = Canvas._escape
-_LOW_BYTE = (0xFF).__and__
-_HIGH_BYTE = (8).__rrshift__  # n >> 8: the subset of a code
+_SAME_RUN = re.compile(r"(.)\1*", re.S)
+
+
+class _Unassigned(Exception):
+    """A character has no code in the font's subsets yet (reportlab's splitString assigns it)."""
+
+
+class _CodeTable(dict):
+    """ord → str for `str.translate`, filled from the font's code assignments on first use."""
+
+    def __init__(self, codes: _Codes):
+        super().__init__()
+        self.codes = codes
+
+    def __missing__(self, o: int) -> str:
+        self.codes.fill(o)
+        return self[o]
+
+
+class _Codes:
+    """One font's subset codes in one PDF document, as two `str.translate` tables: a character →
+    chr(its subset) and → its code byte, escaped for a PDF string (reportlab's splitString
+    and escapePDF in two C-speed calls). A character without a code raises `_Unassigned`."""
+
+    def __init__(self, rl, doc):
+        self.rl, self.doc, self.assignments = rl, doc, None
+        self.subset, self.byte = _CodeTable(self), _CodeTable(self)
+        self.selects: dict[tuple[str, int], str] = {}  # (`Tf … TL`, subset) → the selecting operators
+
+    def fill(self, o: int) -> None:
+        if self.assignments is None:
+            state = self.rl.state.get(self.doc)
+            if state is None:
+                raise _Unassigned
+            self.assignments = state.assignments
+        n = self.assignments.get(o)
+        if n is None or o == 0xA0:  # reportlab sets a no-break space as the space
+            raise _Unassigned
+        self.subset[o] = chr(n >> 8)
+        self.byte[o] = _ESCAPED_BYTE[n & 0xFF]
+
+
+#: per PDF document: font name → its `_Codes`
+_CODES: WeakKeyDictionary = WeakKeyDictionary()
 
 
 class _Shower:
     """A text object's `textOut`, `setTextOrigin` and `setCharSpace` without their per-call
     costs: the same PDF operators, but no width measuring, the font's `Tf … TL` formatted once
     per font, numbers formatted once per value, and a string whose characters all have their
-    subset codes already is encoded without reportlab's per-character loop. `font()` is
-    `setFont` (nothing is written for a TrueType font until text is shown in it)."""
+    subset codes already is encoded by `_Codes` instead of reportlab's per-character loops.
+    `font()` is `setFont` (nothing is written for a TrueType font until text is shown in it)."""
 
     def __init__(self, tx):
         canvas = tx._canvas
@@ -509,12 +550,11 @@ class _Shower:
         # the lean path writes what a stock canvas writes: bottom-up, reportlab's escaping
         self.fast = bool(canvas.bottomup) and type(canvas)._escape is _canvas_escape
         self.escape = _escape if self.fast else canvas._escape
-        self.key = self.rl = self.tmpl = self.state = None
+        self.key = self.rl = self.tmpl = self.codes = None
         self.subset = -1
-        self.selects = _SELECTS.get(self.doc)
-        if self.selects is None:
-            self.selects = _SELECTS[self.doc] = {}
-        self.select: dict[int, str] = {}
+        self.fonts = _CODES.get(self.doc)
+        if self.fonts is None:
+            self.fonts = _CODES[self.doc] = {}
 
     def origin(self, x: float, y: float) -> None:
         if not self.fast:
@@ -537,45 +577,51 @@ class _Shower:
         self.tx.setFont(name, size)
         self.rl = getFont(name)
         self.subset = -1
-        self.state = None
         self.tmpl = f"{_fp(size)} Tf {_fp(self.tx._leading)} TL" if self.rl._dynamicFont else None
-        self.select = self.selects.setdefault((name, self.tmpl), {})
+        self.codes = self.fonts.get(name)
+        if self.codes is None:
+            self.codes = self.fonts[name] = _Codes(self.rl, self.doc)
 
     def _select(self, subset: int) -> str:
         """The operators that select a subset of the current font (the PDF font name is given
         on first use, so the first call is reportlab's)."""
-        out = self.select.get(subset)
+        key = (self.tmpl, subset)
+        out = self.codes.selects.get(key)
         if out is None:
-            out = self.select[subset] = f"{self.rl.getSubsetInternalName(subset, self.doc)} {self.tmpl}"
+            out = self.codes.selects[key] = f"{self.rl.getSubsetInternalName(subset, self.doc)} {self.tmpl}"
         return out
 
     def __call__(self, text: str) -> None:
         if self.tmpl is None:  # a standard Type 1 font: reportlab's own path
             self.tx.textOut(text)
             return
-        rl, doc = self.rl, self.doc
-        if self.fast and text and "\xa0" not in text:
-            state = self.state or rl.state.get(doc)
-            self.state = state
-            codes = None
-            if state is not None:
-                try:
-                    codes = list(map(state.assignments.__getitem__, map(ord, text)))
-                except KeyError:  # a character shown for the first time: reportlab assigns it
-                    pass
-            if codes:
-                code = self.code
+        if self.fast and text:
+            codes = self.codes
+            try:
+                subsets = text.translate(codes.subset)
+            except _Unassigned:  # a character shown for the first time: reportlab assigns it
+                pass
+            else:
+                if subsets.count(subsets[0]) == len(subsets):
+                    subset, esc = ord(subsets[0]), text.translate(codes.byte)
+                    if subset != self.subset:
+                        self.subset = subset
+                        self.code.append(f"{self._select(subset)} ({esc}) Tj")
+                    else:
+                        self.code.append(f"({esc}) Tj")
+                    return
                 parts = []
-                for subset, group in groupby(codes, _HIGH_BYTE):
-                    esc = _escape(bytes(map(_LOW_BYTE, group)))
+                for m in _SAME_RUN.finditer(subsets):
+                    a, b = m.span()
+                    subset, esc = ord(subsets[a]), text[a:b].translate(codes.byte)
                     if subset != self.subset:
                         self.subset = subset
                         parts.append(f"{self._select(subset)} ({esc}) Tj")
                     else:
                         parts.append(f"({esc}) Tj")
-                code.append(parts[0] if len(parts) == 1 else " ".join(parts))
+                self.code.append(" ".join(parts))
                 return
-        escape = self.escape
+        rl, doc, escape = self.rl, self.doc, self.escape
         parts = []
         for subset, t in rl.splitString(text, doc):
             if subset != self.subset:
