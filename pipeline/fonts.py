@@ -70,10 +70,26 @@ def _unpack_info(out: dict) -> dict:
     out["charToGlyph"] = dict(zip(keys, values, strict=True))
     keys, values = out["charWidths"]
     out["charWidths"] = dict(zip(keys, values, strict=True))
-    h = out["hmetrics"]
-    out["hmetrics"] = list(zip(h[0::2], h[1::2], strict=True))
-    out["glyphPos"] = out["glyphPos"].tolist()
+    out["hmetrics"] = _Pairs(out["hmetrics"])  # glyphPos stays an array: indexing is all it gets
     return out
+
+
+class _Pairs:
+    """A face's `hmetrics` — (advance, left side bearing) per glyph — read from the flat array
+    as subsetting asks for them, instead of 30 000–45 000 tuples built at every font load."""
+
+    __slots__ = ("flat",)
+
+    def __init__(self, flat):
+        self.flat = flat
+
+    def __len__(self) -> int:
+        return len(self.flat) // 2
+
+    def __getitem__(self, i: int) -> tuple[float, float]:
+        if i < 0:
+            i += len(self)
+        return self.flat[2 * i], self.flat[2 * i + 1]
 
 
 class _Window:
@@ -105,7 +121,8 @@ def _read_ttfont(name: str, path: str, index: int):
     from reportlab.pdfbase import ttfonts
 
     st = os.stat(path)
-    key = hashlib.sha1(f"{reportlab.Version}|{path}|{index}|{st.st_size}|{st.st_mtime_ns}".encode(
+    real = os.path.realpath(path)  # a font reached through a symlinked folder shares its cache
+    key = hashlib.sha1(f"{reportlab.Version}|{real}|{index}|{st.st_size}|{st.st_mtime_ns}".encode(
         "utf-8", "replace")).hexdigest()
     cache = _cache_dir() / f"{key}.pickle"
 
