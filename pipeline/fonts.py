@@ -115,7 +115,7 @@ class _Window:
 def _read_ttfont(name: str, path: str, index: int):
     """reportlab's TTFont, with the parsed metrics (cmap, widths, glyph offsets) kept in a per-user
     cache: parsing a CJK font takes 0.1–0.2 s, reading the cache a few ms. The cache is keyed by
-    the file's path, size and time and by the reportlab version; any problem with it means a
+    the file's real path, size and time and by the reportlab version; any problem with it means a
     normal parse."""
     import reportlab
     from reportlab.pdfbase import ttfonts
