@@ -221,7 +221,7 @@ def _bounds(font_name: str, size: float) -> tuple[float, float, float]:
     return b
 
 
-def _clone(frag):
+def clone_frag(frag):
     """`frag.clone()` without the keyword-argument round trip (ABag's clone is `cls(**vars)`)."""
     cls = type(frag)
     if cls.__init__ is not ABag.__init__:
@@ -293,7 +293,7 @@ class _Measured:
                 fi += 1
             j = min(end, starts[fi + 1]) if fi + 1 < len(starts) else end
             f = frags[fi]
-            w = _clone(f)
+            w = clone_frag(f)
             w.text = self.text[i:j] if self.text is not None else "".join(self.chars[i:j])
             words.append(w)
             bounds.append(_bounds(f.fontName, f.fontSize))
@@ -366,6 +366,16 @@ class CJKParagraph(Paragraph):
     def __init__(self, text, style=None, *args, balance: bool = False, **kw):
         super().__init__(text, style, *args, **kw)
         self.balance = balance
+
+    def getSpaceBefore(self):  # noqa: N802 - reportlab's name
+        # Flowable's asks hasattr(self, "spaceBefore") first: an exception per call, and tables
+        # call this for every cell paragraph at every wrap
+        d = self.__dict__
+        return d["spaceBefore"] if "spaceBefore" in d else self.style.spaceBefore
+
+    def getSpaceAfter(self):  # noqa: N802 - reportlab's name
+        d = self.__dict__
+        return d["spaceAfter"] if "spaceAfter" in d else self.style.spaceAfter
 
     def wrap(self, availWidth, availHeight):  # noqa: N803 - reportlab's names
         # a paragraph's height depends only on the width; tables ask again and again
@@ -653,4 +663,4 @@ def line_texts(para: Paragraph) -> list[str]:
     return ["".join(w.text for w in line.words if hasattr(w, "text")) for line in lines]
 
 
-__all__ = ["CJKParagraph", "break_points", "split_lines", "line_texts", "cjk_frag_split"]
+__all__ = ["CJKParagraph", "break_points", "clone_frag", "split_lines", "line_texts", "cjk_frag_split"]

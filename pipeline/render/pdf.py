@@ -37,7 +37,7 @@ from ..model import (
     Signature,
     Table,
 )
-from .linebreak import CJKParagraph
+from .linebreak import CJKParagraph, clone_frag
 from .textfit import chinese_date, em_width, split_title
 
 # Binary (Flate only) streams: smaller and faster to write than reportlab's ASCII85 default.
@@ -57,6 +57,7 @@ class _Bookmark(Flowable):
     flowable after it, so a heading's keep-with-next reaches past its bookmark."""
 
     keepWithNext = 1  # noqa: N815 - reportlab's name
+    spaceBefore = spaceAfter = 0  # noqa: N815 - what Flowable's getters find by failing hasattr
 
     def __init__(self, key: str, title: str, level: int):
         super().__init__()
@@ -138,7 +139,12 @@ class _Builder:
         if pstyle.name not in self._templates:
             self._templates[pstyle.name] = RLParagraph("x", pstyle).frags[0]
         template = self._templates[pstyle.name]
-        return [template.clone(fontName=name, text=t) for name, t in runs]
+        out = []
+        for name, t in runs:
+            frag = clone_frag(template)
+            frag.fontName, frag.text = name, t
+            out.append(frag)
+        return out
 
     def pstyle(self, role_name: str, **over) -> ParagraphStyle:
         """Return the paragraph style of a text role; `chars` overrides indents in characters,
