@@ -3,7 +3,8 @@
     python benchmarks/bench_pdf.py [--runs 30] [--weasyprint-python PATH]
 
 - warm: `render_pdf(doc, style)` in this process, document parsed, style loaded and fonts
-  resolved once (median and best of --runs; target ≤ 150 ms);
+  resolved once (median and best of --runs; target ≤ 150 ms), and the best CPU time of each stage
+  (story, layout and drawing, writing the file) with whether reportlab's C accelerator is on;
 - cold: a fresh `python -m pipeline convert SAMPLE --to pdf` process, and a fresh process that only
   imports, parses and renders (no CLI): median of 5 wall times and the children's peak RSS
   (`resource.getrusage(RUSAGE_CHILDREN)`); targets ≤ 0.6 s and ≤ 150 MB;
@@ -94,6 +95,56 @@ def timed(fn, runs: int) -> list[float]:
     return samples
 
 
+def stage_times(doc, style, runs: int) -> dict[str, float]:
+    """CPU time per stage of the warm render (best of `runs`: this kind of machine's speed drifts
+    by ±30 % between seconds): building the story, layout and drawing (`build` less the file
+    writing), writing the file (font subsets, compression, PDF objects)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from pipeline.render import pdf
+
+    spent: dict[str, float] = {}
+
+    def timing(owner, name: str, stage: str):
+        original = getattr(owner, name)
+
+        def timed_call(*args, **kwargs):
+            t = time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[stage] = spent.get(stage, 0.0) + time.process_time() - t
+
+        setattr(owner, name, timed_call)
+        return original
+
+    patched = [(pdf._Builder, "header", timing(pdf._Builder, "header", "story")),
+               (pdf._Builder, "blocks", timing(pdf._Builder, "blocks", "story")),
+               (Canvas, "save", timing(Canvas, "save", "write"))]
+    best: dict[str, float] = {}
+    try:
+        for _ in range(runs):
+            spent.clear()
+            t = time.process_time()
+            render_pdf(doc, style)
+            total = time.process_time() - t
+            spent["layout+draw"] = total - spent.get("story", 0.0) - spent.get("write", 0.0)
+            spent["total"] = total
+            for k, v in spent.items():
+                best[k] = min(best.get(k, v), v)
+    finally:
+        for owner, name, original in patched:
+            setattr(owner, name, original)
+    return {k: best[k] for k in ("story", "layout+draw", "write", "total")}
+
+
+def accelerated() -> bool:
+    """Whether reportlab runs with its C accelerator (the rl_accel package)."""
+    from reportlab.lib import rl_accel
+
+    return "fp_str" not in rl_accel._py_funcs
+
+
 def child_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
@@ -131,6 +182,9 @@ def main() -> None:
     warm = timed(lambda: render_pdf(doc, style), args.runs)
     print(f"warm render_pdf, sample: median {statistics.median(warm) * 1000:.0f} ms, "
           f"best {min(warm) * 1000:.0f} ms (of {args.runs}); {len(data) / 1024:.0f} KB PDF")
+    stages = stage_times(doc, style, args.runs)
+    print("  stages, CPU, best of the runs: " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in stages.items())
+          + f"; rl_accel {'on' if accelerated() else 'off'}")
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
