@@ -328,3 +328,16 @@ def test_use_font_dirs_puts_them_first_in_the_environment(tmp_path, monkeypatch)
     monkeypatch.setenv(ENV_VAR, "/elsewhere")
     use_font_dirs([tmp_path])
     assert os.environ[ENV_VAR].split(os.pathsep) == [str(tmp_path.resolve()), "/elsewhere"]
+
+
+def test_rendered_documents_are_freed():
+    """A batch worker renders thousands of documents: none may stay alive after its render."""
+    import gc
+
+    from reportlab.pdfbase.pdfdoc import PDFDocument
+
+    style = load_style()
+    for _ in range(3):
+        render_pdf(report(), style)
+    gc.collect()
+    assert sum(isinstance(o, PDFDocument) for o in gc.get_objects()) == 0

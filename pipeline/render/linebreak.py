@@ -15,6 +15,7 @@ The splitter works on reportlab's per-glyph internals, so the reportlab version 
 from __future__ import annotations
 
 import re
+import weakref
 from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
@@ -525,13 +526,15 @@ class _Codes:
     and escapePDF in two C-speed calls). A character without a code raises `_Unassigned`."""
 
     def __init__(self, rl, doc):
-        self.rl, self.doc, self.assignments = rl, doc, None
+        # a weak reference: `_CODES` is keyed weakly by the document, and a value holding the
+        # document strongly would keep every rendered document (and its font subsets) alive
+        self.rl, self.doc, self.assignments = rl, weakref.ref(doc), None
         self.subset, self.byte = _CodeTable(self), _CodeTable(self)
         self.selects: dict[tuple[str, int], str] = {}  # (`Tf … TL`, subset) → the selecting operators
 
     def fill(self, o: int) -> None:
         if self.assignments is None:
-            state = self.rl.state.get(self.doc)
+            state = self.rl.state.get(self.doc())
             if state is None:
                 raise _Unassigned
             self.assignments = state.assignments
