@@ -136,19 +136,26 @@ def split_lines(
         i = max(bisect_right(acc, acc[start] + limit + _FUZZ, start + 1) - 1, start + 1)
         if i >= n:
             break
-        if text[i].isspace():  # a space at the edge is dropped there, not carried over
-            end = i + 1
-        else:
-            end = next((k for k in range(i, start, -1) if ok[k]), 0)
-            if not end:
-                if loose is None:
-                    loose = break_points(text, glue=False)
-                end = next((k for k in range(i, start, -1) if loose[k]), i)
+        end, loose = _break_at(text, i, start, ok, loose)
         lines.append((start, end))
         start = end
     if start < n:
         lines.append((start, n))
     return lines
+
+
+def _break_at(text, i, start, ok, loose):
+    """Where a line that overflows at character `i` ends: after a space at the edge (dropped
+    there, not carried over), else at the last allowed break, else at the last loose one.
+    Returns (end, loose); the loose break points are computed on first need."""
+    if text[i].isspace():
+        return i + 1, loose
+    end = next((k for k in range(i, start, -1) if ok[k]), 0)
+    if not end:
+        if loose is None:
+            loose = break_points(text, glue=False)
+        end = next((k for k in range(i, start, -1) if loose[k]), i)
+    return end, loose
 
 
 def _split_lines_stepwise(text, widths, max_widths, hard, ok, loose) -> list[tuple[int, int]]:
@@ -164,14 +171,7 @@ def _split_lines_stepwise(text, widths, max_widths, hard, ok, loose) -> list[tup
             lines.append((start, i + 1))
             start, used = i + 1, 0.0
         elif used > limit + _FUZZ and i > start:
-            if text[i].isspace():  # a space at the edge is dropped there, not carried over
-                end = i + 1
-            else:
-                end = next((k for k in range(i, start, -1) if ok[k]), 0)
-                if not end:
-                    if loose is None:
-                        loose = break_points(text, glue=False)
-                    end = next((k for k in range(i, start, -1) if loose[k]), i)
+            end, loose = _break_at(text, i, start, ok, loose)
             lines.append((start, end))
             start, used = end, 0.0
             i = end
