@@ -189,8 +189,7 @@ def _executor(opts: Options, jobs: int) -> tuple[cf.Executor, int, object]:
             raise BulletinError(f"cannot reach the Dask scheduler at {opts.scheduler}: {err}") from None
         threads = sum(client.nthreads().values()) or 1
         return client.get_executor(pure=False), 2 * threads + 2, client
-    if jobs <= 1:
-        _warm_up(_path(opts.style), opts.formats)
+    if jobs <= 1:  # in this process: the style and fonts load with the first input (cached after)
         return _Inline(), 1, None
     methods = multiprocessing.get_all_start_methods()
     # forkserver: workers fork from a clean server that imported the pipeline once (fork is unsafe
