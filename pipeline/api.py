@@ -120,9 +120,9 @@ def load(source: str | os.PathLike | bytes, *, name: str | None = None,
 def render(doc: Document, formats: list[str], style=None) -> Conversion:
     """Render `doc` into every format; nothing is written anywhere."""
     if style is None and any(f != "json" for f in formats):
-        from .style import load_style
+        from .style import cached_style
 
-        style = load_style()
+        style = cached_style()
     result = Conversion(document=doc, diagnostics=list(doc.diagnostics))
     for fmt in formats:
         if fmt == "pdf":

@@ -90,21 +90,16 @@ class Result:
     error: str | None = None
 
 
-_styles: dict[str | None, object] = {}
 _busy = False  # a worker is inside a task: SIGTERM then interrupts it instead of ending the process
-_lock = threading.Lock()
 
 
 def _style(path: str | None, formats: tuple[str, ...]):
     """The style sheet (loaded once per process; None when only JSON is made)."""
     if all(f == "json" for f in formats):
         return None
-    with _lock:
-        if path not in _styles:
-            from .style import load_style
+    from .style import cached_style
 
-            _styles[path] = load_style(path)
-        return _styles[path]
+    return cached_style(path)
 
 
 def _warm_up(style: str | None, formats: tuple[str, ...]) -> None:

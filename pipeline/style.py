@@ -7,6 +7,7 @@ Lengths are `Length` values with units (`"37mm"`, `"16pt"`, `"579tw"`, `"三号"
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import tomllib
@@ -401,11 +402,7 @@ def load_style(path: str | Path | None = None) -> StyleSheet:
         raise StyleError("bad style: " + "; ".join(problems), path=str(where)) from None
 
 
-_cache: dict[str, StyleSheet] = {}
-
-
-def default_style() -> StyleSheet:
-    """Return the bundled style, loaded once per process."""
-    if "default" not in _cache:
-        _cache["default"] = load_style(None)
-    return _cache["default"]
+@functools.lru_cache(maxsize=8)
+def cached_style(path: str | None = None) -> StyleSheet:
+    """Return `load_style(path)`, loaded once per process and path (a worker converts many files)."""
+    return load_style(path)
