@@ -21,7 +21,7 @@ from .normalise import normalise
 from .parse import parse_text
 from .read import DEFAULT_MAX_BYTES, Text, decode, read_file
 from .render import RENDERERS, renderer
-from .validate import validate
+from .validate import diagnostic, validate
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 
@@ -67,8 +67,8 @@ def document(text: Text, *, name: str | None = None) -> Document:
     draft.meta.input = info
     if text.cut:
         last = text.text.count("\n") + 1
-        draft.diagnostics.append(Diagnostic(severity="warning", code="truncated-text", line=last,
-                                            message=f"the file ends inside a character ({text.cut} bytes left out)"))
+        draft.diagnostics.append(diagnostic("truncated-text", last,
+                                            f"the file ends inside a character ({text.cut} bytes left out)"))
     return validate(normalise(draft))
 
 

@@ -17,6 +17,7 @@ from .model import Diagnostic, json_schema
 from .read import DEFAULT_MAX_BYTES
 from .render import RENDERERS
 from .report import Exit, Report, progress_for
+from .validate import diagnostic
 
 app = typer.Typer(
     name="bulletin",
@@ -152,7 +153,7 @@ def check(
             doc = api.load(path, max_bytes=max_bytes)
         except BulletinError as err:
             report.failure(str(path), err.message)
-            diags = [Diagnostic(severity="error", code="unreadable", line=err.line, message=err.message)]
+            diags = [diagnostic("unreadable", err.line, err.message)]
         else:
             report.converted(doc.diagnostics)
             diags = doc.diagnostics

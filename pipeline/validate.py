@@ -19,6 +19,7 @@ SEVERITY: dict[str, str] = {
     "truncated-text": "warning",
     "unplaced-line": "warning",
     "missing-glyph": "warning",
+    "unreadable": "error",
 }
 _TERMINAL = "。！？!?；;…”’）)》」』"
 

@@ -18,6 +18,7 @@ from lxml import etree
 
 from ..errors import InputError
 from ..model import Block, Cell, Change, Diagnostic, Document, ItemRow, Para, SectionRow, Table
+from ..validate import diagnostic
 from .common import (
     DOC_NUMBER_LINE,
     SECTION_ROW,
@@ -601,9 +602,8 @@ def _table(el: etree._Element, changes: list[Change], diags: list[Diagnostic]) -
     table = Table(columns=names, rows=out, name_column=name_col, progress_column=multi or None,
                   line=first.lines[0].no if first and first.lines else rows[h].sourceline)
     stray = _stray_lines(el)
-    diags += [Diagnostic(severity="warning", code="unplaced-line", line=ln.no,
-                         message=f"kept as text after the table: text inside the table but outside its cells: "
-                                 f"{ln.s[:30]!r}") for ln in stray]
+    diags += [diagnostic("unplaced-line", ln.no, "kept as text after the table: text inside the table but "
+                         f"outside its cells: {ln.s[:30]!r}") for ln in stray]
     return table, after + stray
 
 

@@ -19,6 +19,7 @@ from ..model import (
     SectionRow,
     Table,
 )
+from ..validate import diagnostic
 from .common import (
     DOC_NUMBER_LINE,
     ENTRY_MARKER,
@@ -448,6 +449,5 @@ def _tab_row(chunk: list[Src], layout: Layout) -> ItemRow:
 
 
 def _unplaced(ln: Src, where: str) -> Diagnostic:
-    return Diagnostic(severity="warning", code="unplaced-line", line=ln.no,
-                      message=f"kept as a full-width row: a line {where}: {ln.s[:30]!r}")
+    return diagnostic("unplaced-line", ln.no, f"kept as a full-width row: a line {where}: {ln.s[:30]!r}")
 

@@ -37,6 +37,7 @@ from ..model import (
     Signature,
     Table,
 )
+from ..validate import diagnostic
 from .linebreak import CJKParagraph, clone_frag
 from .textfit import chinese_date, em_width, split_title
 
@@ -133,9 +134,8 @@ class _Builder:
         for ch in missing:
             if (ch, line) not in self._seen:
                 self._seen.add((ch, line))
-                self.diagnostics.append(Diagnostic(
-                    severity="warning", code="missing-glyph", line=line,
-                    message=f"no installed font has {ch!r} (U+{ord(ch):04X}); it prints as a blank box"))
+                self.diagnostics.append(diagnostic(
+                    "missing-glyph", line, f"no installed font has {ch!r} (U+{ord(ch):04X}); it prints as a blank box"))
         if pstyle.name not in self._templates:
             self._templates[pstyle.name] = RLParagraph("x", pstyle).frags[0]
         template = self._templates[pstyle.name]
