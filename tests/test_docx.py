@@ -16,7 +16,7 @@ from factories import notice, report
 from lxml import etree
 
 from pipeline.errors import StyleError
-from pipeline.model import ItemRow
+from pipeline.model import ItemRow, Paragraph
 from pipeline.render import renderer
 from pipeline.render.docx import render_docx
 from pipeline.render.textfit import chinese_date, set_width, split_title
@@ -176,6 +176,22 @@ def test_table(report_docx, style):
     assert len(rows[-1].findall(q("tc"))[2].findall(q("p"))) == 1  # an empty cell keeps a paragraph
 
 
+def test_two_tables_rows_in_their_own_table(style):
+    # Body rows are spliced into document.xml as text at save time: each table gets its own rows,
+    # and body text that looks like the splice marker stays text.
+    doc = report()
+    first, second = doc.body[0], doc.body[0].model_copy(deep=True)
+    second.rows = second.rows[-1:]
+    marker = "<!--bulletin-rows-0-->"
+    doc.body = [first, Paragraph(text=marker), second]
+    root = xml(render_docx(doc, style), "word/document.xml")
+    tables = root.findall(f".//{q('tbl')}")
+    assert [len(t.findall(q("tr"))) for t in tables] == [1 + len(first.rows), 2]
+    second_text = "".join(t for _, t in paragraphs(tables[1]))
+    assert "深化事业单位改革" in second_text and "全力做好疫情防控" not in second_text
+    assert marker in all_text(root) and not any(isinstance(n, etree._Comment) for n in root.iter())
+
+
 def test_footers_odd_even(report_docx):
     p = parts(report_docx)
     settings = etree.fromstring(p["word/settings.xml"])
@@ -325,7 +341,7 @@ def test_house_style_overrides(tmp_path, style):
 def test_textfit():
     assert chinese_date("2021-02-07T09:19:00+08:00") == "2021年2月7日" and chinese_date(None) is None
     assert set_width("2021年2月7日") == 7.25
-    assert split_title("省市场监管局年度重点工作四季度完成情况", 20) == ["省市场监管局年度重点工作四季度完成情况"]
+    assert split_title("省市场监管局年度重点工作四季度完成情况", 20) == ("省市场监管局年度重点工作四季度完成情况",)
     for title in ("国务院办公厅关于印发全国深化“放管服”改革优化营商环境电视电话会议重点任务分工方案的通知",
                   "关于开展2021年度质量提升行动暨全省市场监管系统质量月活动的通知"):
         lines = split_title(title, 20.1)

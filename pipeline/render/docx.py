@@ -8,8 +8,10 @@ the layout (stylesWithEffects and styles with theme fonts, the theme, numbering,
 thumbnail; Letter size, 10 pt after, 1.15 lines, en-US/ja-JP East Asian language) and defines
 the styles, settings, page and footers through its API; the result is kept as package bytes.
 Each render opens them with `docx.Document`, adds the content, sets the core properties and
-saves. What the API cannot express is written with its oxml layer in `docx_xml`, table body rows
-as XML strings parsed in one go. The same document, style and version give the same bytes
+saves. What the API cannot express is written with its oxml layer in `docx_xml`. Table body rows
+are XML text: a comment marks their place in the tree and `docx_xml.rezip` writes them there
+into the saved document.xml (parsing them and moving the nodes into python-docx's tree cost
+twice as long as writing them). The same document, style and version give the same bytes
 (fixed core dates, `docx_xml.rezip`).
 """
 
@@ -29,10 +31,10 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import qn
 from docx.shared import Emu, RGBColor, Twips
 from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml import etree
 
 from .. import __version__
 from ..errors import RenderError
@@ -216,7 +218,7 @@ class _Writer:
         self.parts = _style_parts(style)
         self.document = docx.Document(io.BytesIO(self.parts.package))
         self.body = self.document.element.body
-        self._styles: dict[str, object] = {}
+        self.rows: list[str] = []  # each table's body rows as XML, written in by `rezip`
 
     def para(self, role: str, text: str | None = None, *, before: int | None = None,
              after: int | None = None, ind: tuple[float, float, float] | None = None,
@@ -224,8 +226,8 @@ class _Writer:
         """Add a paragraph of `role` (with a run of `text`); keyword arguments override the role's
         style: spacing in twips, `ind` = (first line, left, right) in characters, `rule` = (width
         in 1/8 pt, gap in pt, colour) of a line under the paragraph."""
-        # Normal is the default style: python-docx writes no w:pStyle for it, so skip its lookup.
-        p = self.document.add_paragraph(style=None if role == "body" else self.style_of(role))
+        p = self.document.add_paragraph()
+        self.set_style(p, role)
         pf = p.paragraph_format
         if keep_next:
             pf.keep_with_next = True
@@ -241,10 +243,13 @@ class _Writer:
             self.run(p, role, text)
         return p
 
-    def style_of(self, role: str) -> object:
-        if role not in self._styles:
-            self._styles[role] = self.document.styles[X.STYLE_IDS[role][1]]
-        return self._styles[role]
+    @staticmethod
+    def set_style(p: DocxParagraph, role: str) -> None:
+        """`p.style = …` for our own styles, whose ids are known: python-docx's setter looks the
+        style up and compares it with the default style, an XPath over every style (~0.4 ms a
+        paragraph). Normal is the default: python-docx writes no w:pStyle for it."""
+        if role != "body":
+            p._p.style = X.STYLE_IDS[role][0]
 
     def run(self, p: DocxParagraph, role: str, text: str) -> None:
         """Add a run of `text` (w:br for newlines, w:tab for tabs) in the role's formatting."""
@@ -355,10 +360,10 @@ class _Writer:
             cell.width = Twips(wd)
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             p = cell.paragraphs[0]
-            p.style = self.style_of("table_header")
+            self.set_style(p, "table_header")
             self.run(p, "table_header", text)
-        rows = X.table_rows_xml(table, s, headers, widths, self.parts.rpr_xml)
-        t._tbl.extend(list(parse_xml(f"<w:tbl {nsdecls('w')}>{rows}</w:tbl>")))
+        self.rows.append(X.table_rows_xml(table, s, headers, widths, self.parts.rpr_xml))
+        t._tbl.append(etree.Comment(X.rows_marker(len(self.rows) - 1)))
 
     def finish(self, doc: Document) -> bytes:
         if self.body[-2].tag == qn("w:tbl"):  # [-1] is the w:sectPr
@@ -376,7 +381,7 @@ class _Writer:
         core.created = core.modified = _timestamp(meta.published)  # never the wall clock
         buf = io.BytesIO()
         self.document.save(buf)
-        return X.rezip(buf.getvalue())
+        return X.rezip(buf.getvalue(), self.rows)
 
 
 def _core_text(text: str) -> str:

@@ -7,9 +7,10 @@ API does not cover with python-docx's own oxml layer (`OxmlElement`, `qn`,
 Asian fonts with `w:hint`, `w:lang`, character spacing and kerning, `w:snapToGrid`, indents in
 characters (`w:firstLineChars` …), paragraph and table borders, cell margins, the header-row
 repeat, the PAGE field, page-number format and document grid, settings values, the font table
-and `docProps/app.xml`. Table body rows are XML strings parsed in one go (`table_rows_xml`):
-python-docx's cell-by-cell API is several times slower. `rezip` rewrites python-docx's zip in a
-fixed entry order with fixed entry times, so the same input gives the same bytes.
+and `docProps/app.xml`. Table body rows are XML text (`table_rows_xml`): python-docx's
+cell-by-cell API is several times slower. `rezip` rewrites python-docx's zip in a fixed entry
+order with fixed entry times, so the same input gives the same bytes, and writes the rows text
+where the renderer left a marker comment in the tree.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 from docx.oxml import OxmlElement
@@ -356,11 +358,22 @@ _FIRST = ("[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/a
           "word/document.xml", "word/_rels/document.xml.rels")
 
 
-def rezip(data: bytes) -> bytes:
+def rows_marker(n: int) -> str:
+    """The text of the comment that holds the place of table `n`'s body rows."""
+    return f"bulletin-rows-{n}"
+
+
+def rezip(data: bytes, rows: Sequence[str] = ()) -> bytes:
     """Return python-docx's package `data` rezipped in a fixed entry order (the package parts
-    first, then by name) with fixed times and attributes: the same parts give the same bytes."""
+    first, then by name) with fixed times and attributes: the same parts give the same bytes.
+    `rows[n]` replaces the `rows_marker(n)` comment in word/document.xml. (Text in a w:t has
+    its `<` escaped, so only the marker comments can match.)"""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         parts = {name: z.read(name) for name in z.namelist()}
+    if rows:
+        pieces = re.split(rb"<!--bulletin-rows-(\d+)-->", parts["word/document.xml"])
+        pieces[1::2] = [rows[int(n)].encode() for n in pieces[1::2]]
+        parts["word/document.xml"] = b"".join(pieces)
     order = sorted(parts, key=lambda n: (_FIRST.index(n) if n in _FIRST else len(_FIRST), n))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:

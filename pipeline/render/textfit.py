@@ -6,6 +6,7 @@ made before a layout engine sees the text (where to break a title, how far to in
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -57,7 +58,8 @@ def _break_cost(title: str, i: int) -> float:
     return 40.0
 
 
-def split_title(title: str, max_em: float) -> list[str]:
+@functools.lru_cache(maxsize=256)  # the .docx and the PDF of a bulletin split the same title
+def split_title(title: str, max_em: float) -> tuple[str, ...]:
     """Return the title cut into lines of at most `max_em` em, breaking between words.
 
     Among cuts into the fewest lines (or one more, at a cost), picks the one that breaks before
@@ -66,12 +68,13 @@ def split_title(title: str, max_em: float) -> list[str]:
     alone. A title that fits is returned whole.
     """
     if em_width(title) <= max_em or len(title) < 4:
-        return [title]
+        return (title,)
     n = len(title)
     pre = [0.0]
     for c in title:
         pre.append(pre[-1] + em_width(c))
     cuts = [0, *(i for i in range(1, n) if _legal(title, i)), n]
+    penalty = {b: _break_cost(title, b) for b in cuts[1:-1]}
     n_min = int(-(-pre[n] // max_em))
     best: tuple[float, list[int]] | None = None
     for k in (n_min, n_min + 1):
@@ -93,16 +96,16 @@ def split_title(title: str, max_em: float) -> list[str]:
                         break
                     rest = cost.get((jj, m - 1))
                     if rest is not None:
-                        c = rest[0] + (w - target) ** 2 / 4 + _break_cost(title, b)
+                        c = rest[0] + (w - target) ** 2 / 4 + penalty[b]
                         if (j, m) not in cost or c < cost[(j, m)][0]:
                             cost[(j, m)] = (c, [b, *rest[1]])
         found = cost.get((0, k))
         if found is not None and (best is None or found[0] + 30 * (k - n_min) < best[0]):
             best = (found[0] + 30 * (k - n_min), found[1])
     if best is None:
-        return [title]
+        return (title,)
     bounds = [0, *best[1], n]
-    return [title[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return tuple(title[a:b] for a, b in zip(bounds, bounds[1:], strict=False))
 
 
 def chinese_date(iso: str | None) -> str | None:
