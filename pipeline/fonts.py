@@ -112,6 +112,31 @@ class _Window:
         return self.data[self.pos + range(self.length)[key]]
 
 
+def essential_names(table: bytes) -> bytes:
+    """Return a TrueType `name` table with only names 0–6 (copyright, family, style, unique
+    name, full name, version, PostScript name), as fontTools' subsetter keeps by default.
+
+    reportlab copies the font's whole name table into every embedded subset: for AR PL UMing that
+    is 22 KB of license texts in several languages, a sixth of each subset. A table this does not
+    understand (not format 0, cut short) is returned as it is."""
+    try:
+        fmt, count, offset = struct.unpack_from(">HHH", table)
+        records = [struct.unpack_from(">6H", table, 6 + 12 * i) for i in range(count)]
+    except struct.error:
+        return table
+    keep = [r for r in records if r[3] <= 6]
+    if fmt != 0 or not keep or len(keep) == count:
+        return table
+    strings, at, out = bytearray(), {}, []
+    for platform, encoding, language, name_id, length, start in keep:  # the order stays sorted
+        text = bytes(table[offset + start:offset + start + length])
+        if text not in at:
+            at[text] = len(strings)
+            strings += text
+        out.append(struct.pack(">6H", platform, encoding, language, name_id, len(text), at[text]))
+    return struct.pack(">HHH", 0, len(keep), 6 + 12 * len(keep)) + b"".join(out) + bytes(strings)
+
+
 def _read_ttfont(name: str, path: str, index: int):
     """reportlab's TTFont, with the parsed metrics (cmap, widths, glyph offsets) kept in a per-user
     cache: parsing a CJK font takes 0.1–0.2 s, reading the cache a few ms. The cache is keyed by
@@ -153,6 +178,10 @@ def _read_ttfont(name: str, path: str, index: int):
             if tag == "glyf":  # subsetting slices out a few glyphs: no copy of the whole table
                 pos, length = self.get_table_pos(tag)
                 return _Window(self._ttf_data, pos, length)
+            if tag == "name":  # read only by subsetting, which copies it into every subset
+                if "_names" not in self.__dict__:
+                    self.__dict__["_names"] = essential_names(super().get_table(tag))
+                return self.__dict__["_names"]
             return super().get_table(tag)
 
         def extractInfo(self, charInfo=1):  # noqa: N802,N803 - reportlab's names

@@ -17,7 +17,7 @@ from factories import notice, report
 from pypdf import PdfReader
 
 from pipeline.errors import FontError
-from pipeline.fonts import ENV_VAR, describe_fonts, read_faces, resolve_fonts
+from pipeline.fonts import ENV_VAR, describe_fonts, essential_names, read_faces, resolve_fonts
 from pipeline.model import Paragraph, SectionRow
 from pipeline.render import renderer
 from pipeline.render.linebreak import CLOSERS, OPENERS
@@ -92,6 +92,49 @@ def test_every_font_is_an_embedded_subset(pdfs, name):
         for f in [font, *[d.get_object() for d in font.get("/DescendantFonts", [])]]:
             if "/FontDescriptor" in f:
                 assert "/FontFile2" in f["/FontDescriptor"], f"{base} is not embedded"
+
+
+def _name_ids(table: bytes) -> list[int]:
+    count = struct.unpack_from(">H", table, 2)[0]
+    return [struct.unpack_from(">6H", table, 6 + 12 * i)[3] for i in range(count)]
+
+
+def _font_table(font: bytes, tag: bytes) -> bytes:
+    for i in range(struct.unpack_from(">H", font, 4)[0]):
+        name, _, offset, length = struct.unpack_from(">4sLLL", font, 12 + 16 * i)
+        if name == tag:
+            return font[offset:offset + length]
+    return b""
+
+
+def test_embedded_subsets_keep_names_0_to_6_only(pdfs):
+    # the license texts (names 13, 14) of a CJK font were ~20 KB in every subset
+    streams = [d.get_object()["/FontDescriptor"]["/FontFile2"].get_data()
+               for page in PdfReader(io.BytesIO(pdfs["report"])).pages
+               for d in page["/Resources"]["/Font"].values() if "/FontDescriptor" in d.get_object()]
+    assert streams
+    for font in streams:
+        table = _font_table(font, b"name")
+        assert table and set(_name_ids(table)) <= set(range(7)) and 1 in _name_ids(table)
+
+
+def test_essential_names():
+    def table(records: list[tuple[int, bytes]]) -> bytes:
+        head = struct.pack(">HHH", 0, len(records), 6 + 12 * len(records))
+        recs, strings = b"", b""
+        for name_id, text in records:
+            recs += struct.pack(">6H", 3, 1, 0x409, name_id, len(text), len(strings))
+            strings += text
+        return head + recs + strings
+
+    full = table([(0, "© Arphic".encode("utf-16-be")), (1, b"\0U\0M"), (13, b"\0L" * 5000), (6, b"\0U\0M")])
+    short = essential_names(full)
+    assert _name_ids(short) == [0, 1, 6] and len(short) < 100
+    assert short.endswith("© Arphic".encode("utf-16-be") + b"\0U\0M")  # equal strings are stored once
+    kept = table([(1, b"\0U"), (2, b"\0R")])
+    assert essential_names(kept) == kept
+    assert essential_names(b"\0\1\0\5") == b"\0\1\0\5"  # not a table this understands: as it is
+    assert essential_names(struct.pack(">HHH", 1, 0, 6)) == struct.pack(">HHH", 1, 0, 6)
 
 
 def test_every_item_and_entry_in_order(pdfs, sample_doc):
