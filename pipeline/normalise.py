@@ -83,7 +83,9 @@ def normalise(doc: Document) -> Document:
 
 
 def _para(p: Para, log: list[Change], *, split: bool) -> None:
-    p.text = tidy(p.text, p.line, log)
+    text = tidy(p.text, p.line, log)
+    if text is not p.text:  # a model's attribute assignment is not free; most texts stay
+        p.text = text
     if split and p.marker is None:
         m = ENTRY_MARKER.match(p.text)
         if m and p.text[m.end():]:
@@ -93,6 +95,8 @@ def _para(p: Para, log: list[Change], *, split: bool) -> None:
 
 def tidy(text: str, line: int | None, log: list[Change]) -> str:
     """Return `text` with stray spaces, doubled marks and half-width punctuation fixed."""
+    if not _UNTIDY.search(text):  # most texts: one scan instead of one per fix
+        return text
     for kind, fn in (("space", _spaces), ("doubled-mark", _doubled), ("punctuation", punctuation)):
         new = fn(text)
         if new != text:
@@ -102,6 +106,8 @@ def tidy(text: str, line: int | None, log: list[Change]) -> str:
 
 
 _ANY_SPACE = re.compile(f"[{_SPACES}]")
+# what any of the fixes below looks for: a space, a doubled mark or `..`, a half-width mark
+_UNTIDY = re.compile(f"[{_SPACES}]|[.．]{{2}}|([，。、；：！？])\\1|[{re.escape(''.join(_HALF))}]")
 
 
 def _spaces(text: str) -> str:
