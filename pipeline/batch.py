@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -29,6 +30,7 @@ from .errors import BulletinError
 from .inputs import Job, plan
 from .manifest import Manifest, file_sha256, locked, options_key, sweep_temporaries
 from .read import DEFAULT_MAX_BYTES
+from .render import RENDERERS
 from .report import Progress, Report
 
 DASK_HINT = "pip install 'bulletin-pipeline[dask]'"
@@ -122,6 +124,9 @@ def init_worker(style: str | None, formats: tuple[str, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_signal)
     _warm_up(style, formats)
+    # What is alive now (modules, fonts, styles) lives as long as the worker: out of the cyclic
+    # collector's sight, a full collection no longer walks it (~50 ms each, ~1.3 % of the time).
+    gc.freeze()
 
 
 def convert_file(task: Task) -> Result:
@@ -190,8 +195,9 @@ def _executor(opts: Options, jobs: int) -> tuple[cf.Executor, int, object]:
     # forkserver: workers fork from a clean server that imported the pipeline once (fork is unsafe
     # in a process with threads, such as the progress bar's).
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        ctx.set_forkserver_preload(["pipeline.batch"])
+    if "forkserver" in methods:  # the renderers too: imported once, not once per worker
+        renderers = [f"pipeline.render.{RENDERERS[f].partition(':')[0]}" for f in opts.formats]
+        ctx.set_forkserver_preload(["pipeline.batch", *renderers])
     pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=init_worker,
                                   initargs=(_path(opts.style), opts.formats))
     return pool, 2 * jobs + 2, None
