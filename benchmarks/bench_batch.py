@@ -216,6 +216,8 @@ def main() -> None:
                 print(f"      RSS of the largest converting process at 25/50/75/100 %: "
                       f"{', '.join(mb(q) for q in peaks['quarters'])}")
             print(f"      {summary}")
+        if not args.jobs:
+            return
         again, _, summary = batch(archive, out, formats, args.jobs[-1])
         print(f"  re-run, unchanged ({args.n} files, --jobs {args.jobs[-1]}): {again:.2f} s wall")
         print(f"      {summary}")

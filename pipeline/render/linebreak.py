@@ -458,7 +458,7 @@ class CJKParagraph(Paragraph):
             show.origin(x, y - i * leading)
             for w in line.words:
                 show.font(w.fontName, w.fontSize)
-                if w.textColor != color:
+                if w.textColor is not color and w.textColor != color:  # frags share one Color
                     color = w.textColor
                     tx.setFillColor(color)
                 for piece, cs in _spacing_pieces(w.text, space) if space else ((w.text, 0.0),):
