@@ -1,10 +1,12 @@
 """Batch benchmarks: per-stage times on the sample, cold CLI time per format, batch throughput at
 --jobs 1 and --jobs 2 over generated bulletins, peak RSS per worker, and the re-run of an
 unchanged archive. Every format registered in RENDERERS is measured (PDF too when its renderer
-imports, for the per-stage times).
+imports, for the per-stage times). In the same run, LibreOffice (our .docx → PDF) and WeasyPrint
+(the same content as HTML → PDF) are timed cold, as `bulletin convert` is.
 
     python benchmarks/bench_batch.py                 # 200 bulletins
     python benchmarks/bench_batch.py -n 1000 --to json --jobs 2   # one larger batch only
+    python benchmarks/bench_batch.py --weasyprint-python /tmp/venv-wp/bin/python
 
 Targets (issue 6): >= 10 sample-sized bulletins/s with all outputs at --jobs 2 on 2 cores;
 <= 200 MB per worker; re-running an unchanged 200-file archive <= 2 s.
@@ -32,9 +34,16 @@ from pipeline.render import RENDERERS  # noqa: E402
 from pipeline.validate import validate  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "zj-amr-2020-q4-progress.txt"
-_spec = importlib.util.spec_from_file_location("bench_generate", Path(__file__).with_name("generate.py"))
-generate = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(generate)
+
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+generate = _load("bench_generate", Path(__file__).with_name("generate.py"))
 
 
 def median_ms(fn, repeat: int, prepare=None) -> float:
@@ -92,6 +101,40 @@ def cold(fmt: str, tmp: Path, repeat: int = 3) -> float:
         if done.returncode not in (0, 1):
             raise SystemExit(f"convert --to {fmt} failed: {done.stderr}")
     return statistics.median(samples)
+
+
+def cold_others(tmp: Path, weasyprint_python: str, repeat: int = 3) -> list[tuple[str, float | str]]:
+    """Median wall seconds of a fresh process of LibreOffice (our .docx of the sample → PDF) and of
+    WeasyPrint (the sample as HTML → PDF, `bench_pdf.to_html`), or why one could not run."""
+    bench_pdf = _load("bench_pdf", Path(__file__).with_name("bench_pdf.py"))
+    preview = _load("bulletin_preview", ROOT / "scripts" / "preview.py")
+    doc = api.load(SAMPLE)
+    docx = tmp / "others" / "sample.docx"
+    docx.parent.mkdir(parents=True, exist_ok=True)
+    docx.write_bytes(api.render(doc, ["docx"]).outputs["docx"])
+    rows: list[tuple[str, float | str]] = []
+
+    def median_s(fn) -> float:
+        samples = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            fn()
+            samples.append(time.perf_counter() - t)
+        return statistics.median(samples)
+
+    try:  # each call is a new soffice process with a new profile: a cold start every time
+        rows.append(("LibreOffice .docx → PDF", median_s(lambda: preview.soffice_to_pdf([docx], tmp / "others"))))
+    except (SystemExit, subprocess.SubprocessError, OSError) as err:
+        rows.append(("LibreOffice .docx → PDF", f"not run ({err})"))
+    page, script = tmp / "others" / "sample.html", tmp / "others" / "weasy.py"
+    page.write_text(bench_pdf.to_html(doc), encoding="utf-8")
+    script.write_text(bench_pdf.WEASY_SCRIPT, encoding="utf-8")
+    cmd = [weasyprint_python, str(script), str(page), str(tmp / "others" / "weasy.pdf"), "1"]
+    try:
+        rows.append(("WeasyPrint HTML → PDF", median_s(lambda: subprocess.run(cmd, check=True, capture_output=True))))
+    except (subprocess.SubprocessError, OSError):
+        rows.append(("WeasyPrint HTML → PDF", "not importable (pass --weasyprint-python VENV/bin/python)"))
+    return rows
 
 
 class PeakRSS:
@@ -189,6 +232,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, nargs="*", default=[1, 2])
     parser.add_argument("--repeat", type=int, default=20, help="repeats for the per-stage medians")
     parser.add_argument("--skip-stages", action="store_true")
+    parser.add_argument("--weasyprint-python", default=sys.executable,
+                        help="an interpreter that can `import weasyprint` (default: this one)")
     args = parser.parse_args()
     formats = ",".join(RENDERERS) if args.to == "all" else args.to
     print(f"bulletin batch benchmark: python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
@@ -202,6 +247,9 @@ def main() -> None:
             print("\ncold CLI (`python -m pipeline convert sample --to F`, median of 3, wall):")
             for fmt in [*RENDERERS, "all"]:
                 print(f"  {fmt:<12} {cold(fmt, tmp):8.2f} s")
+            print("\nthe same content by other tools, cold (a fresh process each, median of 3, wall):")
+            for name, value in cold_others(tmp, args.weasyprint_python):
+                print(f"  {name:<24} {value:8.2f} s" if isinstance(value, float) else f"  {name:<24} {value}")
         archive = tmp / "archive"
         generate.generate(archive, args.n)
         size = sum(p.stat().st_size for p in archive.rglob("*.txt")) / args.n / 1024
