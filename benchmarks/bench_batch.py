@@ -91,16 +91,24 @@ def cli(args: list[str], **kw) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipeline", *args], env=env, capture_output=True, text=True, **kw)
 
 
-def cold(fmt: str, tmp: Path, repeat: int = 3) -> float:
-    """Median wall seconds of a fresh `bulletin convert SAMPLE --to fmt`."""
+def median_s(fn, repeat: int = 3) -> float:
+    """Median wall seconds of `fn(i)` for i in range(repeat), not warmed: each call is a cold start."""
     samples = []
     for i in range(repeat):
         t = time.perf_counter()
-        done = cli(["convert", str(SAMPLE), "--to", fmt, "--out", str(tmp / f"cold-{fmt}-{i}"), "--progress", "none"])
+        fn(i)
         samples.append(time.perf_counter() - t)
+    return statistics.median(samples)
+
+
+def cold(fmt: str, tmp: Path, repeat: int = 3) -> float:
+    """Median wall seconds of a fresh `bulletin convert SAMPLE --to fmt`."""
+    def run(i: int) -> None:
+        done = cli(["convert", str(SAMPLE), "--to", fmt, "--out", str(tmp / f"cold-{fmt}-{i}"), "--progress", "none"])
         if done.returncode not in (0, 1):
             raise SystemExit(f"convert --to {fmt} failed: {done.stderr}")
-    return statistics.median(samples)
+
+    return median_s(run, repeat)
 
 
 def cold_others(tmp: Path, weasyprint_python: str, repeat: int = 3) -> list[tuple[str, float | str]]:
@@ -113,17 +121,9 @@ def cold_others(tmp: Path, weasyprint_python: str, repeat: int = 3) -> list[tupl
     docx.parent.mkdir(parents=True, exist_ok=True)
     docx.write_bytes(api.render(doc, ["docx"]).outputs["docx"])
     rows: list[tuple[str, float | str]] = []
-
-    def median_s(fn) -> float:
-        samples = []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            fn()
-            samples.append(time.perf_counter() - t)
-        return statistics.median(samples)
-
     try:  # each call is a new soffice process with a new profile: a cold start every time
-        rows.append(("LibreOffice .docx → PDF", median_s(lambda: preview.soffice_to_pdf([docx], tmp / "others"))))
+        rows.append(("LibreOffice .docx → PDF",
+                     median_s(lambda _: preview.soffice_to_pdf([docx], tmp / "others"), repeat)))
     except (SystemExit, subprocess.SubprocessError, OSError) as err:
         rows.append(("LibreOffice .docx → PDF", f"not run ({err})"))
     page, script = tmp / "others" / "sample.html", tmp / "others" / "weasy.py"
@@ -131,7 +131,8 @@ def cold_others(tmp: Path, weasyprint_python: str, repeat: int = 3) -> list[tupl
     script.write_text(bench_pdf.WEASY_SCRIPT, encoding="utf-8")
     cmd = [weasyprint_python, str(script), str(page), str(tmp / "others" / "weasy.pdf"), "1"]
     try:
-        rows.append(("WeasyPrint HTML → PDF", median_s(lambda: subprocess.run(cmd, check=True, capture_output=True))))
+        rows.append(("WeasyPrint HTML → PDF",
+                     median_s(lambda _: subprocess.run(cmd, check=True, capture_output=True), repeat)))
     except (subprocess.SubprocessError, OSError):
         rows.append(("WeasyPrint HTML → PDF", "not importable (pass --weasyprint-python VENV/bin/python)"))
     return rows

@@ -358,9 +358,12 @@ _FIRST = ("[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/a
           "word/document.xml", "word/_rels/document.xml.rels")
 
 
+_ROWS_MARKER = "bulletin-rows-"
+
+
 def rows_marker(n: int) -> str:
     """The text of the comment that holds the place of table `n`'s body rows."""
-    return f"bulletin-rows-{n}"
+    return f"{_ROWS_MARKER}{n}"
 
 
 def rezip(data: bytes, rows: Sequence[str] = ()) -> bytes:
@@ -371,7 +374,7 @@ def rezip(data: bytes, rows: Sequence[str] = ()) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         parts = {name: z.read(name) for name in z.namelist()}
     if rows:
-        pieces = re.split(rb"<!--bulletin-rows-(\d+)-->", parts["word/document.xml"])
+        pieces = re.split(rb"<!--" + _ROWS_MARKER.encode() + rb"(\d+)-->", parts["word/document.xml"])
         pieces[1::2] = [rows[int(n)].encode() for n in pieces[1::2]]
         parts["word/document.xml"] = b"".join(pieces)
     order = sorted(parts, key=lambda n: (_FIRST.index(n) if n in _FIRST else len(_FIRST), n))
