@@ -106,8 +106,10 @@ def tidy(text: str, line: int | None, log: list[Change]) -> str:
 
 
 _ANY_SPACE = re.compile(f"[{_SPACES}]")
-# what any of the fixes below looks for: a space, a doubled mark or `..`, a half-width mark
-_UNTIDY = re.compile(f"[{_SPACES}]|[.．]{{2}}|([，。、；：！？])\\1|[{re.escape(''.join(_HALF))}]")
+# what any of the fixes below looks for: a doubled mark (first: its `\1` is group 1), a space,
+# `..`, a half-width mark
+_UNTIDY = re.compile("|".join([_DOUBLED_MARK.pattern, _ANY_SPACE.pattern, "[.．]{2}",
+                               f"[{re.escape(''.join(_HALF))}]"]))
 
 
 def _spaces(text: str) -> str:
