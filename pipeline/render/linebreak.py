@@ -422,23 +422,43 @@ class CJKParagraph(Paragraph):
             return _split_cjk_lines
         return super()._get_split_blParaFunc()
 
-    def draw(self):
-        """Draw plain CJK lines straight into one text object (reportlab's general drawPara
-        handles links, underlines and images line by line, at several times the cost)."""
+    def _lean(self) -> bool:
+        """Plain CJK lines (no links, underlines, images, backgrounds or borders): drawn straight
+        into one text object (reportlab's general drawPara handles those line by line, at several
+        times the cost)."""
         bl, style = getattr(self, "blPara", None), self.style
         measured = self.__dict__.get("_cjk_cache", {}).get("measured")
-        if (bl is None or bl.kind != 1 or not bl.lines or measured is None or not measured.plain
-                or style.backColor or style.borderWidth or style.endDots):
-            return super().draw()
+        return not (bl is None or bl.kind != 1 or not bl.lines or measured is None or not measured.plain
+                    or style.backColor or style.borderWidth or style.endDots)
+
+    def draw(self):
+        if self._lean():
+            self._draw_lines(0.0, 0.0)
+        else:
+            super().draw()
+
+    def draw_at(self, canvas, x: float, y: float) -> None:
+        """`drawOn` without saving the graphics state and moving the origin, when the lines are
+        lean (they set their own fill colour; the caller keeps the state of a whole table)."""
+        if not self._lean():
+            self.drawOn(canvas, x, y)
+            return
+        self.canv = canvas
+        self._draw_lines(x, y)
+        del self.canv
+
+    def _draw_lines(self, x0: float, y0: float) -> None:
+        bl, style = self.blPara, self.style
+        measured = self._cjk_cache["measured"]
         canvas, lines, leading = self.canv, bl.lines, style.leading
         offsets = getattr(self, "_offsets", None) or [0]
-        y = self.height - lines[0].fontSize
+        y = y0 + self.height - lines[0].fontSize
         first = style.firstLineIndent + offsets[0]
-        tx = canvas.beginText()  # drawOn saved the graphics state: colours set here end with it
+        tx = canvas.beginText()  # drawOn or the table saved the graphics state: colours set here end with it
         show = _Shower(tx)
         color = None
         if self.bulletText:  # the marker at bulletIndent, the text where the indent says
-            show.origin(style.bulletIndent, y)
+            show.origin(x0 + style.bulletIndent, y)
             show.font(style.bulletFontName, style.bulletFontSize)
             show(self.bulletText)
             first = max(first, self._bullet_end() - style.leftIndent)
@@ -447,7 +467,7 @@ class CJKParagraph(Paragraph):
         tracking = measured.tracking
         char_space = 0.0
         for i, line in enumerate(lines):
-            x = style.leftIndent + (first if i == 0 else offsets[min(i, len(offsets) - 1)])
+            x = x0 + style.leftIndent + (first if i == 0 else offsets[min(i, len(offsets) - 1)])
             space = 0.0
             if align == TA_CENTER:
                 x += line.extraSpace / 2

@@ -21,8 +21,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Spacer
 from reportlab.platypus import Paragraph as RLParagraph
-from reportlab.platypus.tables import LongTable as RLTable
-from reportlab.platypus.tables import TableStyle
 
 try:
     from zlib_ng import zlib_ng
@@ -45,6 +43,7 @@ from ..model import (
 )
 from ..validate import diagnostic
 from .linebreak import CJKParagraph, clone_frag
+from .rowtable import Row, RowTable
 from .textfit import chinese_date, em_width, split_title
 
 # Binary (Flate only) streams: smaller and faster to write than reportlab's ASCII85 default.
@@ -63,7 +62,6 @@ pdfdoc.PDFZCompress.encode = _flate
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY,
           "distribute": TA_JUSTIFY}
-_VALIGN = {"top": "TOP", "center": "MIDDLE", "bottom": "BOTTOM"}
 
 
 def _color(hex6: str):
@@ -105,25 +103,6 @@ class _Rule(Flowable):
         self.canv.setStrokeColor(self.color)
         self.canv.setLineWidth(self.line_width)
         self.canv.line(0, 0, self.width, 0)
-
-
-class _RowTable(RLTable):
-    """A table that closes each page's part with a bottom line, and whose vertically centred cells
-    move to the top of a row that splits across pages (the item is named where it starts)."""
-
-    closing: tuple | None = None  # (width, colour) of the line under a row cut by a page break
-
-    def _splitCell(self, value, style, oldHeight, newHeight, width):  # noqa: N802,N803
-        if style.valign == "MIDDLE":
-            style.valign = "TOP"
-        return super()._splitCell(value, style, oldHeight, newHeight, width)
-
-    def split(self, availWidth, availHeight):  # noqa: N803 - reportlab's names
-        parts = super().split(availWidth, availHeight)
-        if len(parts) == 2 and self.closing:
-            parts[0].setStyle(TableStyle([("LINEBELOW", (0, -1), (-1, -1), *self.closing)]))
-            parts[1].closing = self.closing
-        return parts
 
 
 class _Builder:
@@ -315,42 +294,33 @@ class _Builder:
         return out
 
     def table(self, table: Table) -> Flowable:
-        ts, border = self.style.table, self.style.table.border.pt
+        ts = self.style.table
         ncols = max([len(table.columns)] + [len(r.cells) for r in table.rows if not isinstance(r, SectionRow)])
         headers = table.columns + [""] * (ncols - len(table.columns))
         roles = table.column_roles(ncols)
         cols = [ts.columns.get(k) for k in ts.column_kinds(roles)]
         # the frame holds the whole line width: half a border on each side stays inside
         widths = [w.pt for w in ts.column_widths(roles, self.style.page.type_width - ts.border)]
-        data = [[self.para(h, "table_header", table.line, balance=True) for h in headers]]
-        cmds = [("GRID", (0, 0), (-1, -1), border, _color(ts.border_color)),
-                ("LEFTPADDING", (0, 0), (-1, -1), ts.cell_padding.pt),
-                ("RIGHTPADDING", (0, 0), (-1, -1), ts.cell_padding.pt),
-                ("TOPPADDING", (0, 0), (-1, -1), ts.cell_padding_vertical.pt),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), ts.cell_padding_vertical.pt),
-                ("FONTNAME", (0, 0), (-1, -1), self.fonts.font(self.style.role("table_cell").font)),
-                ("VALIGN", (0, 0), (-1, 0), "MIDDLE")]
-        cmds += [("VALIGN", (c, 1), (c, -1), _VALIGN[col.valign if col else "top"]) for c, col in enumerate(cols)]
+        header = Row([[self.para(h, "table_header", table.line, balance=True)] for h in headers], ["center"] * ncols)
+        valign = [col.valign if col else "top" for col in cols]
         sections = any(isinstance(r, SectionRow) for r in table.rows)
+        rows = []
         for r, row in enumerate(table.rows, start=1):
             if isinstance(row, SectionRow):
-                cell = [self.bookmark(row.text, 0), self.para(row.text, "table_section", row.line)]
-                data.append([cell] + [""] * (ncols - 1))
-                cmds += [("SPAN", (0, r), (-1, r)), ("VALIGN", (0, r), (-1, r), "MIDDLE")]
+                rows.append(Row([[self.bookmark(row.text, 0), self.para(row.text, "table_section", row.line)]],
+                                ["center"], span=True))
                 continue
             cells = [self.entries(cell.paragraphs, cols[c].align if cols[c] else "left")
                      for c, cell in enumerate(row.cells)]
             cells += [[] for _ in range(ncols - len(cells))]
             title = " ".join(x for x in (row.number, row.name) if x) or str(r)
             cells[0].insert(0, self.bookmark(title, 1 if sections else 0))
-            data.append(cells)
+            rows.append(Row(cells, valign))
         # A row splits across pages (rather than leaving the page part-empty) when each part
         # keeps at least two lines of cell text.
         min_part = 2 * self.style.role("table_cell").line_pitch.pt + 2 * ts.cell_padding_vertical.pt
-        t = _RowTable(data, colWidths=widths, repeatRows=1, splitByRow=0, splitInRow=min_part)
-        t.setStyle(TableStyle(cmds))
-        t.closing = (border, _color(ts.border_color))
-        return t
+        return RowTable(header, rows, widths, padding=ts.cell_padding.pt, padding_vertical=ts.cell_padding_vertical.pt,
+                        border=ts.border.pt, color=_color(ts.border_color), min_part=min_part)
 
 
 def _glyph_middle(font_name: str, ch: str) -> float:
