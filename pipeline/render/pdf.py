@@ -59,6 +59,18 @@ def _flate(data: bytes | str) -> bytes:
 
 
 pdfdoc.PDFZCompress.encode = _flate
+_pdfdoc_enc = pdfdoc.pdfdocEnc
+
+
+def _pdfdoc(x):
+    """reportlab's `pdfdocEnc`, which writes every number and name of the file through a charmap
+    codec run in Python: printable ASCII is the same bytes in PDFDocEncoding, encoded in C here."""
+    if isinstance(x, str) and x.isascii() and x.isprintable():
+        return x.encode("ascii")
+    return _pdfdoc_enc(x)
+
+
+pdfdoc.pdfdocEnc = _pdfdoc
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY,
           "distribute": TA_JUSTIFY}
