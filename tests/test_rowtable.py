@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from factories import _cell
+from pypdf import PdfReader
+from reportlab.lib.colors import black
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph as RLParagraph
 
 from pipeline.errors import FontError
 from pipeline.fonts import resolve_fonts
 from pipeline.model import ItemRow, SectionRow, Table
 from pipeline.render.linebreak import CJKParagraph, line_texts
 from pipeline.render.pdf import _Builder
-from pipeline.render.rowtable import RowTable
+from pipeline.render.rowtable import Row, RowTable
 from pipeline.style import load_style
 
 LONG = ("召开全省进口冷链食品物防工作视频会，部署冷链食品常态化疫情防控工作，"
@@ -130,3 +134,21 @@ def test_the_grid_closes_every_part_and_the_header(builder):
             edges.append(edges[-1] - row.height)
         assert horizontal == {round(y, 3) for y in edges}, "a row edge without its line"
         assert round(edges[-1], 3) == 0
+
+
+def test_text_comes_in_reading_order_around_other_flowables(builder):
+    """Cell paragraphs share one text object; anything else that draws (here a reportlab
+    Paragraph) puts the text so far on the page first, so the content stays in reading order."""
+    b = builder()
+    cells = [[b.para("甲乙丙", "table_cell")],
+             [b.para("丁戊己", "table_cell"), RLParagraph("ABC"), b.para("庚辛壬", "table_cell")]]
+    t = RowTable(Row([[b.para("一", "table_header")], [b.para("二", "table_header")]], ["center"] * 2),
+                 [Row(cells, ["top", "top"])], [100.0, 200.0], padding=2, padding_vertical=2, border=0.5,
+                 color=black, min_part=40)
+    buf = io.BytesIO()
+    canvas = Canvas(buf)
+    t.wrap(300, 800)
+    t.drawOn(canvas, 50, 500)
+    canvas.save()
+    text = re.sub(r"\s+", "", PdfReader(io.BytesIO(buf.getvalue())).pages[0].extract_text())
+    assert text == "一二甲乙丙丁戊己ABC庚辛壬"

@@ -232,6 +232,12 @@ def clone_frag(frag):
     return out
 
 
+def _plain(frags) -> bool:
+    """Plain text runs (no links, underlines, rises, backgrounds): the lean drawing can draw them."""
+    return all(not (d.get("link") or d.get("us_lines") or d.get("rise") or d.get("backColor"))
+               for d in map(vars, frags))
+
+
 class _Measured:
     """A paragraph's characters measured once: width, owning frag, forced breaks, break points."""
 
@@ -267,9 +273,7 @@ class _Measured:
         self.chars, self.widths, self.starts = chars, widths, starts
         self.hard = hard + [False] * (len(chars) - len(hard)) if any_hard else ()
         self.prefix = None if min(widths, default=0.0) < 0 else list(accumulate(widths, initial=0.0))
-        # plain text runs (no links, underlines, rises, backgrounds) can use the lean drawing
-        self.plain = all(not (d.get("link") or d.get("us_lines") or d.get("rise") or d.get("backColor"))
-                         for d in map(vars, frags))
+        self.plain = _plain(frags)
         self.points = (break_points(self.text if self.text is not None else chars), None)
 
     @property
@@ -427,9 +431,10 @@ class CJKParagraph(Paragraph):
         into one text object (reportlab's general drawPara handles those line by line, at several
         times the cost)."""
         bl, style = getattr(self, "blPara", None), self.style
+        if bl is None or bl.kind != 1 or not bl.lines or style.backColor or style.borderWidth or style.endDots:
+            return False
         measured = self.__dict__.get("_cjk_cache", {}).get("measured")
-        return not (bl is None or bl.kind != 1 or not bl.lines or measured is None or not measured.plain
-                    or style.backColor or style.borderWidth or style.endDots)
+        return measured.plain if measured is not None else _plain(self.frags)  # the first part of a split
 
     def draw(self):
         if self._lean():
@@ -437,35 +442,38 @@ class CJKParagraph(Paragraph):
         else:
             super().draw()
 
-    def draw_at(self, canvas, x: float, y: float) -> None:
+    def draw_at(self, canvas, x: float, y: float, pen: _Shower | None = None) -> None:
         """`drawOn` without saving the graphics state and moving the origin, when the lines are
-        lean (they set their own fill colour; the caller keeps the state of a whole table)."""
+        lean: into `pen`'s text object when given (see `text_pen`), else into one of their own.
+        They set their own fill colour: the caller keeps the graphics state of a whole table."""
         if not self._lean():
+            if pen is not None:
+                pen.flush()
             self.drawOn(canvas, x, y)
             return
         self.canv = canvas
-        self._draw_lines(x, y)
+        self._draw_lines(x, y, pen)
         del self.canv
 
-    def _draw_lines(self, x0: float, y0: float) -> None:
+    def _draw_lines(self, x0: float, y0: float, pen: _Shower | None = None) -> None:
         bl, style = self.blPara, self.style
-        measured = self._cjk_cache["measured"]
         canvas, lines, leading = self.canv, bl.lines, style.leading
         offsets = getattr(self, "_offsets", None) or [0]
         y = y0 + self.height - lines[0].fontSize
         first = style.firstLineIndent + offsets[0]
-        tx = canvas.beginText()  # drawOn or the table saved the graphics state: colours set here end with it
-        show = _Shower(tx)
-        color = None
+        # drawOn or the table saved the graphics state: colours set here end with it
+        show = pen or text_pen(canvas)
+        tx = show.tx
         if self.bulletText:  # the marker at bulletIndent, the text where the indent says
             show.origin(x0 + style.bulletIndent, y)
             show.font(style.bulletFontName, style.bulletFontSize)
+            if show.cs:
+                show.char_space(0.0)
             show(self.bulletText)
             first = max(first, self._bullet_end() - style.leftIndent)
         align, last = style.alignment, len(lines) - 1
         justify_last = getattr(self, "_JustifyLast", False)
-        tracking = measured.tracking
-        char_space = 0.0
+        tracking = getattr(style, "tracking", 0.0)
         for i, line in enumerate(lines):
             x = x0 + style.leftIndent + (first if i == 0 else offsets[min(i, len(offsets) - 1)])
             space = 0.0
@@ -478,16 +486,16 @@ class CJKParagraph(Paragraph):
             show.origin(x, y - i * leading)
             for w in line.words:
                 show.font(w.fontName, w.fontSize)
-                if w.textColor is not color and w.textColor != color:  # frags share one Color
-                    color = w.textColor
-                    tx.setFillColor(color)
+                if w.textColor is not show.color and w.textColor != show.color:  # frags share one Color
+                    show.color = w.textColor
+                    tx.setFillColor(show.color)
                 for piece, cs in _spacing_pieces(w.text, space) if space else ((w.text, 0.0),):
                     cs += tracking
-                    if cs != char_space:
-                        char_space = cs
+                    if cs != show.cs:
                         show.char_space(cs)
                     show(piece)
-        canvas.drawText(tx)
+        if pen is None:
+            canvas.drawText(tx)
 
     def _bullet_end(self) -> float:
         style = self.style
@@ -583,11 +591,19 @@ class _Shower:
         # the lean path writes what a stock canvas writes: bottom-up, reportlab's escaping
         self.fast = bool(canvas.bottomup) and type(canvas)._escape is _canvas_escape
         self.escape = _escape if self.fast else canvas._escape
-        self.key = self.rl = self.tmpl = self.codes = None
+        self.key = self.rl = self.tmpl = self.codes = self.color = None
         self.subset = -1
+        self.cs = 0.0  # the character spacing (Tc) in force
         self.fonts = _CODES.get(self.doc)
         if self.fonts is None:
             self.fonts = _CODES[self.doc] = {}
+
+    def flush(self) -> None:
+        """Put the text object on the page and go on in a new one: what draws next comes after
+        it in the page's content (which is its reading order)."""
+        canvas = self.tx._canvas
+        canvas.drawText(self.tx)
+        self.__init__(canvas.beginText())
 
     def origin(self, x: float, y: float) -> None:
         if not self.fast:
@@ -598,6 +614,7 @@ class _Shower:
         tx._y0 = tx._y = y
 
     def char_space(self, cs: float) -> None:
+        self.cs = cs
         if not self.fast:
             return self.tx.setCharSpace(cs)
         self.tx._charSpace = cs
@@ -662,6 +679,12 @@ class _Shower:
                 self.subset = subset
             parts.append(f"({escape(t)}) Tj")
         self.code.append(" ".join(parts))
+
+
+def text_pen(canvas) -> _Shower:
+    """A new text object of `canvas`, to draw many paragraphs into with `CJKParagraph.draw_at`
+    (one text object, its font and colour set once): `canvas.drawText(pen.tx)` puts it on the page."""
+    return _Shower(canvas.beginText())
 
 
 def _spacing_pieces(text: str, space: float) -> list[tuple[str, float]]:

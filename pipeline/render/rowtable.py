@@ -1,5 +1,6 @@
 """The PDF's tables: a reportlab flowable that measures each row once, repeats its header on every
-page, splits a row across a page end, and draws the cells straight onto the page.
+page, splits a row across a page end, and draws the cell paragraphs of a page into one text
+object.
 
 reportlab's `Table` does the same job by building two new tables at every page end, copying and
 re-measuring the cells and style commands of everything left, and drawing each cell paragraph
@@ -16,6 +17,8 @@ at least `min_part`; otherwise it moves to the next page with the rows after it.
 from __future__ import annotations
 
 from reportlab.platypus import Flowable
+
+from .linebreak import text_pen
 
 #: Height given to a cell's flowables when they are wrapped: a paragraph's height depends only on
 #: its width, so any height will do (reportlab's Table passes its own large default too).
@@ -76,12 +79,14 @@ def _split_cell(items: list[tuple], width: float, room: float) -> tuple[list | N
     return top, bottom
 
 
-def _draw_at(v: Flowable, canv, x: float, y: float) -> None:
-    draw_at = getattr(v, "draw_at", None)  # CJKParagraph: no graphics state of its own needed
+def _draw_at(v: Flowable, canv, x: float, y: float, pen) -> None:
+    draw_at = getattr(v, "draw_at", None)  # CJKParagraph: into the table's one text object
     if draw_at is not None:
-        draw_at(canv, x, y)
-    else:
-        v.drawOn(canv, x, y)
+        draw_at(canv, x, y, pen)
+        return
+    if v.width or v.height:  # the text so far goes first (a bookmark draws nothing)
+        pen.flush()
+    v.drawOn(canv, x, y)
 
 
 class RowTable(Flowable):
@@ -167,6 +172,7 @@ class RowTable(Flowable):
     def draw(self):
         canv = self.canv
         canv.saveState()  # paragraphs set their colours, the grid its line
+        pen = text_pen(canv)
         pad, vpad = self.padding, self.padding_vertical
         top = self.height
         for row in (self.header, *self.rows):
@@ -184,9 +190,10 @@ class RowTable(Flowable):
                 x = self.xs[c] + pad
                 for v, h, before, after in items:
                     y -= before + h
-                    _draw_at(v, canv, x, y)
+                    _draw_at(v, canv, x, y, pen)
                     y -= after
             top = bottom
+        canv.drawText(pen.tx)
         self._grid(canv)
         canv.restoreState()
 
