@@ -498,8 +498,13 @@ class CJKParagraph(Paragraph):
             canvas.drawText(tx)
 
     def _bullet_end(self) -> float:
-        style = self.style
-        return style.bulletIndent + stringWidth(self.bulletText, style.bulletFontName, style.bulletFontSize)
+        d = self.__dict__  # measured when the lines break, used again when they are drawn
+        if d.get("_bullet_of") != self.bulletText:
+            style = self.style
+            d["_bullet_of"] = self.bulletText
+            d["_bullet_at"] = style.bulletIndent + stringWidth(self.bulletText, style.bulletFontName,
+                                                                style.bulletFontSize)
+        return d["_bullet_at"]
 
 
 _FP: dict[float, str] = {}

@@ -42,7 +42,7 @@ from ..model import (
     Table,
 )
 from ..validate import diagnostic
-from .linebreak import CJKParagraph, clone_frag
+from .linebreak import CJKParagraph, clone_frag, text_pen
 from .rowtable import Row, RowTable
 from .textfit import chinese_date, em_width, split_title
 
@@ -378,10 +378,12 @@ def _page_decoration(style, fonts: FontSet, pub_date: str | None):
         w = sum(pdfmetrics.stringWidth(t, f, size) for f, t in runs)
         side = pn.odd if n % 2 else pn.even
         x = {"left": left + inner, "right": left + width - inner - w, "center": left + (width - w) / 2}[side]
-        for f, t in runs:
-            canv.setFont(f, size)
-            canv.drawString(x, base, t)
-            x += pdfmetrics.stringWidth(t, f, size)
+        pen = text_pen(canv)
+        pen.origin(x, base)
+        for f, t in runs:  # one text object: each run starts where the one before ended
+            pen.font(f, size)
+            pen(t)
+        canv.drawText(pen.tx)
 
     return on_page
 
