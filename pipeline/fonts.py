@@ -265,6 +265,7 @@ class _CharFonts(dict):
         latin_font = latin.usable(1) if latin else []
         self.latin = (latin_font[0][2], latin_font[0][3]) if latin_font else None
         self.missing: set[str] = set()
+        self.own: set[str] = set()  # characters known to be set in the role's own face
 
     def __missing__(self, ch: str) -> str:
         o = ord(ch)
@@ -276,6 +277,8 @@ class _CharFonts(dict):
             name = self.fonts._find(self.key, ch) or self.first
             if name == self.first:
                 self.missing.add(ch)
+        if name == self.first and ch not in self.missing:
+            self.own.add(ch)
         self[ch] = name
         return name
 
@@ -316,6 +319,8 @@ class FontSet:
         table = self._tables.get(key)
         if table is None:
             table = self._tables[key] = _CharFonts(self, key)
+        if text and table.own.issuperset(text):  # the common case: all in the role's face
+            return [(table.first, text)], []
         runs = [(name, "".join(chars)) for name, chars in groupby(text, table.__getitem__)]
         missing = list(dict.fromkeys(ch for ch in text if ch in table.missing)) if table.missing else []
         return runs, missing
