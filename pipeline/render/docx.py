@@ -9,10 +9,10 @@ thumbnail; Letter size, 10 pt after, 1.15 lines, en-US/ja-JP East Asian language
 the styles, settings, page and footers through its API; the result is kept as package bytes.
 Each render opens them with `docx.Document`, adds the content, sets the core properties and
 saves. What the API cannot express is written with its oxml layer in `docx_xml`. Table body rows
-are XML text: a comment marks their place in the tree and `docx_xml.rezip` writes them there
+are XML text: a comment marks their place in the tree and `docx_xml.zip_parts` writes them there
 into the saved document.xml (parsing them and moving the nodes into python-docx's tree cost
 twice as long as writing them). The same document, style and version give the same bytes
-(fixed core dates, `docx_xml.rezip`).
+(fixed core dates, `docx_xml.zip_parts`).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import qn
 from docx.shared import Emu, RGBColor, Twips
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -218,7 +219,7 @@ class _Writer:
         self.parts = _style_parts(style)
         self.document = docx.Document(io.BytesIO(self.parts.package))
         self.body = self.document.element.body
-        self.rows: list[str] = []  # each table's body rows as XML, written in by `rezip`
+        self.rows: list[str] = []  # each table's body rows as XML, written in by `zip_parts`
 
     def para(self, role: str, text: str | None = None, *, before: int | None = None,
              after: int | None = None, ind: tuple[float, float, float] | None = None,
@@ -379,9 +380,22 @@ class _Writer:
         core.language = "zh-CN"
         core.revision = 1
         core.created = core.modified = _timestamp(meta.published)  # never the wall clock
-        buf = io.BytesIO()
-        self.document.save(buf)
-        return X.rezip(buf.getvalue(), self.rows)
+        # python-docx's save, less its zip: `zip_parts` zips once, in a fixed order
+        package = self.document.part.package
+        for part in package.parts:
+            part.before_marshal()
+        parts = _Parts()
+        PackageWriter._write_content_types_stream(parts, package.parts)
+        PackageWriter._write_pkg_rels(parts, package.rels)
+        PackageWriter._write_parts(parts, package.parts)
+        return X.zip_parts(parts, self.rows)
+
+
+class _Parts(dict):
+    """Stands for python-docx's zip writer: zip member name → the part's bytes."""
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self[pack_uri.membername] = blob
 
 
 def _core_text(text: str) -> str:

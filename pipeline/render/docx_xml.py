@@ -8,7 +8,7 @@ Asian fonts with `w:hint`, `w:lang`, character spacing and kerning, `w:snapToGri
 characters (`w:firstLineChars` …), paragraph and table borders, cell margins, the header-row
 repeat, the PAGE field, page-number format and document grid, settings values, the font table
 and `docProps/app.xml`. Table body rows are XML text (`table_rows_xml`): python-docx's
-cell-by-cell API is several times slower. `rezip` rewrites python-docx's zip in a fixed entry
+cell-by-cell API is several times slower. `zip_parts` zips python-docx's parts in a fixed entry
 order with fixed entry times, so the same input gives the same bytes, and writes the rows text
 where the renderer left a marker comment in the tree.
 """
@@ -366,17 +366,16 @@ def rows_marker(n: int) -> str:
     return f"{_ROWS_MARKER}{n}"
 
 
-def rezip(data: bytes, rows: Sequence[str] = ()) -> bytes:
-    """Return python-docx's package `data` rezipped in a fixed entry order (the package parts
-    first, then by name) with fixed times and attributes: the same parts give the same bytes.
-    `rows[n]` replaces the `rows_marker(n)` comment in word/document.xml. (Text in a w:t has
-    its `<` escaped, so only the marker comments can match.)"""
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        parts = {name: z.read(name) for name in z.namelist()}
+def zip_parts(parts: dict[str, bytes], rows: Sequence[str] = ()) -> bytes:
+    """Return the package of `parts` (zip member name → bytes, as python-docx writes them) as a
+    zip in a fixed entry order (the package parts first, then by name) with fixed times and
+    attributes: the same parts give the same bytes. `rows[n]` replaces the `rows_marker(n)`
+    comment in word/document.xml. (Text in a w:t has its `<` escaped, so only the marker
+    comments can match.)"""
     if rows:
         pieces = re.split(rb"<!--" + _ROWS_MARKER.encode() + rb"(\d+)-->", parts["word/document.xml"])
         pieces[1::2] = [rows[int(n)].encode() for n in pieces[1::2]]
-        parts["word/document.xml"] = b"".join(pieces)
+        parts = {**parts, "word/document.xml": b"".join(pieces)}
     order = sorted(parts, key=lambda n: (_FIRST.index(n) if n in _FIRST else len(_FIRST), n))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
