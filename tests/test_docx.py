@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -290,6 +291,16 @@ def test_deterministic(style):
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == hashlib.sha256(render_docx(notice(), style)).hexdigest()
+
+
+def test_threads_each_fill_their_own_document(style):
+    """The empty document is opened once per thread and reset per bulletin: bulletins rendered
+    at once in several threads come out as when rendered one by one."""
+    docs = [report(), notice()] * 4
+    alone = [render_docx(d, style) for d in docs[:2]]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(render_docx, docs, [style] * len(docs)))
+    assert together == alone * 4
 
 
 def test_zip_entries_fixed(report_docx):
