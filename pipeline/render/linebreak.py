@@ -18,6 +18,7 @@ import re
 import weakref
 from bisect import bisect_right
 from collections.abc import Sequence
+from functools import cached_property
 from itertools import accumulate
 from weakref import WeakKeyDictionary
 
@@ -232,6 +233,21 @@ def clone_frag(frag):
     return out
 
 
+class _Line(FragLine):
+    """reportlab's line of a CJK paragraph, whose `words` (frag copies holding the line's text)
+    are made only when asked for (splitting a paragraph, reportlab's own drawing): the lean
+    drawing reads `runs`, (frag, text) pairs."""
+
+    @cached_property
+    def words(self) -> list:
+        out = []
+        for f, text in self.runs:
+            w = clone_frag(f)
+            w.text = text
+            out.append(w)
+        return out
+
+
 def _plain(frags) -> bool:
     """Plain text runs (no links, underlines, rises, backgrounds): the lean drawing can draw them."""
     return all(not (d.get("link") or d.get("us_lines") or d.get("rise") or d.get("backColor"))
@@ -289,7 +305,7 @@ class _Measured:
                            self.hard, self.points, self.prefix)
 
     def line(self, start: int, end: int, max_width: float) -> FragLine:
-        words, bounds = [], []
+        runs, bounds = [], []
         starts, frags = self.starts, self.frags
         fi = bisect_right(starts, start) - 1
         i = start
@@ -298,9 +314,7 @@ class _Measured:
                 fi += 1
             j = min(end, starts[fi + 1]) if fi + 1 < len(starts) else end
             f = frags[fi]
-            w = clone_frag(f)
-            w.text = self.text[i:j] if self.text is not None else "".join(self.chars[i:j])
-            words.append(w)
+            runs.append((f, self.text[i:j] if self.text is not None else "".join(self.chars[i:j])))
             bounds.append(_bounds(f.fontName, f.fontSize))
             i = j
         used = sum(self.widths[start:end])
@@ -310,9 +324,8 @@ class _Measured:
         else:
             size, ascent, descent = (max(b[0] for b in bounds), max(b[1] for b in bounds),
                                      min(b[2] for b in bounds))
-        line = FragLine(kind=1, extraSpace=max_width - used, wordCount=1, words=words, fontSize=size,
-                        ascent=ascent, descent=descent, maxWidth=max_width, currentWidth=used,
-                        lineBreak=hard)
+        line = _Line(kind=1, extraSpace=max_width - used, wordCount=1, runs=runs, fontSize=size,
+                     ascent=ascent, descent=descent, maxWidth=max_width, currentWidth=used, lineBreak=hard)
         if hard:
             return line
         chars = self.chars
@@ -484,12 +497,13 @@ class CJKParagraph(Paragraph):
             elif align == TA_JUSTIFY and (i < last or justify_last):
                 space = getattr(line, "cjkCharSpace", 0.0)
             show.origin(x, y - i * leading)
-            for w in line.words:
-                show.font(w.fontName, w.fontSize)
-                if w.textColor is not show.color and w.textColor != show.color:  # frags share one Color
-                    show.color = w.textColor
+            runs = line.runs if isinstance(line, _Line) else [(w, w.text) for w in line.words]
+            for f, text in runs:
+                show.font(f.fontName, f.fontSize)
+                if f.textColor is not show.color and f.textColor != show.color:  # frags share one Color
+                    show.color = f.textColor
                     tx.setFillColor(show.color)
-                for piece, cs in _spacing_pieces(w.text, space) if space else ((w.text, 0.0),):
+                for piece, cs in _spacing_pieces(text, space) if space else ((text, 0.0),):
                     cs += tracking
                     if cs != show.cs:
                         show.char_space(cs)
