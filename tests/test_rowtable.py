@@ -152,3 +152,14 @@ def test_text_comes_in_reading_order_around_other_flowables(builder):
     canvas.save()
     text = re.sub(r"\s+", "", PdfReader(io.BytesIO(buf.getvalue())).pages[0].extract_text())
     assert text == "一二甲乙丙丁戊己ABC庚辛壬"
+
+
+def test_a_row_taller_than_a_page_splits_even_when_little_is_left_over(builder):
+    """On an empty page a row that does not fit must split, however little of it is left for the
+    next page (refusing would leave it nowhere to go)."""
+    t = table(builder, [item(1, entries=4)])
+    t.wrap(t.width, 10**6)
+    page = t.height - t.min_part / 2  # the row overflows a page by less than two lines
+    parts = pages(t, page)
+    assert len(parts) == 2
+    assert column_lines(parts, 2)[0] and column_lines(parts, 2)[1]

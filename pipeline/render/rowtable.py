@@ -11,7 +11,8 @@ Layout is reportlab's: a cell's flowables stack from its top padding (or centred
 bottom), the first one's space before not counted; the table is centred in the frame; every part
 is closed by the grid, so a row cut by a page end has a line under its first part. A row that does
 not fit splits inside (its paragraphs keep two lines on each side) when its part on this page gets
-at least `min_part`; otherwise it moves to the next page with the rows after it.
+at least `min_part`, and so does what is left of the table; otherwise it moves to the next page
+with the rows after it (a row alone on its page always splits: it has nowhere else to go).
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ class RowTable(Flowable):
             n += 1
         if used > availHeight or n == len(self.rows):
             return []
-        cut = self._split_row(self.rows[n], availHeight - used, sum(r.height for r in self.rows[n:]))
+        cut = self._split_row(self.rows[n], availHeight - used, sum(r.height for r in self.rows[n + 1:]), n == 0)
         if cut:
             return [self._part([*self.rows[:n], cut[0]]), self._part([cut[1], *self.rows[n + 1:]])]
         if n and self.rows[n - 1].span:  # a row across the table heads the rows after it
@@ -147,11 +148,12 @@ class RowTable(Flowable):
             return []
         return [self._part(self.rows[:n]), self._part(self.rows[n:])]
 
-    def _split_row(self, row: Row, room: float, rest: float) -> tuple[Row, Row] | None:
+    def _split_row(self, row: Row, room: float, after: float, alone: bool) -> tuple[Row, Row] | None:
         """Cut `row` so that its first part takes at most `room`; None when it cannot be cut: a row
-        across the table, too little room or too little left for the next page, or a cell whose
-        first paragraph cannot leave two lines on each side."""
-        if row.span or room < self.min_part or rest - room < self.min_part:
+        across the table, too little room, a cell whose first paragraph cannot leave two lines on
+        each side, or (when rows above it can take this page: not `alone`) less than `min_part`
+        of the table (its rows `after` this one included) left for the next page."""
+        if row.span or room < self.min_part:
             return None
         pad, inner = 2 * self.padding_vertical, 2 * self.padding
         tops, bottoms = [], []
@@ -167,6 +169,8 @@ class RowTable(Flowable):
         bottom_row = Row(bottoms, ["top"] * len(bottoms))
         top_row.height = min(room, self._height(top_row))
         bottom_row.height = max(self._height(bottom_row), row.height - top_row.height)
+        if not alone and bottom_row.height + after < self.min_part:
+            return None
         return top_row, bottom_row
 
     def draw(self):
