@@ -259,7 +259,6 @@ class _Measured:
 
     def __init__(self, frags, encoding="utf8", tracking: float = 0.0):
         self.frags = frags
-        self.tracking = tracking
         chars: list[str] = []
         texts: list[str | None] = []
         widths: list[float] = []
@@ -455,18 +454,16 @@ class CJKParagraph(Paragraph):
         else:
             super().draw()
 
-    def draw_at(self, canvas, x: float, y: float, pen: _Shower | None = None) -> None:
-        """`drawOn` without saving the graphics state and moving the origin, when the lines are
-        lean: into `pen`'s text object when given (see `text_pen`), else into one of their own.
-        They set their own fill colour: the caller keeps the graphics state of a whole table."""
+    def draw_at(self, canvas, x: float, y: float, pen: _Shower) -> bool:
+        """Draw the lines at (x, y) into `pen`'s text object (see `text_pen`), without saving the
+        graphics state and moving the origin as `drawOn` does; False, drawing nothing, when they
+        are not lean. They set their own fill colour: the caller keeps the graphics state."""
         if not self._lean():
-            if pen is not None:
-                pen.flush()
-            self.drawOn(canvas, x, y)
-            return
+            return False
         self.canv = canvas
         self._draw_lines(x, y, pen)
         del self.canv
+        return True
 
     def _draw_lines(self, x0: float, y0: float, pen: _Shower | None = None) -> None:
         bl, style = self.blPara, self.style

@@ -82,8 +82,7 @@ def _split_cell(items: list[tuple], width: float, room: float) -> tuple[list | N
 
 def _draw_at(v: Flowable, canv, x: float, y: float, pen) -> None:
     draw_at = getattr(v, "draw_at", None)  # CJKParagraph: into the table's one text object
-    if draw_at is not None:
-        draw_at(canv, x, y, pen)
+    if draw_at is not None and draw_at(canv, x, y, pen):
         return
     if v.width or v.height:  # the text so far goes first (a bookmark draws nothing)
         pen.flush()
