@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_NAME = "bulletin"
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Line = Annotated[int | None, Field(ge=1, description="1-based source line, when known")]
 # A calendar date, or a date-time with the +08:00 (or other) offset when a time was printed.
@@ -173,6 +173,8 @@ class Meta(Node):
     source_org: str | None = None
     source_alias: str | None = None
     published: IsoDate | None = None
+    published_text: str | None = Field(
+        default=None, description="the publication date as printed when it is not a calendar date (2021年2月30日)")
     issuer: str | None = Field(default=None, description="发文机关标志, e.g. 浙江省市场监督管理局文件")
     doc_number: str | None = Field(default=None, description="发文字号, e.g. 浙市监〔2021〕1号")
     url: str | None = None

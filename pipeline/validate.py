@@ -20,6 +20,7 @@ SEVERITY: dict[str, str] = {
     "unplaced-line": "warning",
     "missing-glyph": "warning",
     "unreadable": "error",
+    "bad-date": "warning",
 }
 _TERMINAL = "。！？!?；;…”’）)》」』"
 

@@ -10,6 +10,7 @@ from vectors import BAD, GOOD, OVERSIZED
 
 from pipeline import __version__
 from pipeline.cli import app
+from pipeline.model import SCHEMA_VERSION
 
 runner = CliRunner()
 
@@ -34,7 +35,7 @@ def test_convert_sample_json(tmp_path, sample_txt):
     r = runner.invoke(app, ["convert", str(sample_txt), "--to", "json", "--out", str(tmp_path)])
     assert r.exit_code == 0, r.output
     data = json.loads((tmp_path / "zj-amr-2020-q4-progress.json").read_text(encoding="utf-8"))
-    assert data["schema"] == "bulletin" and data["version"] == "1.0"
+    assert data["schema"] == "bulletin" and data["version"] == "1.1"
     assert data["meta"]["published"] == "2021-02-07T09:19:00+08:00"
     assert len(data["body"][0]["rows"]) == 50
     assert "warning: truncated-text" in r.output
@@ -141,7 +142,7 @@ def test_json_input_renders_again_and_refuses_other_versions(tmp_path, sample_tx
     r = runner.invoke(app, ["convert", str(again), "--to", "json", "--out", str(tmp_path / "b")])
     assert r.exit_code == 0 and (tmp_path / "b" / "again.json").read_bytes() == first.read_bytes()
     v2 = tmp_path / "v2.json"
-    v2.write_text(first.read_text(encoding="utf-8").replace('"version": "1.0"', '"version": "2.0"'), encoding="utf-8")
+    v2.write_text(first.read_text(encoding="utf-8").replace(f'"version": "{SCHEMA_VERSION}"', '"version": "2.0"'), encoding="utf-8")
     r = runner.invoke(app, ["convert", str(v2), "--to", "json", "--out", str(tmp_path / "c")])
     assert r.exit_code == 1 and "version '2.0' is not compatible" in r.output
     assert _outputs(tmp_path / "c") == []
@@ -177,3 +178,15 @@ def test_check_walks_folders(tmp_path):
     assert r.exit_code == 1
     files = [d["file"] for d in json.loads(r.stdout)]
     assert files == [str(tmp_path / "2020" / "b.txt"), str(tmp_path / "2020" / "12" / "a.txt")]  # os.walk order
+
+
+def test_json_of_an_older_minor_version_still_renders(tmp_path, sample_txt):
+    runner.invoke(app, ["convert", str(sample_txt), "--to", "json", "--out", str(tmp_path / "a")])
+    data = json.loads((tmp_path / "a" / "zj-amr-2020-q4-progress.json").read_text(encoding="utf-8"))
+    data["version"] = "1.0"
+    del data["meta"]["published_text"]  # 1.0 had no such field
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    r = runner.invoke(app, ["convert", str(old), "--to", "docx", "--out", str(tmp_path / "b")])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "b" / "old.docx").stat().st_size > 1000

@@ -9,6 +9,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .header import (
+    BULLET,
+    CHROME_FRAGMENT,
+    DATE,
+    SIGNATURE_RANK,
+    MetaFields,
+    bad_published,
+    is_date_line,
+    iso_date,
+    split_labels,
+    resolve,
+    take_meta,
+)
 from ..model import (
     Addressee,
     Attachments,
@@ -48,17 +61,7 @@ CHROME_LINE = re.compile(
     r"|相关链接|相关阅读|相关文章|上一篇.*|下一篇.*|【?(?:打印|关闭)】?.*(?:打印|关闭)】?"
     r")$"
 )
-# chrome glued to a metadata line: `字体:[ 大 中 小 ]`, `浏览次数:( )`, `文字大小:[ ]`
-CHROME_FRAGMENT = re.compile(
-    r"[\[【［]\s*(?:字体|字号|文字大小|打印|关闭|分享)[^\]】］]*[\]】］]"  # `【字体：大 中 小】`, `【打印】`
-    r"|(?:字体|字号|文字大小)\s*[:：](?!\s*[\[【［(（])\s*(?:(?:大|中|小|默认)\s*)*"  # `字号：大 中 小`
-    r"|分享到\s*[:：]?"
-    r"|(?:字体|字号|文字大小)\s*[:：]?\s*[\[【［(（][^\]】］)）]*[\]】］)）]"
-    r"|(?:浏览次数|访问次数|浏览量|阅读次数|阅读量|点击数|点击量)\s*[:：]?\s*[\[【［(（]?\s*\d*\s*[\]】］)）]?"
-    r"|【?\s*(?:打印本页|打印|关闭窗口|关闭)\s*】?(?=\s|$)"
-)
-
-
+_BULLET_CHARS = frozenset("•·●◆■▪◇○*-")
 NAV_LINE = re.compile(r"^(?:[^\s|｜。，；]{1,8}(?:\s*[|｜]\s*|\s{2,}|\u3000+)){3,}[^\s|｜。，；]{1,8}$")
 
 
@@ -76,146 +79,6 @@ def is_chrome(line: str) -> bool:
         # a breadcrumb-shaped line with a sentence in it is body text, not chrome
         return not re.search(r"[。；]", s) or s.startswith(("首页", "当前位置", "您的位置"))
     return False
-
-
-# --- metadata ---------------------------------------------------------------------------------
-
-SOURCE_LABELS = ("信息来源", "文章来源", "来源单位", "来源", "发布机构", "发布单位", "发文机关", "发布机关", "所属机构")
-DATE_LABELS = ("发布日期", "发布时间", "公开日期", "印发日期", "生成日期", "日期", "时间")
-DISCLOSURE_LABELS = ("索引号", "名称", "标题", "文号", "发文字号", "成文日期", "主题分类", "主题词", "公开方式",
-                     "公开范围", "有效性", "生效日期", "废止日期", "体裁分类", "组配分类", "作者", "公开时限",
-                     "信息分类", "更新日期", "更新时间", "发文日期", "发布者", "编号", "关键词")
-_ALL = sorted(SOURCE_LABELS + DATE_LABELS + DISCLOSURE_LABELS, key=len, reverse=True)
-# a label may be printed with spaces between its characters (`来 源：`), and a disclosure table
-# copied from a page separates label and value by a tab instead of a colon
-_SPACED = "|".join(r"\s?".join(label) for label in _ALL)
-LABEL = re.compile(rf"(?P<label>{_SPACED})(?:\s*[:：]|\t+)")
-# any short label after white space ends the value before it (`…局  发布者：…`)
-OTHER_LABEL = re.compile(r"(?<=[\s|｜])(?P<label>[\u4e00-\u9fff]{2,6})\s*[:：]")
-# fused, colon-less forms seen on CMS pages: `发布时间2022-08-23`
-LABEL_FUSED = re.compile(r"(?P<label>发布日期|发布时间|信息来源)(?=\s*\d{4}|[\u4e00-\u9fff])")
-BULLET = re.compile(r"^[\s•·●◆■▪◇○*\-]+")
-_BULLET_CHARS = frozenset("•·●◆■▪◇○*-")
-
-DATE = re.compile(
-    r"(?P<y>\d{4})\s*(?:[-/.年])\s*(?P<m>\d{1,2})\s*(?:[-/.月])\s*(?P<d>\d{1,2})\s*日?"
-    r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
-)
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
-CN_DATE = re.compile(
-    r"(?P<y>[〇零○O一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日"
-)
-DATE_LINE = re.compile(rf"^(?:{DATE.pattern}|{CN_DATE.pattern.replace('?P<', '?P<c')})$")
-
-
-def _cn_int(s: str) -> int:
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
-    return int("".join(str(_CN_DIGITS[c]) for c in s))
-
-
-def iso_date(text: str) -> str | None:
-    """Return the first printed date of `text` as ISO 8601 (with +08:00 when a time is printed)."""
-    m = DATE.search(text)
-    if m:
-        y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
-    else:
-        m = CN_DATE.search(text)
-        if not m:
-            return None
-        y, mo, d = _cn_int(m["y"]), _cn_int(m["m"]), _cn_int(m["d"])
-    if not (1 <= mo <= 12 and 1 <= d <= 31 and 1900 <= y <= 2200):
-        return None
-    day = f"{y:04d}-{mo:02d}-{d:02d}"
-    if m.groupdict().get("H") is not None:
-        h, mi, s = int(m["H"]), int(m["M"]), int(m["S"] or 0)
-        if h < 24 and mi < 60 and s < 60:
-            return f"{day}T{h:02d}:{mi:02d}:{s:02d}+08:00"
-    return day
-
-
-def is_date_line(line: str) -> bool:
-    return bool(DATE_LINE.match(line.strip())) and iso_date(line) is not None
-
-
-@dataclass
-class MetaFields:
-    """Header fields found on metadata lines, as printed (before normalisation)."""
-
-    title: str | None = None
-    source: str | None = None
-    published: str | None = None
-    published_text: str | None = None
-    published_line: int | None = None
-    doc_number: str | None = None
-    issuer: str | None = None  # 发文机关标志: `浙江省市场监督管理局文件`
-    written: str | None = None  # 成文日期, used when no 发布日期 is printed
-    seen_source: bool = False
-    other: dict[str, str] = field(default_factory=dict)
-
-
-def split_labels(line: str) -> list[tuple[str, str]]:
-    """Split a metadata line into (label, value) pairs; [] when it is not a metadata line.
-
-    A date printed before the first label (`2021-12-31 15:20  来源：…`) is returned as ("日期", …).
-    """
-    s = re.sub(r"[【】\[\]]", " ", CHROME_FRAGMENT.sub(" ", line))  # `【发布时间：…】【来源：…】`
-    s = BULLET.sub("", s).strip()
-    marks = [(m.start(), m.end(), re.sub(r"\s", "", m["label"])) for m in LABEL.finditer(s)]
-    if not marks:
-        marks = [(m.start(), m.end(), m["label"]) for m in LABEL_FUSED.finditer(s)]
-        if not marks or marks[0][0] != 0:
-            return []
-    lead = BULLET.sub("", s[: marks[0][0]]).strip()
-    if lead and not (DATE.fullmatch(lead) and iso_date(lead)):
-        return []
-    known = {start for start, _, _ in marks}
-    marks += [(m.start(), m.end(), "") for m in OTHER_LABEL.finditer(s)
-              if m.start() not in known and not any(a <= m.start() < b for a, b, _ in marks)]
-    marks.sort()
-    pairs = [("日期", lead)] if lead else []
-    for i, (_, end, label) in enumerate(marks):
-        stop = marks[i + 1][0] if i + 1 < len(marks) else len(s)
-        value = BULLET.sub("", s[end:stop]).strip(" \t\u3000\u00a0|｜")
-        if label:
-            pairs.append((label, value))
-    return pairs
-
-
-def take_meta(line: str, lineno: int, meta: MetaFields) -> bool:
-    """Record a metadata line into `meta`; return False when the line is not metadata."""
-    pairs = split_labels(line)
-    if not pairs:
-        return False
-    for label, value in pairs:
-        if label in SOURCE_LABELS:
-            # `来源：某局 2021-02-07`: a date printed after the source without a label
-            m = DATE.search(value)
-            if m and m.end() == len(value.rstrip()):
-                set_date(meta, value[m.start():], lineno)
-                value = value[: m.start()].strip()
-            value = re.sub(r"^[\[(（【\s]*[\])）】\s]*$", "", value)
-            if not meta.seen_source or not meta.source:
-                meta.source, meta.seen_source = value or None, True
-        elif label == "成文日期":
-            meta.written = meta.written or iso_date(value)
-        elif label in DATE_LABELS:
-            set_date(meta, value, lineno)
-        elif label in ("名称", "标题"):
-            meta.other.setdefault("名称", value)
-        elif label in ("文号", "发文字号"):
-            if value and not meta.doc_number:
-                meta.doc_number = value
-        else:
-            meta.other.setdefault(label, value)
-    return True
-
-
-def set_date(meta: MetaFields, value: str, lineno: int) -> None:
-    iso = iso_date(value)
-    if iso and meta.published is None:
-        meta.published, meta.published_text, meta.published_line = iso, value.strip(), lineno
 
 
 # --- document numbers, markers, headings ------------------------------------------------------
@@ -387,19 +250,24 @@ def draft(title: str | None, meta: MetaFields, body: list[Block], changes: list[
           diagnostics: list[Diagnostic], *, url: str | None = None) -> Document:
     """Assemble a reader's draft Document, the same way for every reader.
 
-    A document number in the title's brackets moves to `meta.doc_number`; with no 发布日期
-    printed, the 成文日期 or the signature's date is the publication date.
+    A document number in the title's brackets moves to `meta.doc_number`; the signature's date is
+    the last candidate for the publication date; every field is chosen by `header.resolve`.
     """
     if title and (m := TITLE_DOC_NUMBER.search(title)):
         changes.append(Change(kind="doc-number", line=None, before=title, after=title[: m.start()]))
         meta.doc_number = meta.doc_number or m["num"]
         title = title[: m.start()]
-    if meta.published and meta.published_text != meta.published:
-        changes.append(Change(kind="date", line=meta.published_line, before=meta.published_text or "",
-                              after=meta.published))
-    signed = next((b.date for b in body if isinstance(b, Signature) and b.date), None)
+    signature = next((b for b in reversed(body) if isinstance(b, Signature) and b.date_text), None)
+    if signature is not None:
+        meta.add("published", signature.date_text, "署名日期", signature.line, rank=SIGNATURE_RANK)
+    resolve(meta, changes, diagnostics)
+    best = meta.best("published")
+    published = iso_date(best.value) if best else None
+    if best is not None and best.value.strip() != published and best.rank < SIGNATURE_RANK:
+        changes.append(Change(kind="date", line=best.line, before=best.value.strip(), after=published))
     return Document(
-        meta=Meta(title=title or "", source=meta.source, published=meta.published or meta.written or signed,
+        meta=Meta(title=title or "", source=meta.source, published=published,
+                  published_text=None if published else bad_published(meta),
                   issuer=meta.issuer, doc_number=meta.doc_number, url=url),
         body=body,
         changes=changes,

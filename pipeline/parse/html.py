@@ -27,7 +27,6 @@ from .common import (
     draft,
     is_chrome,
     notice_blocks,
-    set_date,
     split_labels,
     take_meta,
 )
@@ -102,7 +101,7 @@ def parse_html(text: str) -> Document:
     blocks = _body(rest, meta, changes, diags)
     _fill_from_tags(meta, page)
     if title is None:
-        title = meta.other.get("名称") or page.tags.get("articletitle") or _title_tag(page.title)
+        title = meta.name or page.tags.get("articletitle") or _title_tag(page.title)
     return draft(title, meta, blocks, changes, diags, url=page.url)
 
 
@@ -379,7 +378,7 @@ def _consume(units: list[Src | _TableAt], k: int, meta: MetaFields, changes: lis
     while k < len(units) and isinstance(units[k], Src):
         u = units[k]
         if not _meta_line(units, k, meta, changes):
-            if title is None or u.s not in (title, meta.other.get("名称")):
+            if title is None or u.s not in (title, meta.name):
                 break
             changes.append(Change(kind="title-repeat", line=u.no, before=u.text, after=""))
         k += 1
@@ -460,10 +459,9 @@ def _take_tail_meta(units: list[Src | _TableAt], meta: MetaFields, changes: list
 
 def _fill_from_tags(meta: MetaFields, page: _Meta) -> None:
     """What the visible page does not say, the CMS meta tags may: source and date."""
-    if not meta.source and page.tags.get("contentsource"):
-        meta.source = page.tags["contentsource"]
-    if meta.published is None and page.tags.get("pubdate"):
-        set_date(meta, page.tags["pubdate"], None)
+    for tag, name in (("contentsource", "source"), ("pubdate", "published"), ("publishdate", "published")):
+        if page.tags.get(tag):  # after the visible labels of the same kind
+            meta.add(name, page.tags[tag], tag, None, rank=0.5)
 
 
 def _title_tag(title: str | None) -> str | None:

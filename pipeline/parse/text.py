@@ -76,8 +76,8 @@ def parse_text(text: str) -> Document:
             ln.clear()
     _take_tail_meta(body_lines, meta, changes)
     body = _body(body_lines, meta, changes, diagnostics)
-    if title is None and meta.other.get("名称"):
-        title = meta.other["名称"]
+    if title is None and meta.name:
+        title = meta.name
     return draft(title, meta, body, changes, diagnostics)
 
 
@@ -136,7 +136,7 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
             if not _title_like(s):
                 return None, k
             title.append(ln)
-        elif s == text or s == meta.other.get("名称"):
+        elif s == text or s == meta.name:
             changes.append(Change(kind="title-repeat", line=ln.no, before=ln.text, after=""))
         elif len(title) < 3 and _continues_title(text, s) and _only_blank_between(stream, title[-1], ln):
             title.append(ln)

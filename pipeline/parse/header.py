@@ -1,0 +1,328 @@
+"""The page header, read the same way by the text and the HTML reader.
+
+A page says its title, source and date in many places at once: an info line under the title, a
+政府信息公开 block (索引号 / 发布机构 / 文号 / 成文日期 / 发布日期), CMS meta tags, the signature at the
+end. Every labelled value is kept as a `Candidate`; `resolve` then chooses per field by the order of
+`PRECEDENCE` (data, one table), and records in `changes` which candidates lost and why.
+
+Labels are matched on a Traditional → Simplified folding of the line (`來源`, `發佈日期`): the folding
+maps one character to one, so positions found on the folded line slice the line as printed, and the
+values keep their own characters.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+
+from ..model import Change, Diagnostic
+from ..validate import diagnostic
+
+# field → groups of labels, most trusted group first. The order of the groups is the precedence.
+PRECEDENCE: dict[str, tuple[tuple[str, ...], ...]] = {
+    "published": (
+        ("发布日期", "发布时间", "发表日期", "发表时间", "公布日期", "公布时间", "颁布日期", "发稿时间", "上传时间",
+         "发布于", "日期", "时间"),
+        ("公开日期", "公开时间"),
+        ("更新日期", "更新时间"),
+        ("生成日期",),
+        ("成文日期", "发文日期", "印发日期", "签发日期", "制发日期"),
+    ),
+    "source": (
+        ("来源", "信息来源", "文章来源", "来源单位", "稿件来源", "内容来源", "新闻来源", "出处"),
+        ("发布机构", "发布单位", "发布机关", "发布部门", "发文单位", "发文机关", "发文部门", "制发机关", "制定机关",
+         "颁布机关", "所属机构", "公开主体", "信息公开主体"),
+    ),
+    "doc_number": (("文号", "发文字号", "发文文号", "文件编号", "文件字号"),),
+    "title": (("名称", "标题", "文件名称", "信息名称", "文章标题"),),
+}
+# labels read as metadata and kept, but chosen for no field
+OTHER_LABELS = (
+    "索引号", "信息索引号", "统一编号", "主题分类", "主题词", "公开方式", "公开形式", "公开范围", "公开时限", "有效性",
+    "有效期", "生效日期", "废止日期", "失效日期", "实施日期", "施行日期", "体裁分类", "组配分类", "信息分类", "内容分类",
+    "机构分类", "公文种类", "文种", "作者", "发布者", "编号", "关键词", "效力级别", "效力", "时效性", "时效性状态",
+    "有效性状态", "是否有效", "法规类别", "所属主题", "所属类别", "服务对象", "责任部门", "登记号", "分类", "类别",
+    "主题", "公开类别", "责任人", "撰稿", "摄影", "供稿", "发布人",
+)
+RANK: dict[str, tuple[str, int]] = {
+    label: (name, rank) for name, groups in PRECEDENCE.items() for rank, group in enumerate(groups) for label in group
+}
+SIGNATURE_RANK = len(PRECEDENCE["published"])  # the signature's date: when the page prints no other
+SOURCE_LABELS = tuple(label for group in PRECEDENCE["source"] for label in group)
+DATE_LABELS = tuple(label for group in PRECEDENCE["published"] for label in group)
+ALL_LABELS = tuple(sorted(set(RANK) | set(OTHER_LABELS), key=len, reverse=True))
+
+# Traditional forms of the characters of the labels above (one character each, so positions hold)
+_TRAD = str.maketrans(
+    "來發佈時間機構號題稱開範圍態廢單標體組鍵詞編碼資訊類關傳負責寫處門屬頒實條節規則辦義務號簽檔級導稿壽",
+    "来发布时间机构号题称开范围态废单标体组键词编码资讯类关传负责写处门属颁实条节规则办义务号签档级导稿寿",
+)
+
+
+def fold_labels(text: str) -> str:
+    """The text with Traditional label characters as Simplified, the same length."""
+    return text.translate(_TRAD)
+
+
+# a label may be printed with spaces between its characters (`来 源：`), and a disclosure table
+# copied from a page separates label and value by a tab instead of a colon
+_SPACED = "|".join(r"[ \u3000]?".join(label) for label in ALL_LABELS)
+LABEL = re.compile(rf"(?P<label>{_SPACED})(?:\s*[:：]|\t+)")
+# any short label after white space ends the value before it (`…局  发布者：…`)
+OTHER_LABEL = re.compile(r"(?<=[\s|｜])(?P<label>[\u4e00-\u9fff]{2,6})\s*[:：]")
+# fused, colon-less forms seen on CMS pages: `发布时间2022-08-23`, `来源本站`
+LABEL_FUSED = re.compile(r"(?P<label>发布日期|发布时间|信息来源|来源)(?=\s*\d{4}|[\u4e00-\u9fff])")
+BULLET = re.compile(r"^[\s•·●◆■▪◇○*\-]+")
+# chrome glued to a metadata line: `字体:[ 大 中 小 ]`, `浏览次数:( )`, `文字大小:[ ]`
+CHROME_FRAGMENT = re.compile(
+    r"[\[【［]\s*(?:字体|字号|文字大小|打印|关闭|分享)[^\]】］]*[\]】］]"  # `【字体：大 中 小】`, `【打印】`
+    r"|(?:字体|字号|文字大小)\s*[:：](?!\s*[\[【［(（])\s*(?:(?:大|中|小|默认|超大|标准)\s*)*"  # `字号：大 中 小`
+    r"|分享到\s*[:：]?"
+    r"|(?:字体|字号|文字大小)\s*[:：]?\s*[\[【［(（][^\]】］)）]*[\]】］)）]"
+    r"|(?:浏览次数|访问次数|浏览量|阅读次数|阅读量|点击数|点击量|阅读数|访问量)\s*[:：]?\s*[\[【［(（]?\s*\d*\s*[\]】］)）]?\s*次?"
+    r"|【?\s*(?:打印本页|打印|关闭窗口|关闭)\s*】?(?=\s|$)"
+    r"|(?:放大字体|缩小字体|默认字体|繁体|简体|无障碍|长者模式|关怀版|适老化)(?=\s|$)"
+)
+_BRACKETS = re.compile(r"[【】\[\]]")
+
+# --- dates ------------------------------------------------------------------------------------
+
+_TIME = r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?:\s*[:：分]\s*(?P<S>\d{1,2}))?秒?)?"
+DATE = re.compile(
+    r"(?<!\d)(?:(?P<y>\d{4})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*(?:(?P=sep)|月)\s*(?P<d>\d{1,2})(?!\d)\s*日?"
+    r"|(?P<y8>(?:19|20|21)\d{2})(?P<m8>[01]\d)(?P<d8>[0-3]\d)(?!\d))" + _TIME
+)
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "Ｏ": 0, "0": 0}
+CN_DATE = re.compile(
+    r"(?P<y>[〇零○OＯ0一二三四五六七八九]{4})\s*年\s*(?P<m>[一二三四五六七八九十]{1,2})\s*月"
+    r"\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日"
+)
+DATE_LINE = re.compile(rf"^(?:{DATE.pattern}|{CN_DATE.pattern.replace('?P<', '?P<c')})$")
+
+
+def _cn_int(s: str) -> int:
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return int("".join(str(_CN_DIGITS[c]) for c in s))
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedDate:
+    """A date as printed: `iso` is None when it is not a calendar date (`2021年2月30日`)."""
+
+    text: str
+    iso: str | None
+
+
+def find_date(text: str) -> PrintedDate | None:
+    """The first printed date of `text` (any form), valid or not; None when there is none.
+
+    An eight-digit date (`20171011`) counts only when it stands alone in `text`.
+    """
+    m = DATE.search(text)
+    cn = None if m else CN_DATE.search(text)
+    if m and m["y8"] and text.strip() != m[0].strip():
+        m = None
+        cn = CN_DATE.search(text)
+    if m:
+        y, mo, d = (int(m["y"]), int(m["m"]), int(m["d"])) if m["y"] else (int(m["y8"]), int(m["m8"]), int(m["d8"]))
+        found = m
+    elif cn:
+        y, mo, d = _cn_int(cn["y"]), _cn_int(cn["m"]), _cn_int(cn["d"])
+        found = cn
+    else:
+        return None
+    printed = found[0].strip()
+    try:
+        day = _dt.date(y, mo, d)
+    except ValueError:
+        return PrintedDate(printed, None)
+    if not 1900 <= y <= 2200:
+        return PrintedDate(printed, None)
+    iso = day.isoformat()
+    if found.groupdict().get("H") is not None:
+        h, mi, s = int(found["H"]), int(found["M"]), int(found["S"] or 0)
+        if h < 24 and mi < 60 and s < 60:
+            return PrintedDate(printed, f"{iso}T{h:02d}:{mi:02d}:{s:02d}+08:00")
+    return PrintedDate(printed, iso)
+
+
+def iso_date(text: str) -> str | None:
+    """Return the first printed date of `text` as ISO 8601 (with +08:00 when a time is printed),
+    None when there is none or it is not a calendar date."""
+    found = find_date(text)
+    return found.iso if found else None
+
+
+def is_date_line(line: str) -> bool:
+    s = line.strip()
+    return bool(DATE_LINE.match(s)) and iso_date(s) is not None
+
+
+# --- candidates -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A value the page gives for a field: where it stands and under which label."""
+
+    field: str
+    value: str
+    label: str
+    line: int | None
+    rank: float  # the label's group in PRECEDENCE; page tags and the signature come after
+
+
+@dataclass
+class MetaFields:
+    """What the header says, as printed (before normalisation): candidates and the reader's finds."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    issuer: str | None = None  # 发文机关标志: `浙江省市场监督管理局文件`
+    other: dict[str, str] = field(default_factory=dict)
+
+    def best(self, name: str) -> Candidate | None:
+        """The chosen candidate of a field: the lowest rank, then the first printed."""
+        found = [c for c in self.candidates if c.field == name and c.value]
+        if name == "published":
+            found = [c for c in found if iso_date(c.value)]
+        return min(found, key=lambda c: c.rank) if found else None
+
+    @property
+    def source(self) -> str | None:
+        best = self.best("source")
+        return best.value if best else None
+
+    @property
+    def name(self) -> str | None:
+        """The title the disclosure block names (名称 / 标题)."""
+        best = self.best("title")
+        return best.value if best else None
+
+    @property
+    def doc_number(self) -> str | None:
+        best = self.best("doc_number")
+        return best.value if best else None
+
+    @doc_number.setter
+    def doc_number(self, value: str | None) -> None:
+        """A 发文字号 printed on a line of its own (or in the title's brackets)."""
+        if value:
+            self.add("doc_number", value, "文号", None)
+
+    @property
+    def published(self) -> str | None:
+        best = self.best("published")
+        return iso_date(best.value) if best else None
+
+    def add(self, name: str, value: str, label: str, line: int | None, rank: float | None = None) -> None:
+        self.candidates.append(Candidate(name, value, label, line, RANK[label][1] if rank is None else rank))
+
+
+def split_labels(line: str) -> list[tuple[str, str]]:
+    """Split a metadata line into (label, value) pairs; [] when it is not a metadata line.
+
+    A date printed before the first label (`2021-12-31 15:20  来源：…`) is returned as ("日期", …).
+    Labels come back in Simplified form; values as printed.
+    """
+    s = _BRACKETS.sub(" ", CHROME_FRAGMENT.sub(" ", line))  # `【发布时间：…】【来源：…】`
+    s = BULLET.sub("", s).strip()
+    folded = fold_labels(s)
+    marks = [(m.start(), m.end(), re.sub(r"\s", "", m["label"])) for m in LABEL.finditer(folded)]
+    if not marks:
+        marks = [(m.start(), m.end(), m["label"]) for m in LABEL_FUSED.finditer(folded)]
+        if not marks or marks[0][0] != 0:
+            return []
+    lead = BULLET.sub("", s[: marks[0][0]]).strip()
+    if lead and not (DATE.fullmatch(lead) and iso_date(lead)):
+        return []
+    known = {start for start, _, _ in marks}
+    marks += [(m.start(), m.end(), "") for m in OTHER_LABEL.finditer(folded)
+              if m.start() not in known and not any(a <= m.start() < b for a, b, _ in marks)]
+    marks.sort()
+    pairs = [("日期", lead)] if lead else []
+    for i, (_, end, label) in enumerate(marks):
+        stop = marks[i + 1][0] if i + 1 < len(marks) else len(s)
+        value = BULLET.sub("", s[end:stop]).strip(" \t\u3000\u00a0|｜")
+        if label:
+            pairs.append((label, value))
+    return pairs
+
+
+_EMPTY_VALUE = re.compile(r"^[\[(（【\s]*[\])）】\s]*$|^(?:无|暂无|空|/|-|—|－)$")
+
+
+def take_meta(line: str, lineno: int | None, meta: MetaFields) -> bool:
+    """Record a metadata line's values as candidates; return False when the line is not metadata."""
+    pairs = split_labels(line)
+    if not pairs:
+        return False
+    for label, value in pairs:
+        value = "" if _EMPTY_VALUE.match(value) else value
+        take_value(meta, label, value, lineno)
+    return True
+
+
+def take_value(meta: MetaFields, label: str, value: str, lineno: int | None) -> None:
+    """Record one labelled value (a value printed on the line below its label comes here too)."""
+    name = RANK.get(label, ("", 0))[0]
+    if name == "source":
+        # `来源：某局 2021-02-07`: a date printed after the source without a label
+        m = DATE.search(value)
+        if m and m.end() == len(value.rstrip()) and m.start() > 0:
+            meta.add("published", value[m.start():].strip(), "日期", lineno)
+            value = value[: m.start()].strip()
+        meta.add("source", value, label, lineno)
+    elif name:
+        meta.add(name, value, label, lineno)
+    else:
+        meta.other.setdefault(label, value)
+
+
+def label_only(line: str) -> str | None:
+    """The label of a line that holds a label and nothing else (its value is on the next line)."""
+    pairs = split_labels(line)
+    if len(pairs) == 1 and not pairs[0][1] and pairs[0][0] in RANK:
+        return pairs[0][0]
+    return None
+
+
+def resolve(meta: MetaFields, changes: list[Change], diagnostics: list[Diagnostic]) -> None:
+    """Record which candidate each field keeps and which lost (and why); a date that is not a
+    calendar date gives a `bad-date` diagnostic and is kept as printed."""
+    for name in PRECEDENCE:
+        best = meta.best(name)
+        for c in meta.candidates:
+            if c.field != name or c is best or not c.value:
+                continue
+            if name == "published" and (found := find_date(c.value)) and found.iso is None:
+                diagnostics.append(diagnostic("bad-date", c.line, f"{c.label} {found.text!r} is not a calendar date; "
+                                              "kept as printed"))
+                why = "not a calendar date"
+            elif best is None:
+                why = "no date in it" if name == "published" else "empty"
+            elif best.rank < c.rank:
+                why = f"{best.label} comes first"
+            else:
+                why = f"{best.label} is printed first"
+            if best is not None and _same(name, best.value, c.value):
+                continue  # the same value printed twice lost nothing
+            changes.append(Change(kind="candidate", line=c.line, before=f"{c.label}：{c.value}",
+                                  after=f"{name} not taken: {why}"))
+
+
+def _same(name: str, a: str, b: str) -> bool:
+    if name == "published":
+        return (iso_date(a) or "")[:10] == (iso_date(b) or "")[:10]
+    return re.sub(r"\s", "", a) == re.sub(r"\s", "", b)
+
+
+def bad_published(meta: MetaFields) -> str | None:
+    """The printed date when the page's dates are all impossible (kept as printed)."""
+    for c in sorted((c for c in meta.candidates if c.field == "published" and c.value), key=lambda c: c.rank):
+        found = find_date(c.value)
+        if found and found.iso is None:
+            return found.text
+    return None
