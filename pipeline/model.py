@@ -105,7 +105,8 @@ class Table(Node):
 
 
 class Heading(Node):
-    """Body heading: level 1 `一、` 2 `（一）` 3 `1.` 4 `（1）`."""
+    """Body heading: level 1 `一、` 2 `（一）` 3 `1.` 4 `（1）`; in a regulation (办法, 条例, 规定) the
+    divisions 第X编 / 第X章 / 第X节, ranked by the kinds the document has (章 alone: 1; 章 and 节: 1, 2)."""
 
     type: Literal["heading"] = "heading"
     level: int = Field(ge=1, le=4)
@@ -115,12 +116,14 @@ class Heading(Node):
 
 
 class Paragraph(Node):
-    """Body text. `run_in` marks text printed on the same line as the heading before it."""
+    """Body text. `run_in` marks text printed on the same line as the heading before it; `article`
+    marks a regulation's 第X条, whose `marker` is `第一条` (schema 1.1)."""
 
     type: Literal["paragraph"] = "paragraph"
     marker: str | None = None
     text: str
     run_in: bool = False
+    article: bool = False
     line: Line = None
 
 

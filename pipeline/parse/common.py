@@ -7,21 +7,8 @@ text, they classify it with the functions here, so both give the same `Document`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .header import (
-    BULLET,
-    CHROME_FRAGMENT,
-    DATE,
-    SIGNATURE_RANK,
-    MetaFields,
-    bad_published,
-    is_date_line,
-    iso_date,
-    split_labels,
-    resolve,
-    take_meta,
-)
 from ..model import (
     Addressee,
     Attachments,
@@ -34,6 +21,15 @@ from ..model import (
     Para,
     Paragraph,
     Signature,
+)
+from .header import (
+    BULLET,
+    SIGNATURE_RANK,
+    MetaFields,
+    bad_published,
+    is_date_line,
+    iso_date,
+    resolve,
 )
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -109,6 +105,12 @@ ENTRY_MARKER = re.compile(
 SECTION_ROW = re.compile(rf"^(?:[{CN_NUM}]{{1,3}}[、.．]|[（(][{CN_NUM}]{{1,3}}[）)]|第[{CN_NUM}]{{1,3}}[部分类])\S")
 SENTENCE_END = "。！？!?；;…”’）)》"
 ORG_SUFFIX = re.compile(r"(?:局|委|厅|办|办公室|政府|院|会|部|处|中心|公司|所|站|社|队|组|室|署|党委|委员会|小组)$")
+
+
+# a regulation's divisions and articles: `第一章　总则`, `第十二条　…` (Traditional 條 and 節 too)
+DIVISION = re.compile(rf"^(?P<m>第[{CN_NUM}\d]{{1,5}}(?P<kind>[编章节節編]))(?:[ \t\u3000]+|(?=[^\s，。、]))(?P<t>\S.{{0,38}})$")
+ARTICLE = re.compile(rf"^(?P<m>第[{CN_NUM}\d]{{1,5}}[条條])(?:[ \t\u3000]+|(?=[【（(\u4e00-\u9fff]))(?P<t>\S.*)$")
+DIVISION_RANK = {"编": 0, "編": 0, "章": 1, "节": 2, "節": 2}
 
 
 def heading_of(line: str) -> tuple[int, str, str] | None:
@@ -192,6 +194,16 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
             blocks.append(Addressee(text=ln.text, line=ln.no))
             i += 1
             continue
+        div = DIVISION.match(s)
+        if div and not re.search(r"[。；]$", s):
+            blocks.append(Heading(level=1 + DIVISION_RANK[div["kind"]], marker=div["m"], text=div["t"], line=ln.no))
+            i += 1
+            continue
+        art = ARTICLE.match(s)
+        if art:
+            blocks.append(Paragraph(marker=art["m"], text=art["t"], article=True, line=ln.no))
+            i += 1
+            continue
         h = heading_of(s)
         if h:
             level, marker, rest = h
@@ -246,6 +258,31 @@ def _title_ish(s: str) -> bool:
     return len(s) <= 60 and not re.search(r"[。；，：:]$", s)
 
 
+def regulation_levels(body: list[Block]) -> list[Block]:
+    """In a regulation: 第X编/章/节 ranked by the kinds present (章 alone is level 1), and the `一、`
+    or `（一）` items inside an article kept as paragraphs rather than headings."""
+    divisions = [b for b in body if isinstance(b, Heading) and DIVISION.match(b.marker + "　" + b.text)]
+    if not divisions and not any(isinstance(b, Paragraph) and b.article for b in body):
+        return body
+    kinds = sorted({DIVISION_RANK[b.marker[-1]] for b in divisions})
+    out: list[Block] = []
+    in_article = False
+    for b in body:
+        if b in divisions:
+            b.level = 1 + kinds.index(DIVISION_RANK[b.marker[-1]])
+            in_article = False
+        elif isinstance(b, Paragraph) and b.article:
+            in_article = True
+        elif in_article and isinstance(b, Heading):
+            b = Paragraph(marker=b.marker, text=b.text, line=b.line)
+        elif in_article and isinstance(b, Paragraph) and b.run_in and out and isinstance(out[-1], Paragraph) \
+                and out[-1].line == b.line and not out[-1].article:
+            out[-1].text += b.text  # the run-in rest of an item that is no heading here
+            continue
+        out.append(b)
+    return out
+
+
 def draft(title: str | None, meta: MetaFields, body: list[Block], changes: list[Change],
           diagnostics: list[Diagnostic], *, url: str | None = None) -> Document:
     """Assemble a reader's draft Document, the same way for every reader.
@@ -260,6 +297,7 @@ def draft(title: str | None, meta: MetaFields, body: list[Block], changes: list[
     signature = next((b for b in reversed(body) if isinstance(b, Signature) and b.date_text), None)
     if signature is not None:
         meta.add("published", signature.date_text, "署名日期", signature.line, rank=SIGNATURE_RANK)
+    body = regulation_levels(body)
     resolve(meta, changes, diagnostics)
     best = meta.best("published")
     published = iso_date(best.value) if best else None

@@ -326,3 +326,63 @@ def bad_published(meta: MetaFields) -> str | None:
         if found and found.iso is None:
             return found.text
     return None
+
+
+# --- the title --------------------------------------------------------------------------------
+
+TITLE_END = re.compile(
+    r"(?:通知|通报|公告|通告|报告|情况|意见|方案|办法|决定|规定|细则|批复|函|纪要|公报|说明|要点|计划|总结|规划|"
+    r"名单|清单|公示|决议|命令|令|议案|请示|进展|汇总表|一览表|实施意见|工作要点|条例|规则|章程|标准|指引|指南|目录|"
+    r"答复|复函|建议|提案|解读|决算|预算|公布|声明|倡议书|告知书|须知|简章|通讯|动态|综述|成效|成果|"
+    r"第[\d一二三四五六七八九十百零〇]+号|[（(][\d〇一二三四五六七八九十]{1,4}[）)]|[（(].{2,30}[）)])$"
+)
+# what a site's banner, bars and menus say, and a title never does
+SITE_WORDS = re.compile(
+    r"网站|政府网|门户|首页|欢迎|登录|注册|无障碍|长者|关怀|适老|English|繁體|繁体|简体|搜索|智能问答|移动版|手机版|"
+    r"微信|微博|客户端|政务服务|互动交流|信息公开目录|政府信息公开$|^政务公开|专题专栏|当前位置|您的位置|版权|备案|"
+    r"^(?:通知公告|公示公告|工作动态|政策文件|政策解读|部门文件|信息公开|政务动态|新闻中心|法规文件|规范性文件|"
+    r"文件通知|通知通告|重要通知|最新公告|政策法规|公告公示|图片新闻|今日关注)$",
+    re.I,
+)
+
+
+@dataclass
+class TitleHints:
+    """What the page says of its own title besides the visible lines (HTML: tags, <title>)."""
+
+    names: set[str] = field(default_factory=set)  # 名称 / ArticleTitle / og:title, compacted
+    parts: set[str] = field(default_factory=set)  # the <title>'s parts, compacted
+    whole: str = ""  # the <title> without the site's name, compacted
+
+
+def title_score(text: str, *, meta_next: bool, meta_prev: bool, hinted: bool, hints: TitleHints) -> float:
+    """How much a candidate line (or lines joined) reads as the page's title; ≤ 0: not at all.
+
+    A line matching what the page names its title wins; then a line next to the metadata, ending
+    like a title (…的通知, …办法, 第12号令), over anything that reads as a site's banner or menu.
+    """
+    joined = re.sub(r"\s", "", text)
+    score = 10.0
+    if joined in hints.names:
+        score += 100
+    elif joined in hints.parts:
+        score += 50 + min(len(joined), 40) / 2
+    elif len(joined) >= 6 and joined in hints.whole:
+        score += 20 + min(len(joined), 40) / 2
+    if meta_next:
+        score += 40
+    elif meta_prev:
+        score += 30
+    if TITLE_END.search(joined):
+        score += 30
+    if "关于" in joined:
+        score += 15
+    if hinted:
+        score += 10
+    if len(joined) >= 8:
+        score += 8
+    if len(joined) <= 6 and not TITLE_END.search(joined):
+        score -= 30
+    if SITE_WORDS.search(joined):
+        score -= 70
+    return score

@@ -22,14 +22,12 @@ from ..validate import diagnostic
 from .common import (
     DOC_NUMBER_LINE,
     SECTION_ROW,
-    MetaFields,
     Src,
     draft,
     is_chrome,
     notice_blocks,
-    split_labels,
-    take_meta,
 )
+from .header import MetaFields, split_labels, take_meta
 from .text import ISSUER_MARK, ITEM_NUMBER, _continues_title, _multi_column, _name_column, _title_like
 
 # Elements a reader never sees, or that are page machinery rather than content.

@@ -21,29 +21,34 @@ from ..model import (
 )
 from ..validate import diagnostic
 from .common import (
+    DOC_NUMBER,
     DOC_NUMBER_LINE,
     ENTRY_MARKER,
     HAS_CJK,
+    ORG_SUFFIX,
     SECTION_ROW,
-    MetaFields,
     Src,
     draft,
     entry,
     heading_of,
     is_chrome,
-    is_date_line,
     looks_like_signer,
     notice_blocks,
+)
+from .header import (
+    TITLE_END,
+    MetaFields,
+    TitleHints,
+    is_date_line,
+    label_only,
     split_labels,
     take_meta,
+    take_value,
+    title_score,
 )
 
 ITEM_NUMBER = re.compile(r"^(\d{1,4})[.、．]?$")
 TABLE_HEADER = re.compile(r"^序\s*号(?:$|[\t \u3000]+\S)")
-TITLE_END = re.compile(
-    r"(?:通知|通报|公告|通告|报告|情况|意见|方案|办法|决定|规定|细则|批复|函|纪要|公报|说明|要点|计划|总结|规划|"
-    r"名单|清单|公示|决议|命令|议案|请示|进展|汇总表|一览表|实施意见|工作要点)$"
-)
 # the page's footer starts: what follows is chrome, whatever it is
 FOOTER_START = re.compile(r"^(?:相关链接|相关阅读|相关文章|相关新闻|相关文件|上一篇|下一篇|版权所有|Copyright|©|"
                           r"主办单位|主办[:：]|政府网站标识码|网站标识码|网站地图|联系我们|扫一扫在手机)", re.I)
@@ -61,20 +66,15 @@ def parse_text(text: str) -> Document:
     changes: list[Change] = []
     diagnostics: list[Diagnostic] = []
     stream = [Src(i + 1, t) for i, t in enumerate(text.split("\n"))]
-    footers = [ln.no for ln in stream if FOOTER_START.match(ln.s)]
-    for ln in stream:
-        if is_chrome(ln.text):
-            changes.append(Change(kind="chrome", line=ln.no, before=ln.text, after=""))
-            ln.clear()
     meta = MetaFields()
     title, start = _head(stream, meta, changes)
     body_lines = stream[start:]
-    footer = next((no for no in footers if body_lines and no > body_lines[0].no), None)
-    for ln in stream[footer - 1 :] if footer is not None else ():
+    footer = next((k for k, ln in enumerate(body_lines) if FOOTER_START.match(ln.s)), None)
+    for ln in body_lines[footer:] if footer is not None else ():
         if ln.s:
             changes.append(Change(kind="chrome", line=ln.no, before=ln.text, after=""))
             ln.clear()
-    _take_tail_meta(body_lines, meta, changes)
+    _take_tail(body_lines, meta, changes)
     body = _body(body_lines, meta, changes, diagnostics)
     if title is None and meta.name:
         title = meta.name
@@ -108,74 +108,132 @@ def _continues_title(title: str, s: str) -> bool:
     return not TITLE_END.search(title) and not title.endswith("。")
 
 
-def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[str | None, int]:
-    """Consume metadata and title lines; return the title and the index where the body starts.
+_HEAD_LINES = 60  # the title is looked for among this many lines at the most
 
-    The title is the first title-like line (or lines, when it wraps) — unless a metadata line
-    follows the next lines closely: then what came first was the site's banner or menu, and the
-    title is the line just above the metadata.
-    """
-    title: list[Src] = []
-    for k, ln in enumerate(stream):
-        s = ln.s
-        if not s:
+
+def _head_kinds(stream: list[Src]) -> dict[int, str]:
+    """Classify the lines of the page's head: chrome, meta, label (value on the next line), doc
+    (a 发文字号 line), issuer (xx文件 over a 发文字号), cand (could be the title). The head ends at
+    the first line that is none of these."""
+    kinds: dict[int, str] = {}
+    nonblank = [k for k, ln in enumerate(stream) if ln.s]
+    for n, k in enumerate(nonblank[:_HEAD_LINES]):
+        if k in kinds:
             continue
-        if take_meta(ln.text, ln.no, meta):
-            changes.append(Change(kind="metadata", line=ln.no, before=ln.text, after=""))
-            continue
-        if DOC_NUMBER_LINE.match(s) and not meta.doc_number:
-            meta.doc_number = s
-            changes.append(Change(kind="metadata", line=ln.no, before=ln.text, after=""))
-            continue
-        if not title and not meta.issuer and ISSUER_MARK.match(s) and _next_is_doc_number(stream, k):
-            meta.issuer = s
-            changes.append(Change(kind="metadata", line=ln.no, before=ln.text, after=""))
-            continue
-        text = "".join(t.s for t in title)
-        if not title:
-            if not _title_like(s):
-                return None, k
-            title.append(ln)
-        elif s == text or s == meta.name:
-            changes.append(Change(kind="title-repeat", line=ln.no, before=ln.text, after=""))
-        elif len(title) < 3 and _continues_title(text, s) and _only_blank_between(stream, title[-1], ln):
-            title.append(ln)
-        elif (_title_like(s) and meta.published is None and meta.source is None
-              and (len(text) <= 6 or _meta_follows(stream, k))):
-            changes += [Change(kind="chrome", line=t.no, before=t.text, after="") for t in title]
-            title = [ln]
-        elif _title_like(s) and "关于" in s and "关于" not in text and len(text) <= 30 and not meta.issuer:
-            meta.issuer = text  # an issuer's name printed above the title, without 文件
-            changes += [Change(kind="metadata", line=t.no, before=t.text, after="") for t in title]
-            title = [ln]
+        ln = stream[k]
+        nxt = stream[nonblank[n + 1]] if n + 1 < len(nonblank) else None
+        if is_chrome(ln.text):
+            kinds[k] = "chrome"
+        elif label_only(ln.text) and nxt is not None and not split_labels(nxt.text) and len(nxt.s) <= 60 \
+                and not is_chrome(nxt.text):
+            kinds[k], kinds[nonblank[n + 1]] = "label", "value"
+        elif split_labels(ln.text):
+            kinds[k] = "meta"
+        elif DOC_NUMBER_LINE.match(ln.s):
+            kinds[k] = "doc"
+        elif ISSUER_MARK.match(ln.s) and nxt is not None and (DOC_NUMBER_LINE.match(nxt.s) or "关于" in nxt.s):
+            kinds[k] = "issuer"
+        elif _title_like(_without_number(ln.s)[1]):
+            kinds[k] = "cand"
         else:
-            return text, k
-    return ("".join(t.s for t in title) or None), len(stream)
+            break
+    return kinds
 
 
-def _meta_follows(stream: list[Src], k: int) -> bool:
-    """Whether a metadata line comes within the two non-blank lines after line k."""
-    following = [ln for ln in stream[k + 1 :] if ln.s][:2]
-    return any(split_labels(ln.text) for ln in following)
+def _without_number(s: str) -> tuple[str | None, str]:
+    """A 发文字号 fused before the title (`浙政办发〔2021〕5号关于…的通知`): (number, title)."""
+    m = DOC_NUMBER.match(s)
+    if m and len(s) - m.end() >= 6:
+        return m[0], s[m.end():].strip()
+    return None, s
 
 
-def _next_is_doc_number(stream: list[Src], k: int) -> bool:
-    nxt = next((ln.s for ln in stream[k + 1 :] if ln.s), "")
-    return bool(DOC_NUMBER_LINE.match(nxt)) or bool(re.search(r"关于", nxt))
+def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[str | None, int]:
+    """Read the page's head: choose the title among the candidate lines (`title_score`), take the
+    metadata around it and set aside the chrome; return the title and where the body starts."""
+    kinds = _head_kinds(stream)
+    order = sorted(kinds)
+    best: tuple[float, int, list[int]] | None = None
+    for n, k in enumerate(order):
+        if kinds[k] != "cand":
+            continue
+        lines, text = [k], _without_number(stream[k].s)[1]
+        for j in order[n + 1 : n + 3]:
+            if kinds[j] != "cand" or not _continues_title(text, stream[j].s) or j - lines[-1] > 3:
+                break
+            lines.append(j)
+            text += stream[j].s
+        after = next((kinds[j] for j in order if j > lines[-1] and kinds[j] != "chrome"), None)
+        before = next((kinds[j] for j in reversed(order) if j < k and kinds[j] != "chrome"), None)
+        score = title_score(text, meta_next=after in ("meta", "label", "doc"),
+                            meta_prev=before in ("meta", "value", "doc"), hinted=False, hints=TitleHints(
+                                names={re.sub(r"\s", "", v) for v in _names(stream, kinds)}))
+        if best is None or score > best[0]:
+            best = (score, k, lines)
+    title_lines = best[2] if best else []
+    first = title_lines[0] if title_lines else len(stream)
+    title = None
+    if title_lines:
+        number, head = _without_number(stream[first].s)
+        title = head + "".join(stream[j].s for j in title_lines[1:])
+        if number:
+            meta.doc_number = number
+    start = None
+    for n, k in enumerate(order):
+        ln, kind = stream[k], kinds[k]
+        if k in title_lines:
+            ln.clear()
+            continue
+        if k > first and kind not in ("chrome", "meta", "label", "value", "doc") \
+                and not (title and ln.s in (title, meta.name)):
+            start = k
+            break
+        above = n + 1 < len(order) and order[n + 1] == first
+        _take_head_line(stream, k, kind, meta, changes, above_title=above, title=title)
+        ln.clear()
+    return title, start if start is not None else (order[-1] + 1 if order else 0)
 
 
-def _only_blank_between(stream: list[Src], a: Src, b: Src) -> bool:
-    return all(not x.s for x in stream[a.no : b.no - 1])
+def _names(stream: list[Src], kinds: dict[int, str]) -> list[str]:
+    """The titles a disclosure block names (名称 / 标题)."""
+    return [value for k, kind in kinds.items() if kind == "meta"
+            for label, value in split_labels(stream[k].text) if label in ("名称", "标题", "文件名称") and value]
 
 
-def _take_tail_meta(lines: list[Src], meta: MetaFields, changes: list[Change]) -> None:
-    """Metadata printed after the content (`发布日期：…` at the foot of a page)."""
+def _take_head_line(stream: list[Src], k: int, kind: str, meta: MetaFields, changes: list[Change], *,
+                    above_title: bool, title: str | None) -> None:
+    """Record a head line that is not the title: metadata, a 发文字号, the issuer, or chrome."""
+    ln = stream[k]
+    change = "metadata"
+    if kind == "meta":
+        take_meta(ln.text, ln.no, meta)
+    elif kind == "label":
+        nxt = next(j for j in range(k + 1, len(stream)) if stream[j].s)
+        take_value(meta, label_only(ln.text), stream[nxt].s, stream[nxt].no)
+    elif kind == "doc":
+        meta.doc_number = meta.doc_number or ln.s
+    elif kind == "issuer" or (kind == "cand" and above_title and title and not meta.issuer
+                              and (ISSUER_MARK.match(ln.s) or (ORG_SUFFIX.search(ln.s) and len(ln.s) <= 30
+                                                               and "关于" in title and "关于" not in ln.s))):
+        meta.issuer = meta.issuer or ln.s
+    elif kind == "cand" and title and ln.s in (title, meta.name):
+        change = "title-repeat"
+    elif kind != "value":
+        change = "chrome"
+    changes.append(Change(kind=change, line=ln.no, before=ln.text, after=""))
+
+
+def _take_tail(lines: list[Src], meta: MetaFields, changes: list[Change]) -> None:
+    """The page's foot after the content: metadata (`发布日期：…`) and chrome (print, close, share)."""
     for ln in reversed(lines):
         if not ln.s:
             continue
-        if not take_meta(ln.text, ln.no, meta):
+        if is_chrome(ln.text):
+            changes.append(Change(kind="chrome", line=ln.no, before=ln.text, after=""))
+        elif take_meta(ln.text, ln.no, meta):
+            changes.append(Change(kind="metadata", line=ln.no, before=ln.text, after=""))
+        else:
             return
-        changes.append(Change(kind="metadata", line=ln.no, before=ln.text, after=""))
         ln.clear()
 
 
