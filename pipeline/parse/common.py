@@ -80,7 +80,8 @@ def is_chrome(line: str) -> bool:
 # --- document numbers, markers, headings ------------------------------------------------------
 
 DOC_NUMBER = re.compile(
-    rf"(?P<org>[{CJK}]{{1,16}})\s*[〔\[［【(（](?P<year>\d{{4}})[〕\]］】)）]\s*(?P<serial>\d{{1,5}})\s*号"
+    rf"(?P<org>[{CJK}]{{1,16}})\s*[〔\[［【(（](?P<year>\d{{4}})[〕\]］】)）]\s*(?P<serial>\d{{1,5}})\s*(?P<hao>[号號])"
+    rf"|(?P<order>[{CJK}]{{1,16}}令)\s*第\s*(?P<oserial>\d{{1,5}})\s*(?P<ohao>[号號])"  # an order: 国务院令第706号
 )
 DOC_NUMBER_LINE = re.compile(rf"^{DOC_NUMBER.pattern}$")
 TITLE_DOC_NUMBER = re.compile(rf"\s*[（(]\s*(?P<num>{DOC_NUMBER.pattern})\s*[）)]\s*$")
@@ -89,7 +90,11 @@ TITLE_DOC_NUMBER = re.compile(rf"\s*[（(]\s*(?P<num>{DOC_NUMBER.pattern})\s*[�
 def doc_number(text: str) -> str | None:
     """Return `浙市监〔2021〕1号` for any bracket style, serial without leading zeros."""
     m = DOC_NUMBER.search(text)
-    return f"{m['org']}〔{m['year']}〕{int(m['serial'])}号" if m else None
+    if not m:
+        return None
+    if m["order"]:
+        return f"{m['order']}第{int(m['oserial'])}{m['ohao']}"
+    return f"{m['org']}〔{m['year']}〕{int(m['serial'])}{m['hao']}"
 
 
 HEADING_PATTERNS = (
@@ -189,7 +194,7 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
                 blocks.append(Attachments(items=items, line=ln.no))
                 i = j
                 continue
-        if (first and not blocks and re.search(r"[:：]$", s) and len(s) <= 80 and "。" not in s
+        if (first and not blocks and re.search(r"[:：]$", s) and len(s) <= 250 and "。" not in s
                 and not re.search(r"如下|现将|根据|为了|按照|特此", s)):
             blocks.append(Addressee(text=ln.text, line=ln.no))
             i += 1

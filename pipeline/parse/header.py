@@ -23,19 +23,19 @@ from ..validate import diagnostic
 PRECEDENCE: dict[str, tuple[tuple[str, ...], ...]] = {
     "published": (
         ("发布日期", "发布时间", "发表日期", "发表时间", "公布日期", "公布时间", "颁布日期", "发稿时间", "上传时间",
-         "发布于", "日期", "时间"),
+         "刊登日期", "刊发日期", "发布于", "日期", "时间"),
         ("公开日期", "公开时间"),
         ("更新日期", "更新时间"),
-        ("生成日期",),
+        ("生成日期", "产生日期"),
         ("成文日期", "发文日期", "印发日期", "签发日期", "制发日期"),
     ),
     "source": (
         ("来源", "信息来源", "文章来源", "来源单位", "稿件来源", "内容来源", "新闻来源", "出处"),
-        ("发布机构", "发布单位", "发布机关", "发布部门", "发文单位", "发文机关", "发文部门", "制发机关", "制定机关",
-         "颁布机关", "所属机构", "公开主体", "信息公开主体"),
+        ("发布机构", "发布单位", "发布机关", "发布部门", "发文单位", "发文机关", "发文机构", "发文部门", "制发机关",
+         "制发机构", "制定机关", "颁布机关", "颁布单位", "所属机构", "公开主体", "信息公开主体"),
     ),
     "doc_number": (("文号", "发文字号", "发文文号", "文件编号", "文件字号"),),
-    "title": (("名称", "标题", "文件名称", "信息名称", "文章标题"),),
+    "title": (("名称", "标题", "文件名称", "信息名称", "文章标题", "法规名称", "法规标题", "文件标题"), ("法规",)),
 }
 # labels read as metadata and kept, but chosen for no field
 OTHER_LABELS = (
@@ -43,7 +43,8 @@ OTHER_LABELS = (
     "有效期", "生效日期", "废止日期", "失效日期", "实施日期", "施行日期", "体裁分类", "组配分类", "信息分类", "内容分类",
     "机构分类", "公文种类", "文种", "作者", "发布者", "编号", "关键词", "效力级别", "效力", "时效性", "时效性状态",
     "有效性状态", "是否有效", "法规类别", "所属主题", "所属类别", "服务对象", "责任部门", "登记号", "分类", "类别",
-    "主题", "公开类别", "责任人", "撰稿", "摄影", "供稿", "发布人",
+    "主题", "公开类别", "责任人", "撰稿", "摄影", "供稿", "发布人", "投稿", "内容概述", "内容摘要", "摘要", "内容简介",
+    "公报编号", "版数", "所属专题", "相关法规", "相关类别",
 )
 RANK: dict[str, tuple[str, int]] = {
     label: (name, rank) for name, groups in PRECEDENCE.items() for rank, group in enumerate(groups) for label in group
@@ -67,7 +68,7 @@ def fold_labels(text: str) -> str:
 
 # a label may be printed with spaces between its characters (`来 源：`), and a disclosure table
 # copied from a page separates label and value by a tab instead of a colon
-_SPACED = "|".join(r"[ \u3000]?".join(label) for label in ALL_LABELS)
+_SPACED = "|".join(r"[ \u3000]*".join(label) for label in ALL_LABELS)
 LABEL = re.compile(rf"(?P<label>{_SPACED})(?:\s*[:：]|\t+)")
 # any short label after white space ends the value before it (`…局  发布者：…`)
 OTHER_LABEL = re.compile(r"(?<=[\s|｜])(?P<label>[\u4e00-\u9fff]{2,6})\s*[:：]")
@@ -77,9 +78,9 @@ BULLET = re.compile(r"^[\s•·●◆■▪◇○*\-]+")
 # chrome glued to a metadata line: `字体:[ 大 中 小 ]`, `浏览次数:( )`, `文字大小:[ ]`
 CHROME_FRAGMENT = re.compile(
     r"[\[【［]\s*(?:字体|字号|文字大小|打印|关闭|分享)[^\]】］]*[\]】］]"  # `【字体：大 中 小】`, `【打印】`
-    r"|(?:字体|字号|文字大小)\s*[:：](?!\s*[\[【［(（])\s*(?:(?:大|中|小|默认|超大|标准)\s*)*"  # `字号：大 中 小`
+    r"|(?<![文件])(?:字体|字号|文字大小)\s*[:：](?!\s*[\[【［(（])\s*(?:(?:大|中|小|默认|超大|标准)\s*)*"  # `字号：大 中 小`
     r"|分享到\s*[:：]?"
-    r"|(?:字体|字号|文字大小)\s*[:：]?\s*[\[【［(（][^\]】］)）]*[\]】］)）]"
+    r"|(?<![文件])(?:字体|字号|文字大小)\s*[:：]?\s*[\[【［(（][^\]】］)）]*[\]】］)）]"
     r"|(?:浏览次数|访问次数|浏览量|阅读次数|阅读量|点击数|点击量|阅读数|访问量)\s*[:：]?\s*[\[【［(（]?\s*\d*\s*[\]】］)）]?\s*次?"
     r"|【?\s*(?:打印本页|打印|关闭窗口|关闭)\s*】?(?=\s|$)"
     r"|(?:放大字体|缩小字体|默认字体|繁体|简体|无障碍|长者模式|关怀版|适老化)(?=\s|$)"
@@ -236,7 +237,11 @@ def split_labels(line: str) -> list[tuple[str, str]]:
         if not marks or marks[0][0] != 0:
             return []
     lead = BULLET.sub("", s[: marks[0][0]]).strip()
-    if lead and not (DATE.fullmatch(lead) and iso_date(lead)):
+    if lead and _UNKNOWN_LEAD.fullmatch(fold_labels(lead)):  # `浏览次数:637 投稿:管理员 来源:…`
+        marks += [(m.start(), m.end(), "") for m in OTHER_LABEL.finditer(" " + folded)]
+        marks = [(a - 1, b - 1, lab) if not lab else (a, b, lab) for a, b, lab in marks]
+        lead = ""
+    elif lead and not (DATE.fullmatch(lead) and iso_date(lead)):
         return []
     known = {start for start, _, _ in marks}
     marks += [(m.start(), m.end(), "") for m in OTHER_LABEL.finditer(folded)
@@ -251,6 +256,7 @@ def split_labels(line: str) -> list[tuple[str, str]]:
     return pairs
 
 
+_UNKNOWN_LEAD = re.compile(r"(?:[\u4e00-\u9fff]{2,6}\s*[:：][^:：]{0,30}?\s+)+")
 _EMPTY_VALUE = re.compile(r"^[\[(（【\s]*[\])）】\s]*$|^(?:无|暂无|空|/|-|—|－)$")
 
 
@@ -284,7 +290,7 @@ def take_value(meta: MetaFields, label: str, value: str, lineno: int | None) -> 
 def label_only(line: str) -> str | None:
     """The label of a line that holds a label and nothing else (its value is on the next line)."""
     pairs = split_labels(line)
-    if len(pairs) == 1 and not pairs[0][1] and pairs[0][0] in RANK:
+    if len(pairs) == 1 and not pairs[0][1]:
         return pairs[0][0]
     return None
 

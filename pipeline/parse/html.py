@@ -54,8 +54,6 @@ _NO_SPACE = re.compile(r"\s+")
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.I)
 _TITLE_SEP = re.compile(r"\s*(?:[_|｜]|\s[-–—]+\s|--)\s*")
 _MAX_SPAN = 200  # rowspan/colspan beyond this are markup errors, not tables
-# a font-size widget left in an info line once its links are text: `字号：大 中 小`
-_WIDGET = re.compile(r"(?:字体|字号|文字大小)\s*[:：](?!\s*[\[【［(（])\s*(?:(?:大|中|小|默认)\s*)*")
 
 
 @dataclass
@@ -361,7 +359,7 @@ def _meta_line(units: list[Src | _TableAt], k: int, meta: MetaFields, changes: l
         return False
     u = units[k]
     if kind == "meta":
-        take_meta(_WIDGET.sub(" ", u.text), u.no, meta)
+        take_meta(u.text, u.no, meta)
     elif kind == "doc-number":
         meta.doc_number = u.s
     else:
@@ -450,7 +448,7 @@ def _first_title(region: list[Src | _TableAt]) -> tuple[int, int] | None:
 
 def _take_tail_meta(units: list[Src | _TableAt], meta: MetaFields, changes: list[Change]) -> None:
     """Metadata printed after the content (`发布日期：…` at the foot of a page) leaves the body."""
-    while units and isinstance(units[-1], Src) and take_meta(_WIDGET.sub(" ", units[-1].text), units[-1].no, meta):
+    while units and isinstance(units[-1], Src) and take_meta(units[-1].text, units[-1].no, meta):
         u = units.pop()
         changes.append(Change(kind="metadata", line=u.no, before=u.text, after=""))
 

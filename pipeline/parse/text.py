@@ -36,6 +36,7 @@ from .common import (
     notice_blocks,
 )
 from .header import (
+    DATE,
     TITLE_END,
     MetaFields,
     TitleHints,
@@ -133,19 +134,27 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
             kinds[k] = "doc"
         elif ISSUER_MARK.match(ln.s) and nxt is not None and (DOC_NUMBER_LINE.match(nxt.s) or "关于" in nxt.s):
             kinds[k] = "issuer"
-        elif _title_like(_without_number(ln.s)[1]):
+        elif _title_like(_title_parts(ln.s)[1]):
             kinds[k] = "cand"
         else:
             break
     return kinds
 
 
-def _without_number(s: str) -> tuple[str | None, str]:
-    """A 发文字号 fused before the title (`浙政办发〔2021〕5号关于…的通知`): (number, title)."""
+def _title_parts(s: str) -> tuple[str | None, str, str | None]:
+    """A 发文字号 fused before a title (`浙政办发〔2021〕5号关于…的通知`) and a date after it
+    (`…调研指导工作 2023-01-31`): (number, title, date)."""
+    number = date = None
     m = DOC_NUMBER.match(s)
     if m and len(s) - m.end() >= 6:
-        return m[0], s[m.end():].strip()
-    return None, s
+        number, s = m[0], s[m.end():].strip()
+    d = _TRAILING_DATE.search(s)
+    if d and d.start() >= 6:
+        date, s = d[1], s[: d.start()]
+    return number, s, date
+
+
+_TRAILING_DATE = re.compile(rf"[ \t\u3000]+({DATE.pattern})\s*$")
 
 
 def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[str | None, int]:
@@ -157,7 +166,7 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
     for n, k in enumerate(order):
         if kinds[k] != "cand":
             continue
-        lines, text = [k], _without_number(stream[k].s)[1]
+        lines, text = [k], _title_parts(stream[k].s)[1]
         for j in order[n + 1 : n + 3]:
             if kinds[j] != "cand" or not _continues_title(text, stream[j].s) or j - lines[-1] > 3:
                 break
@@ -174,10 +183,12 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
     first = title_lines[0] if title_lines else len(stream)
     title = None
     if title_lines:
-        number, head = _without_number(stream[first].s)
+        number, head, date = _title_parts(stream[first].s)
         title = head + "".join(stream[j].s for j in title_lines[1:])
         if number:
             meta.doc_number = number
+        if date:
+            meta.add("published", date, "日期", stream[first].no)
     start = None
     for n, k in enumerate(order):
         ln, kind = stream[k], kinds[k]
