@@ -135,9 +135,12 @@ def first_sentence(text: str) -> tuple[str, str]:
     return text[: m.end()], text[m.end():]
 
 
+FILE_NAME = re.compile(r"\.(?:docx?|xlsx?|pdf|rar|zip|7z|wps|et|ofd|txt|jpe?g|png|tif)$", re.I)
+
+
 def looks_like_signer(line: str) -> bool:
     s = line.strip()
-    return 2 <= len(s) <= 40 and not re.search(r"[。，,；;：:！？]", s) and bool(HAS_CJK.search(s)) and (
+    return 2 <= len(s) <= 40 and not FILE_NAME.search(s) and not re.search(r"[。，,；;：:！？]", s) and bool(HAS_CJK.search(s)) and (
         bool(ORG_SUFFIX.search(s)) or len(s) <= 20
     ) and heading_of(s) is None
 
@@ -187,7 +190,8 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
             items, j = [], i + 1
             if att["rest"]:
                 items.append(_attachment(att["rest"], ln.no))
-            while j < len(lines) and ATTACHMENT_ITEM.match(lines[j].s) and (items or j == i + 1):
+            while j < len(lines) and (ATTACHMENT_ITEM.match(lines[j].s) or FILE_NAME.search(lines[j].s)) \
+                    and (items or j == i + 1):
                 items.append(_attachment(lines[j].s, lines[j].no))
                 j += 1
             if items:
@@ -271,16 +275,17 @@ def regulation_levels(body: list[Block]) -> list[Block]:
         return body
     kinds = sorted({DIVISION_RANK[b.marker[-1]] for b in divisions})
     out: list[Block] = []
-    in_article = False
+    in_article = in_division = False  # inside an article; after the first 第X章 (its items are provisions)
     for b in body:
-        if b in divisions:
+        if any(b is d for d in divisions):
             b.level = 1 + kinds.index(DIVISION_RANK[b.marker[-1]])
-            in_article = False
+            in_article, in_division = False, True
         elif isinstance(b, Paragraph) and b.article:
             in_article = True
-        elif in_article and isinstance(b, Heading):
+        elif (in_article or in_division) and isinstance(b, Heading):
             b = Paragraph(marker=b.marker, text=b.text, line=b.line)
-        elif in_article and isinstance(b, Paragraph) and b.run_in and out and isinstance(out[-1], Paragraph) \
+        elif (in_article or in_division) and isinstance(b, Paragraph) and b.run_in and out \
+                and isinstance(out[-1], Paragraph) \
                 and out[-1].line == b.line and not out[-1].article:
             out[-1].text += b.text  # the run-in rest of an item that is no heading here
             continue

@@ -69,7 +69,7 @@ def fold_labels(text: str) -> str:
 # a label may be printed with spaces between its characters (`来 源：`), and a disclosure table
 # copied from a page separates label and value by a tab instead of a colon
 _SPACED = "|".join(r"[ \u3000]*".join(label) for label in ALL_LABELS)
-LABEL = re.compile(rf"(?P<label>{_SPACED})(?:\s*[:：]|\t+)")
+LABEL = re.compile(rf"(?P<label>{_SPACED})(?:\s*[:：]|\t+|[ \t]*[|｜](?=[^|｜]*\S))")
 # any short label after white space ends the value before it (`…局  发布者：…`)
 OTHER_LABEL = re.compile(r"(?<=[\s|｜])(?P<label>[\u4e00-\u9fff]{2,6})\s*[:：]")
 # fused, colon-less forms seen on CMS pages: `发布时间2022-08-23`, `来源本站`
@@ -145,7 +145,7 @@ def find_date(text: str) -> PrintedDate | None:
     iso = day.isoformat()
     if found.groupdict().get("H") is not None:
         h, mi, s = int(found["H"]), int(found["M"]), int(found["S"] or 0)
-        if h < 24 and mi < 60 and s < 60:
+        if h < 24 and mi < 60 and s < 60 and (h, mi, s) != (0, 0, 0):  # 00:00: a CMS's "no time"
             return PrintedDate(printed, f"{iso}T{h:02d}:{mi:02d}:{s:02d}+08:00")
     return PrintedDate(printed, iso)
 
@@ -189,7 +189,14 @@ class MetaFields:
         found = [c for c in self.candidates if c.field == name and c.value]
         if name == "published":
             found = [c for c in found if iso_date(c.value)]
-        return min(found, key=lambda c: c.rank) if found else None
+        if not found:
+            return None
+        best = min(found, key=lambda c: c.rank)
+        if name == "published":  # the same day printed again with its time is the more precise
+            day = iso_date(best.value)
+            best = next((c for c in found if c.rank == best.rank and len(iso_date(c.value)) > len(day)
+                         and iso_date(c.value)[:10] == day), best)
+        return best
 
     @property
     def source(self) -> str | None:
@@ -287,8 +294,15 @@ def take_value(meta: MetaFields, label: str, value: str, lineno: int | None) -> 
         meta.other.setdefault(label, value)
 
 
+_LABEL_SET = frozenset(ALL_LABELS)
+
+
 def label_only(line: str) -> str | None:
-    """The label of a line that holds a label and nothing else (its value is on the next line)."""
+    """The label of a line that holds a label and nothing else (its value is on the next line):
+    `发布日期：`, or a known label with no colon at all (`发文日期`)."""
+    bare = re.sub(r"[\s\u3000]", "", fold_labels(BULLET.sub("", line)))
+    if bare in _LABEL_SET:
+        return bare
     pairs = split_labels(line)
     if len(pairs) == 1 and not pairs[0][1]:
         return pairs[0][0]
