@@ -68,7 +68,7 @@ def fold_labels(text: str) -> str:
 
 # a label may be printed with spaces between its characters (`来 源：`), and a disclosure table
 # copied from a page separates label and value by a tab instead of a colon
-_SPACED = "|".join(r"[ \u3000]*".join(label) for label in ALL_LABELS)
+_SPACED = "|".join(r"\s*".join(label) for label in ALL_LABELS)
 LABEL = re.compile(rf"(?P<label>{_SPACED})(?:\s*[:：]|\t+|[ \t]*[|｜](?=[^|｜]*\S))")
 # any short label after white space ends the value before it (`…局  发布者：…`)
 OTHER_LABEL = re.compile(r"(?<=[\s|｜])(?P<label>[\u4e00-\u9fff]{2,6})\s*[:：]")

@@ -153,7 +153,8 @@ def _page_meta(root: etree._Element, text: str) -> _Meta:
 
 
 def _data_tables(root: etree._Element) -> set[etree._Element]:
-    """The innermost tables whose header row (one of the first three rows) starts with 序号."""
+    """The innermost tables that hold data: a header row (one of the first three rows) over rows of
+    the same shape — whatever the first column is (序号, 类别, 项目, 单位, 产品名称 …)."""
     found = {t for t in root.iter("table") if _header_row(t) is not None}
     return {t for t in found if not any(d in found for d in t.iterdescendants("table"))}
 
@@ -174,11 +175,37 @@ def _cells(tr: etree._Element) -> list[etree._Element]:
 
 
 def _header_row(table: etree._Element) -> int | None:
-    for i, tr in enumerate(_rows(table)[:3]):
+    """The index of the table's header row, or None when the table is not a data table.
+
+    A row whose first cell is 序号 is a header; otherwise a row of two or more short names (no
+    label colons, no links or form fields) followed by at least two rows of as many cells."""
+    rows = _rows(table)
+    for i, tr in enumerate(rows[:3]):
         cells = _cells(tr)
         if cells and _compact(_text(cells[0])) == "序号" and (len(cells) > 1 or _span(cells[0], "colspan") > 1):
             return i
+    if any(True for _ in table.iterdescendants("table")):
+        return None
+    for i, tr in enumerate(rows[:3]):
+        cells = _cells(tr)
+        if len(cells) >= 2 and all(_header_cell(c) for c in cells):
+            width = sum(_span(c, "colspan") for c in cells)
+            data = [r for r in rows[i + 1 :] if sum(_span(c, "colspan") for c in _cells(r)) >= 2]
+            same = [r for r in data if sum(_span(c, "colspan") for c in _cells(r)) <= width]
+            if len(same) >= 2 and len(same) * 4 >= len(rows[i + 1 :]) * 3:
+                return i
+        if cells and len(cells) > 1:
+            return None  # a row of data before any header: a layout table
     return None
+
+
+def _header_cell(cell: etree._Element) -> bool:
+    """A column name: short, no label colon, no link, image or form field inside."""
+    text = _compact(_text(cell))
+    if len(text) > 20 or text.endswith((":", "：")) or re.fullmatch(r"[\d.,%\-]+", text or "x"):
+        return False
+    return not any(d.tag in ("a", "img", "input", "select", "button", "table") for d in cell.iter()
+                   if isinstance(d.tag, str))
 
 
 def _span(el: etree._Element, attr: str) -> int:
@@ -554,6 +581,7 @@ def _table(el: etree._Element, changes: list[Change], diags: list[Diagnostic]) -
     multi = _multi_column(names)
     name_col = _name_column(names, multi)
     header = [_compact(n) for n in names]
+    numbered = bool(re.match(r"^(?:序号?|编号|No\.?)$", header[0], re.I)) if header else False
     out: list[ItemRow | SectionRow] = []
     item: ItemRow | None = None
     spanning: dict[int, list[Src]] = {}  # full-width rows: their lines, in case they close the table
@@ -581,7 +609,7 @@ def _table(el: etree._Element, changes: list[Change], diags: list[Diagnostic]) -
             out.append(SectionRow(text=cell.text, line=cell.lines[0].no))
             spanning[id(out[-1])] = cell.lines
             item = None
-        elif item is not None and _continues(grid[r][0], r, cols, multi):
+        elif item is not None and _continues(grid[r][0], r, cols, multi, numbered):
             for ci, col in enumerate(cols):  # the row's own cells become a further group
                 paras = item.cells[ci].paragraphs
                 group = paras[-1].group + 1 if paras else 0
@@ -634,10 +662,11 @@ def _columns(grid: list[list[_Cell | None]], heads: list[int]) -> tuple[list[str
     return names, col_of
 
 
-def _continues(first: _Cell | None, r: int, cols: list[list[_Cell]], multi: int) -> bool:
+def _continues(first: _Cell | None, r: int, cols: list[list[_Cell]], multi: int, numbered: bool) -> bool:
     """Whether row r goes on the item above: its number cell spans down from above (rowspan), or
-    it is blank and no column but the multi-line one starts text in this row."""
-    if first is None or first.row < r:
+    it is blank and no column but the multi-line one starts text in this row. Under a first
+    column that is no number (类别 spanning its rows), only the second holds."""
+    if first is None or (first.row < r and numbered):
         return True
     if first.lines:
         return False
