@@ -44,7 +44,7 @@ OTHER_LABELS = (
     "机构分类", "公文种类", "文种", "作者", "发布者", "编号", "关键词", "效力级别", "效力", "时效性", "时效性状态",
     "有效性状态", "是否有效", "法规类别", "所属主题", "所属类别", "服务对象", "责任部门", "登记号", "分类", "类别",
     "主题", "公开类别", "责任人", "撰稿", "摄影", "供稿", "发布人", "投稿", "内容概述", "内容摘要", "摘要", "内容简介",
-    "公报编号", "版数", "所属专题", "相关法规", "相关类别",
+    "公报编号", "版数", "所属专题", "相关法规", "相关类别", "废止时间", "生效时间", "失效时间", "公开目录", "公开责任部门",
 )
 RANK: dict[str, tuple[str, int]] = {
     label: (name, rank) for name, groups in PRECEDENCE.items() for rank, group in enumerate(groups) for label in group
@@ -263,7 +263,7 @@ def split_labels(line: str) -> list[tuple[str, str]]:
     return pairs
 
 
-_UNKNOWN_LEAD = re.compile(r"(?:[\u4e00-\u9fff]{2,6}\s*[:：][^:：]{0,30}?\s+)+")
+_UNKNOWN_LEAD = re.compile(r"(?:[\u4e00-\u9fff]{2,6}\s*[:：][^:：]{0,30}?(?:\s+|$))+")
 _EMPTY_VALUE = re.compile(r"^[\[(（【\s]*[\])）】\s]*$|^(?:无|暂无|空|/|-|—|－)$")
 
 

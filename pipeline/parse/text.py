@@ -113,32 +113,49 @@ _HEAD_LINES = 60  # the title is looked for among this many lines at the most
 
 
 def _head_kinds(stream: list[Src]) -> dict[int, str]:
-    """Classify the lines of the page's head: chrome, meta, label (value on the next line), doc
-    (a 发文字号 line), issuer (xx文件 over a 发文字号), cand (could be the title). The head ends at
-    the first line that is none of these."""
+    """Classify the lines of the page's head: chrome, meta, label (value on the next line), value,
+    doc (a 发文字号 line), issuer (xx文件 over a 发文字号), cand (could be the title), junk (a short
+    line that is none of these: a widget, a menu item). The head ends at the first line that reads
+    as body — or, when the metadata names the title, at the line that prints it."""
     kinds: dict[int, str] = {}
     nonblank = [k for k, ln in enumerate(stream) if ln.s]
-    for n, k in enumerate(nonblank[:_HEAD_LINES]):
+    n = 0
+    while n < min(len(nonblank), _HEAD_LINES):
+        k = nonblank[n]
+        n += 1
         if k in kinds:
             continue
         ln = stream[k]
-        nxt = stream[nonblank[n + 1]] if n + 1 < len(nonblank) else None
+        nxt = stream[nonblank[n]] if n < len(nonblank) else None
+        seen_cand = "cand" in kinds.values()
         if is_chrome(ln.text):
             kinds[k] = "chrome"
-        elif label_only(ln.text) and nxt is not None and not split_labels(nxt.text) and len(nxt.s) <= 60 \
-                and not is_chrome(nxt.text):
-            kinds[k], kinds[nonblank[n + 1]] = "label", "value"
-        elif split_labels(ln.text):
+        elif label_only(ln.text) and nxt is not None and not split_labels(nxt.text) and not label_only(nxt.text) \
+                and len(nxt.s) <= 60 and not is_chrome(nxt.text):
+            kinds[k], kinds[nonblank[n]] = "label", "value"
+        elif split_labels(ln.text) or label_only(ln.text):
             kinds[k] = "meta"
         elif DOC_NUMBER_LINE.match(ln.s):
             kinds[k] = "doc"
         elif ISSUER_MARK.match(ln.s) and nxt is not None and (DOC_NUMBER_LINE.match(nxt.s) or "关于" in nxt.s):
             kinds[k] = "issuer"
-        elif _title_like(_title_parts(ln.s)[1]):
+        elif ln.s[:1] not in _BULLETS and _title_like(_title_parts(ln.s)[1]):
             kinds[k] = "cand"
+        elif not seen_cand and (len(ln.s) <= 20 or ln.s[:1] in _BULLETS) and not re.search(r"[。；]", ln.s) \
+                and not TABLE_HEADER.match(ln.s) and not ITEM_NUMBER.match(ln.s):
+            kinds[k] = "junk"
         else:
-            break
+            names = {re.sub(r"\s", "", v) for v in _names(stream, kinds)}
+            shown = next((j for j in nonblank[n - 1 : n + 40] if re.sub(r"\s", "", stream[j].s) in names), None)
+            if shown is None:
+                break
+            for j in nonblank[n - 1 : nonblank.index(shown)]:  # between the metadata and the title it names
+                kinds[j] = "chrome"
+            n = nonblank.index(shown)
     return kinds
+
+
+_BULLETS = frozenset("•·●◆■▪◇○")
 
 
 def _title_parts(s: str) -> tuple[str | None, str, str | None]:
@@ -195,7 +212,7 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
         if k in title_lines:
             ln.clear()
             continue
-        if k > first and kind not in ("chrome", "meta", "label", "value", "doc") \
+        if k > first and kind not in ("chrome", "meta", "label", "value", "doc", "junk") \
                 and not (title and ln.s in (title, meta.name)):
             start = k
             break
@@ -230,7 +247,7 @@ def _take_head_line(stream: list[Src], k: int, kind: str, meta: MetaFields, chan
     elif kind == "cand" and title and ln.s in (title, meta.name):
         change = "title-repeat"
     elif kind != "value":
-        change = "chrome"
+        change = "chrome"  # chrome, junk, or a candidate that lost to the title
     changes.append(Change(kind=change, line=ln.no, before=ln.text, after=""))
 
 
