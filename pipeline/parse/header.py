@@ -297,6 +297,19 @@ def take_value(meta: MetaFields, label: str, value: str, lineno: int | None) -> 
 _LABEL_SET = frozenset(ALL_LABELS)
 
 
+def plausible(label: str, value: str) -> bool:
+    """Whether the line below a lone label can be its value (a date under 发布日期, a short name
+    under 来源): a caption or a sentence there is not."""
+    name = RANK.get(label, ("", 0))[0]
+    if name == "published":
+        return find_date(value) is not None and len(value) <= 40
+    if name == "doc_number":
+        return len(value) <= 30 and bool(re.search(r"\d", value)) and "|" not in value
+    if name == "title":
+        return len(value) <= 120
+    return len(value) <= 60 and not re.search(r"[。；]", value)
+
+
 def label_only(line: str) -> str | None:
     """The label of a line that holds a label and nothing else (its value is on the next line):
     `发布日期：`, or a known label with no colon at all (`发文日期`)."""

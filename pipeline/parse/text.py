@@ -42,6 +42,7 @@ from .header import (
     TitleHints,
     is_date_line,
     label_only,
+    plausible,
     split_labels,
     take_meta,
     take_value,
@@ -66,7 +67,7 @@ def parse_text(text: str) -> Document:
     """Parse flattened bulletin text into a draft Document (not yet normalised or validated)."""
     changes: list[Change] = []
     diagnostics: list[Diagnostic] = []
-    stream = [Src(i + 1, t) for i, t in enumerate(text.split("\n"))]
+    stream = _pipes_to_tabs([Src(i + 1, t) for i, t in enumerate(text.split("\n"))])
     meta = MetaFields()
     title, start = _head(stream, meta, changes)
     body_lines = stream[start:]
@@ -80,6 +81,35 @@ def parse_text(text: str) -> Document:
     if title is None and meta.name:
         title = meta.name
     return draft(title, meta, body, changes, diagnostics)
+
+
+# --- pipe tables ------------------------------------------------------------------------------
+
+_PIPE_ROW = re.compile(r"^\s*\|?(?:[^|]*\|){2,}[^|]*$")  # `| a | b |`, `a | b | c`
+_PIPE_CELL = re.compile(r"^(?P<cell>.*\S)\s+\|\s*$")  # one cell a line, closed by ` |`
+_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")  # |---|:--:|
+_LONE_PIPE = re.compile(r"^\s*\|\s*$")
+
+
+def _pipes_to_tabs(stream: list[Src]) -> list[Src]:
+    """Tables drawn with `|` (Markdown pipe tables, and text scrapes that close each cell with ` |`)
+    become the tab-separated or one-cell-a-line forms the table reader knows; a line holding only
+    `|` (a row's end) or a `|---|` rule becomes blank. Text without such lines is left as it is."""
+    marked = sum(1 for ln in stream if _PIPE_CELL.match(ln.text) or _PIPE_ROW.match(ln.text))
+    if marked < 3:
+        return stream
+    out = []
+    for ln in stream:
+        t = ln.text
+        if _LONE_PIPE.match(t) or _PIPE_RULE.match(t):
+            t = ""
+        elif _PIPE_ROW.match(t) and t.count("|") >= 2:
+            cells = t.strip().strip("|").split("|")
+            t = "\t".join(c.strip() for c in cells)
+        elif m := _PIPE_CELL.match(t):
+            t = m["cell"]
+        out.append(Src(ln.no, t))
+    return out
 
 
 # --- the header: chrome, metadata, title ------------------------------------------------------
@@ -130,8 +160,8 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
         seen_cand = "cand" in kinds.values()
         if is_chrome(ln.text):
             kinds[k] = "chrome"
-        elif label_only(ln.text) and nxt is not None and not split_labels(nxt.text) and not label_only(nxt.text) \
-                and len(nxt.s) <= 60 and not is_chrome(nxt.text):
+        elif (label := label_only(ln.text)) and nxt is not None and not split_labels(nxt.text) \
+                and not label_only(nxt.text) and plausible(label, nxt.s) and not is_chrome(nxt.text):
             kinds[k], kinds[nonblank[n]] = "label", "value"
         elif split_labels(ln.text) or label_only(ln.text):
             kinds[k] = "meta"
@@ -272,7 +302,7 @@ def _body(lines: list[Src], meta: MetaFields, changes: list[Change], diags: list
     body: list[Block] = []
     i = 0
     while i < len(lines):
-        h = next((k for k in range(i, len(lines)) if TABLE_HEADER.match(lines[k].s)), None)
+        h = next((k for k in range(i, len(lines)) if _table_start(lines, k)), None)
         text_part = [ln for ln in lines[i : h if h is not None else len(lines)] if ln.s]
         if h is None:
             body += notice_blocks(text_part, meta, changes, diags, first=not body)
@@ -283,6 +313,21 @@ def _body(lines: list[Src], meta: MetaFields, changes: list[Change], diags: list
         if trailing:
             body += notice_blocks(trailing, meta, changes, diags, first=False)
     return body
+
+
+def _table_start(lines: list[Src], k: int) -> bool:
+    """Whether a table's header starts at lines[k]: a line starting with 序号, or a tab-separated
+    line of short names followed by at least two tab-separated rows (whatever the first column)."""
+    s = lines[k].s
+    if TABLE_HEADER.match(s):
+        return True
+    if "\t" not in lines[k].text:
+        return False
+    cells = [c.strip() for c in lines[k].text.split("\t") if c.strip()]
+    if len(cells) < 2 or any(len(c) > 20 or re.search(r"[。；:：]", c) for c in cells):
+        return False
+    rows = [ln for ln in lines[k + 1 : k + 8] if ln.s][:2]
+    return len(rows) == 2 and all("\t" in ln.text for ln in rows)
 
 
 def _header_cells(lines: list[Src], h: int) -> tuple[list[Src], int, bool]:
@@ -314,7 +359,7 @@ def _table(lines: list[Src], h: int, diags: list[Diagnostic]) -> tuple[Table, in
     header, k, tabbed = _header_cells(lines, h)
     columns = [c.s for c in header]
     layout = Layout(columns)
-    end = next((j for j in range(k, len(lines)) if TABLE_HEADER.match(lines[j].s)), len(lines))
+    end = next((j for j in range(k, len(lines)) if _table_start(lines, j)), len(lines))
     chunks = _tab_chunks(lines[k:end], len(columns)) if tabbed else _chunks(lines[k:end], layout)
     rows: list = []
     trailing: list[Src] = []
@@ -508,12 +553,14 @@ def _multi_cell(runs: list[list[Src]]) -> Cell:
 
 def _tab_chunks(region: list[Src], ncols: int) -> list[list[Src]]:
     """Tab-separated rows; a cell holding line breaks continues on the next lines, so a row takes
-    lines until it has its ncols - 1 tabs."""
+    lines until it has its ncols - 1 tabs — unless a line starts with the next item's number
+    (a row whose merged cells were left out has fewer tabs)."""
     chunks: list[list[Src]] = [[]]
     for ln in region:
         if not ln.s:
             continue
-        if len(chunks) > 1 and sum(x.text.count("\t") for x in chunks[-1]) < ncols - 1:
+        starts_item = "\t" in ln.text and ITEM_NUMBER.match(ln.text.split("\t", 1)[0].strip())
+        if len(chunks) > 1 and sum(x.text.count("\t") for x in chunks[-1]) < ncols - 1 and not starts_item:
             chunks[-1].append(ln)
         else:
             chunks.append([ln])
