@@ -297,6 +297,9 @@ def take_value(meta: MetaFields, label: str, value: str, lineno: int | None) -> 
 _LABEL_SET = frozenset(ALL_LABELS)
 
 
+_NUMBER_LIKE = re.compile(r"[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d+\s*[号號]|第\s*\d+\s*[号號]|^[A-Za-z0-9〔〕\[\]()\-—/]+$")
+
+
 def plausible(label: str, value: str) -> bool:
     """Whether the line below a lone label can be its value (a date under 发布日期, a short name
     under 来源): a caption or a sentence there is not."""
@@ -304,7 +307,7 @@ def plausible(label: str, value: str) -> bool:
     if name == "published":
         return find_date(value) is not None and len(value) <= 40
     if name == "doc_number":
-        return len(value) <= 30 and bool(re.search(r"\d", value)) and "|" not in value
+        return len(value) <= 40 and bool(_NUMBER_LIKE.search(value))
     if name == "title":
         return len(value) <= 120
     return len(value) <= 60 and not re.search(r"[。；]", value)

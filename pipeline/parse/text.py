@@ -302,17 +302,85 @@ def _body(lines: list[Src], meta: MetaFields, changes: list[Change], diags: list
     body: list[Block] = []
     i = 0
     while i < len(lines):
-        h = next((k for k in range(i, len(lines)) if _table_start(lines, k)), None)
+        h = next((k for k in range(i, len(lines)) if _table_start(lines, k) or _cell_run(lines, k)), None)
         text_part = [ln for ln in lines[i : h if h is not None else len(lines)] if ln.s]
         if h is None:
             body += notice_blocks(text_part, meta, changes, diags, first=not body)
             break
         body += notice_blocks(text_part, meta, changes, diags, first=not body)
-        table, i, trailing = _table(lines, h, diags)
+        if _table_start(lines, h):
+            table, i, trailing = _table(lines, h, diags)
+        else:
+            table, i = _cell_table(lines, h, _cell_run(lines, h))
+            trailing = []
         body.append(table)
         if trailing:
             body += notice_blocks(trailing, meta, changes, diags, first=False)
     return body
+
+
+# a figure cell of a statistics table: `162817吨`, `-9.7`, `100%`, `15.2万元`, `—`
+_FIGURE = re.compile(r"^(?:[-+−]?\d[\d,，.]*\s*(?:%|‰|[\u4e00-\u9fff]{1,4}|[A-Za-z/]{1,4})?|[-—－/]+)$")
+_CELL_LINE = 24  # a cell of a one-cell-a-line figures table is at most this long
+
+
+def _short_cell(ln: Src) -> bool:
+    return 0 < len(ln.s) <= _CELL_LINE and not re.search(r"[。；，]", ln.s) and not TABLE_HEADER.match(ln.s)
+
+
+def _cell_run(lines: list[Src], k: int) -> tuple[int, int, int] | None:
+    """A table of figures printed one cell a line, with no 序号 (a 统计公报's 主要产品产量):
+    (columns, header cells, rows) when the short lines from lines[k] on read as a header of names
+    over rows of a name and figures; None otherwise. Tried only where a run of short lines starts."""
+    if not _short_cell(lines[k]) or _FIGURE.match(lines[k].s):
+        return None
+    before = next((ln for ln in reversed(lines[max(0, k - 4) : k]) if ln.s), None)
+    if before is not None and _short_cell(before):
+        return None
+    run: list[Src] = []
+    for ln in lines[k : k + 2000]:
+        if not ln.s:
+            continue
+        if not _short_cell(ln):
+            break
+        run.append(ln)
+    best = None
+    for start in (0, 1):  # a caption line may stand over the header
+        for ncols in range(2, 9):
+            for nhead in (ncols, ncols - 1):  # the header's first cell (over the names) may be empty
+                rows = (len(run) - start - nhead) // ncols
+                if rows < 1 or (rows == 1 and ncols < 3):
+                    continue
+                head = run[start : start + nhead]
+                data = run[start + nhead : start + nhead + rows * ncols]
+                if all(_FIGURE.match(c.s) for c in head) or _FIGURE.match(head[0].s) and nhead == ncols:
+                    continue
+                cells = [data[r * ncols : (r + 1) * ncols] for r in range(rows)]
+                if all(not _FIGURE.match(row[0].s) and all(_FIGURE.match(c.s) for c in row[1:]) for row in cells):
+                    covered = rows * ncols
+                    if best is None or covered > best[0]:
+                        best = (covered, start, ncols, nhead, rows)
+        if best is not None:
+            break
+    if best is None:
+        return None
+    _, start, ncols, nhead, rows = best
+    return (ncols, nhead, rows) if start == 0 else None
+
+
+def _cell_table(lines: list[Src], k: int, shape: tuple[int, int, int]) -> tuple[Table, int]:
+    """Read the figures table `_cell_run` found at lines[k]; return it and the index after it."""
+    ncols, nhead, rows = shape
+    cells = [ln for ln in lines[k:] if ln.s][: nhead + rows * ncols]
+    head = [""] * (ncols - nhead) + [ln.s for ln in cells[:nhead]]
+    data = cells[nhead:]
+    items = []
+    for r in range(rows):
+        row = data[r * ncols : (r + 1) * ncols]
+        items.append(ItemRow(number=row[0].s, name=row[0].s, cells=[Cell(paragraphs=[entry(c.text, c.no, 0)]) for c in row],
+                             line=row[0].no))
+    end = lines.index(cells[-1]) + 1
+    return Table(columns=head, rows=items, line=cells[0].no), end
 
 
 def _table_start(lines: list[Src], k: int) -> bool:
@@ -324,8 +392,8 @@ def _table_start(lines: list[Src], k: int) -> bool:
     if "\t" not in lines[k].text:
         return False
     cells = [c.strip() for c in lines[k].text.split("\t") if c.strip()]
-    if len(cells) < 2 or any(len(c) > 20 or re.search(r"[。；:：]", c) for c in cells):
-        return False
+    if len(cells) < 2 or ITEM_NUMBER.match(cells[0]) or any(len(c) > 20 or re.search(r"[。；:：]", c) for c in cells):
+        return False  # a numbered row is data, never a header
     rows = [ln for ln in lines[k + 1 : k + 8] if ln.s][:2]
     return len(rows) == 2 and all("\t" in ln.text for ln in rows)
 
