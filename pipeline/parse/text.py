@@ -232,6 +232,11 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
     if title_lines:
         number, head, date = _title_parts(stream[first].s)
         title = head + "".join(stream[j].s for j in title_lines[1:])
+        compact = re.sub(r"\s", "", title)
+        fuller = [n for n in _names(stream, kinds) if compact in re.sub(r"\s", "", n) and len(n) > len(title)]
+        if fuller:  # the visible line is a shortened caption of what the 名称 says in full
+            changes.append(Change(kind="title-name", line=stream[first].no, before=title, after=fuller[0]))
+            title = fuller[0]
         if number:
             meta.doc_number = number
         if date:
