@@ -200,7 +200,7 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
                 blocks.append(Attachments(items=items, line=ln.no))
                 i = j
                 continue
-        if (first and not blocks and re.search(r"[:：]$", s) and len(s) <= 250 and "。" not in s
+        if (first and _preamble(blocks) and re.search(r"[:：]$", s) and len(s) <= 250 and "。" not in s
                 and not re.search(r"如下|现将|根据|为了|按照|特此", s)):
             blocks.append(Addressee(text=ln.text, line=ln.no))
             i += 1
@@ -230,6 +230,16 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
         blocks.append(Paragraph(text=ln.text, line=ln.no))
         i += 1
     return blocks
+
+
+def _preamble(blocks: list[Block]) -> bool:
+    """Whether only what may stand above a 主送机关 came before it: nothing, or a line or two such as
+    the notice's own title under the page's, or a bracketed note (`（2023年7月20日…发布）`)."""
+    return len(blocks) <= 2 and all(
+        isinstance(b, Paragraph) and b.marker is None
+        and ((len(b.text) <= 60 and not re.search(r"[。；，,:：]$", b.text.strip()))
+             or re.fullmatch(r"[（(].*[）)]", b.text.strip()) is not None)
+        for b in blocks)
 
 
 ATTACHMENT_ITEM = re.compile(r"^(?P<m>\d{1,2}[.．、])\s*(?=\S)")

@@ -157,7 +157,7 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
             continue
         ln = stream[k]
         nxt = stream[nonblank[n]] if n < len(nonblank) else None
-        seen_cand = "cand" in kinds.values()
+        seen_cand = any(kind == "cand" and _strong(stream[j].s) for j, kind in kinds.items())
         if is_chrome(ln.text):
             kinds[k] = "chrome"
         elif (label := label_only(ln.text)) and nxt is not None and not split_labels(nxt.text) \
@@ -169,6 +169,10 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
             kinds[k] = "doc"
         elif ISSUER_MARK.match(ln.s) and nxt is not None and (DOC_NUMBER_LINE.match(nxt.s) or "关于" in nxt.s):
             kinds[k] = "issuer"
+        elif DISCLOSURE_VALUE.match(ln.s):
+            kinds[k] = "junk"
+        elif is_date_line(ln.s):
+            kinds[k] = "date"
         elif ln.s[:1] not in _BULLETS and _title_like(_title_parts(ln.s)[1]):
             kinds[k] = "cand"
         elif not seen_cand and (len(ln.s) <= 20 or ln.s[:1] in _BULLETS) and not re.search(r"[。；]", ln.s) \
@@ -186,6 +190,13 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
 
 
 _BULLETS = frozenset("•·●◆■▪◇○")
+# the values of a disclosure block printed without their labels
+DISCLOSURE_VALUE = re.compile(r"^(?:无|暂无|主动公开|依申请公开|不予公开|部分公开|有效|失效|废止|现行有效|是|否|其他|—|-)$")
+
+
+def _strong(s: str) -> bool:
+    """A candidate that may be the title, not a place name or a menu item (`兴宁`, `部门动态`)."""
+    return len(s) > 6 or bool(TITLE_END.search(s))
 
 
 def _title_parts(s: str) -> tuple[str | None, str, str | None]:
@@ -247,14 +258,33 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
         if k in title_lines:
             ln.clear()
             continue
-        if k > first and kind not in ("chrome", "meta", "label", "value", "doc", "junk") \
-                and not (title and ln.s in (title, meta.name)):
+        if k > first and kind not in ("chrome", "meta", "label", "value", "doc", "junk", "date") \
+                and not (title and _repeats(stream, order, n, title, kinds)):
             start = k
             break
         above = n + 1 < len(order) and order[n + 1] == first
-        _take_head_line(stream, k, kind, meta, changes, above_title=above, title=title)
+        _take_head_line(stream, k, kind, meta, changes, above_title=above, after_title=k > first, title=title)
         ln.clear()
     return title, start if start is not None else (order[-1] + 1 if order else 0)
+
+
+def _repeats(stream: list[Src], order: list[int], n: int, title: str, kinds: dict[int, str]) -> bool:
+    """Whether the head line order[n] prints the title again: alone, with a date in brackets after it
+    (`…的通知(2004/06/23)`), or wrapped over the next lines."""
+    s = re.sub(r"\s", "", stream[order[n]].s)
+    whole = re.sub(r"\s", "", title)
+    if s == whole or re.fullmatch(rf"{re.escape(whole)}[（(][\d/.\-年月日]+[）)]", s):
+        return True
+    joined = s
+    for j in order[n + 1 : n + 4]:
+        if not whole.startswith(joined) or kinds[j] != "cand":
+            break
+        joined += re.sub(r"\s", "", stream[j].s)
+        if joined == whole:
+            for m in order[n + 1 : order.index(j) + 1]:
+                kinds[m] = "repeat"
+            return True
+    return False
 
 
 def _names(stream: list[Src], kinds: dict[int, str]) -> list[str]:
@@ -264,7 +294,7 @@ def _names(stream: list[Src], kinds: dict[int, str]) -> list[str]:
 
 
 def _take_head_line(stream: list[Src], k: int, kind: str, meta: MetaFields, changes: list[Change], *,
-                    above_title: bool, title: str | None) -> None:
+                    above_title: bool, after_title: bool, title: str | None) -> None:
     """Record a head line that is not the title: metadata, a 发文字号, the issuer, or chrome."""
     ln = stream[k]
     change = "metadata"
@@ -279,7 +309,9 @@ def _take_head_line(stream: list[Src], k: int, kind: str, meta: MetaFields, chan
                               and (ISSUER_MARK.match(ln.s) or (ORG_SUFFIX.search(ln.s) and len(ln.s) <= 30
                                                                and "关于" in title and "关于" not in ln.s))):
         meta.issuer = meta.issuer or ln.s
-    elif kind == "cand" and title and ln.s in (title, meta.name):
+    elif kind == "date":  # a date printed alone under the title: after the labelled dates
+        meta.add("published", ln.s, "日期", ln.no, rank=0.9)
+    elif kind in ("cand", "repeat") and after_title:
         change = "title-repeat"
     elif kind != "value":
         change = "chrome"  # chrome, junk, or a candidate that lost to the title
