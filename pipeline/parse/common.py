@@ -60,7 +60,7 @@ CHROME_LINE = re.compile(
     r")$"
 )
 _BULLET_CHARS = frozenset("•·●◆■▪◇○*-")
-NAV_LINE = re.compile(r"^(?:[^\s|｜。，；]{1,8}(?:\s*[|｜]\s*|\s{2,}|\u3000+)){3,}[^\s|｜。，；]{1,8}$")
+NAV_LINE = re.compile(r"^(?:[^\s|｜丨。，；]{1,8}(?:\s*[|｜丨]\s*|\s{2,}|\u3000+)){3,}[^\s|｜丨。，；]{1,8}$")
 
 
 def is_chrome(line: str) -> bool:
@@ -69,7 +69,7 @@ def is_chrome(line: str) -> bool:
         s = BULLET.sub("", s)
     if not s:
         return False
-    if NAV_LINE.match(s) and not s.startswith("序") and ("首页" in s or "|" in s or "｜" in s):
+    if NAV_LINE.match(s) and not s.startswith("序") and ("首页" in s or "|" in s or "｜" in s or "丨" in s):
         return True
     if s[0] in "【[" and CHROME_LINE.match(re.sub(r"[【】\[\]]", " ", s).strip()):
         return True

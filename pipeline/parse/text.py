@@ -95,7 +95,7 @@ def _pipes_to_tabs(stream: list[Src]) -> list[Src]:
     """Tables drawn with `|` (Markdown pipe tables, and text scrapes that close each cell with ` |`)
     become the tab-separated or one-cell-a-line forms the table reader knows; a line holding only
     `|` (a row's end) or a `|---|` rule becomes blank. Text without such lines is left as it is."""
-    marked = sum(1 for ln in stream if _PIPE_CELL.match(ln.text) or _PIPE_ROW.match(ln.text))
+    marked = sum(1 for ln in stream if _PIPE_CELL.match(ln.text) or _PIPE_ROW.match(ln.text) or _LONE_PIPE.match(ln.text))
     if marked < 3:
         return stream
     out = []
@@ -190,13 +190,14 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
 
 
 _BULLETS = frozenset("•·●◆■▪◇○")
+HAS_CJK_ALL = re.compile(r"[\u3400-\u9fff]")
 # the values of a disclosure block printed without their labels
 DISCLOSURE_VALUE = re.compile(r"^(?:无|暂无|主动公开|依申请公开|不予公开|部分公开|有效|失效|废止|现行有效|是|否|其他|—|-)$")
 
 
 def _strong(s: str) -> bool:
     """A candidate that may be the title, not a place name or a menu item (`兴宁`, `部门动态`)."""
-    return len(s) > 6 or bool(TITLE_END.search(s))
+    return len(HAS_CJK_ALL.findall(s)) >= 6 or bool(TITLE_END.search(s))
 
 
 def _title_parts(s: str) -> tuple[str | None, str, str | None]:
