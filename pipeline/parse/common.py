@@ -25,6 +25,7 @@ from ..model import (
 from .header import (
     BULLET,
     SIGNATURE_RANK,
+    TITLE_END,
     MetaFields,
     bad_published,
     is_date_line,
@@ -337,3 +338,60 @@ def draft(title: str | None, meta: MetaFields, body: list[Block], changes: list[
 
 def entry(text: str, line: int | None, group: int) -> Para:
     return Para(text=text, group=group, line=line)
+
+
+# --- what both readers ask of a line: title, table header, column roles -----------------------
+
+ITEM_NUMBER = re.compile(r"^(\d{1,4})[.、．]?$")
+TABLE_HEADER = re.compile(r"^序\s*号(?:$|[\t \u3000]+\S)")
+ISSUER_MARK = re.compile(r"^\S{2,30}(?:文件|公报|简报|通报)$")
+# the multi-line column's header, most telling first
+PROGRESS_HEADERS = [re.compile(p) for p in (r"进展|进度", r"(?:情况|成效)$", r"完成|情况|成效|落实",
+                                             r"内容|措施|举措|做法")]
+NOT_PROGRESS = re.compile(r"时限|时间|期限|日期|单位|处室|科室|部门|备注|责任")
+NAME_HEADER = re.compile(r"名称|项目|事项|任务|工作|目标")
+NOT_NAME = re.compile(r"单位|部门|处室|科室|时限|时间|期限|日期|责任")
+
+
+def title_like(s: str) -> bool:
+    """A line that could be (part of) a title: Chinese, not too long, no closing comma or colon,
+    no heading marker, table header, date or bare item number."""
+    return (
+        bool(HAS_CJK.search(s))
+        and len(s) <= 100
+        and not re.search(r"[，,；;：:。]$", s)
+        and not TABLE_HEADER.match(s)
+        and heading_of(s) is None
+        and not is_date_line(s)
+        and not ITEM_NUMBER.match(s)
+    )
+
+
+def continues_title(title: str, s: str) -> bool:
+    """Whether line `s` goes on a title wrapped over several lines (`title` so far)."""
+    if not title_like(s) or len(s) > 40 or len(title) + len(s) > 100 or DOC_NUMBER_LINE.match(s):
+        return False
+    if s.startswith(("（", "(")):
+        return True
+    if len(title) <= 6:  # a menu item or a column name, never the first line of a wrapped title
+        return False
+    if "关于" in s and "关于" not in title and not title.endswith(("和", "与", "及", "、")):
+        return False  # `关于…` opens a title of its own: what stands above it is not its first line
+    return not TITLE_END.search(title) and not title.endswith("。")
+
+
+def multi_column(columns: list[str]) -> int:
+    """The column whose cells span several lines: the progress column, else the last one."""
+    for pattern in PROGRESS_HEADERS:
+        for i, c in enumerate(columns):
+            if i and pattern.search(c) and not NOT_PROGRESS.search(c):
+                return i
+    return len(columns) - 1
+
+
+def name_column(columns: list[str], multi: int) -> int | None:
+    """The column naming each item (项目名称, 工作任务 …), not a unit or a deadline."""
+    for i, c in enumerate(columns):
+        if 0 < i != multi and NAME_HEADER.search(c) and not NOT_NAME.search(c):
+            return i
+    return 1 if len(columns) > 1 and multi != 1 else None

@@ -21,14 +21,19 @@ from ..model import Block, Cell, Change, Diagnostic, Document, ItemRow, Para, Se
 from ..validate import diagnostic
 from .common import (
     DOC_NUMBER_LINE,
+    ISSUER_MARK,
+    ITEM_NUMBER,
     SECTION_ROW,
     Src,
+    continues_title,
     draft,
     is_chrome,
+    multi_column,
+    name_column,
     notice_blocks,
+    title_like,
 )
-from .header import MetaFields, split_labels, take_meta
-from .text import ISSUER_MARK, ITEM_NUMBER, _continues_title, _multi_column, _name_column, _title_like
+from .header import MetaFields, TitleHints, split_labels, take_meta, title_score
 
 # Elements a reader never sees, or that are page machinery rather than content.
 _DROP = frozenset({
@@ -411,20 +416,23 @@ def _consume(units: list[Src | _TableAt], k: int, meta: MetaFields, changes: lis
 def _pick_title(region: list[Src | _TableAt], hints: set[int], page: _Meta) -> tuple[int, int] | None:
     """Return the (start, stop) indexes of the visible title lines, or None.
 
-    The page names its title in <meta name="ArticleTitle">, og:title, an 索引号/名称 block, and
-    <title> (often with the site name after `_` or `-`); the visible line that matches best wins,
-    then a line of an <h1>/<h2> or *title* element, then the text reader's rule (the first
-    title-like line after the metadata).
+    Every title-like line (or two or three lines of a wrapped title) is scored by the text reader's
+    `title_score`: the page names its title in <meta name="ArticleTitle">, og:title, an 索引号/名称
+    block and <title> (often with the site name after `_` or `-`); a line matching one of them, next
+    to the metadata, in an <h1>/<h2> or *title* element, ending like a title wins over a banner.
     """
     names = [s for s in (page.tags.get("articletitle"), page.tags.get("og:title")) if s]
     for u in region:
         for label, value in split_labels(u.text) if isinstance(u, Src) else ():
-            if label in ("名称", "标题") and value:
+            if label in ("名称", "标题", "文件名称", "信息名称") and value:
                 names.append(value)
-    exact = {_compact(s) for s in names}
     site = _compact(page.tags.get("sitename", ""))  # a <title> may name only the site
-    whole = _compact(page.title or "").replace(site, "") if site else _compact(page.title or "")
-    parts = {_compact(p) for p in _TITLE_SEP.split(page.title or "") if p.strip()} - {site}
+    told = TitleHints(
+        names={_compact(s) for s in names},
+        parts={_compact(p) for p in _TITLE_SEP.split(page.title or "") if p.strip()} - {site},
+        whole=_compact(page.title or "").replace(site, "") if site else _compact(page.title or ""),
+    )
+    kinds = [_head_line(region, k) for k in range(len(region))]
     best: tuple[float, int, int] | None = None
     for i, u in enumerate(region):
         if not _candidate(u):
@@ -433,25 +441,23 @@ def _pick_title(region: list[Src | _TableAt], hints: set[int], page: _Meta) -> t
         for n in range(1, 4):  # a title may wrap over up to three lines
             if i + n > len(region) or not _candidate(region[i + n - 1]):
                 break
+            longer = joined + _compact(region[i + n - 1].s)
+            if n > 1 and not continues_title(joined, region[i + n - 1].s) \
+                    and not any(name.startswith(longer) for name in told.names):
+                break
             joined += _compact(region[i + n - 1].s)
-            score = 0.0
-            if joined in exact:
-                score = 100
-            elif joined in parts:
-                score = 50 + min(len(joined), 40) / 2
-            elif len(joined) >= 6 and joined in whole:
-                score = 20 + min(len(joined), 40) / 2
-            if id(u) in hints:
-                score += 5 if score else 10 if n == 1 else 0
-            if score and (best is None or score > best[0]):
+            after = kinds[i + n] if i + n < len(kinds) else None
+            score = title_score(joined, meta_next=after is not None, meta_prev=i > 0 and kinds[i - 1] is not None,
+                                hinted=id(u) in hints, hints=told)
+            if best is None or score > best[0]:
                 best = (score, i, i + n)
-    if best is not None:
+    if best is not None and best[0] > 0:
         return best[1], best[2]
     return _first_title(region)
 
 
 def _candidate(u: Src | _TableAt) -> bool:
-    return isinstance(u, Src) and _title_like(u.s) and not split_labels(u.text) and not DOC_NUMBER_LINE.match(u.s)
+    return isinstance(u, Src) and title_like(u.s) and not split_labels(u.text) and not DOC_NUMBER_LINE.match(u.s)
 
 
 def _first_title(region: list[Src | _TableAt]) -> tuple[int, int] | None:
@@ -467,7 +473,7 @@ def _first_title(region: list[Src | _TableAt]) -> tuple[int, int] | None:
         return None
     stop, text = k + 1, region[k].s
     while stop < len(region) and stop - k < 3 and isinstance(region[stop], Src) \
-            and _continues_title(text, region[stop].s):
+            and continues_title(text, region[stop].s):
         text += region[stop].s
         stop += 1
     return k, stop
@@ -578,8 +584,8 @@ def _table(el: etree._Element, changes: list[Change], diags: list[Diagnostic]) -
     while heads[-1] + 1 < len(rows) and grid[heads[-1] + 1][:1] == [grid[h][0]]:
         heads.append(heads[-1] + 1)
     names, col_of = _columns(grid, heads)
-    multi = _multi_column(names)
-    name_col = _name_column(names, multi)
+    multi = multi_column(names)
+    name_col = name_column(names, multi)
     header = [_compact(n) for n in names]
     numbered = bool(re.match(r"^(?:序号?|编号|No\.?)$", header[0], re.I)) if header else False
     out: list[ItemRow | SectionRow] = []

@@ -24,16 +24,22 @@ from .common import (
     DOC_NUMBER,
     DOC_NUMBER_LINE,
     ENTRY_MARKER,
-    HAS_CJK,
+    ISSUER_MARK,
+    ITEM_NUMBER,
     ORG_SUFFIX,
     SECTION_ROW,
+    TABLE_HEADER,
     Src,
+    continues_title,
     draft,
     entry,
     heading_of,
     is_chrome,
     looks_like_signer,
+    multi_column,
+    name_column,
     notice_blocks,
+    title_like,
 )
 from .header import (
     DATE,
@@ -49,18 +55,9 @@ from .header import (
     title_score,
 )
 
-ITEM_NUMBER = re.compile(r"^(\d{1,4})[.、．]?$")
-TABLE_HEADER = re.compile(r"^序\s*号(?:$|[\t \u3000]+\S)")
 # the page's footer starts: what follows is chrome, whatever it is
 FOOTER_START = re.compile(r"^(?:相关链接|相关阅读|相关文章|相关新闻|相关文件|上一篇|下一篇|版权所有|Copyright|©|"
                           r"主办单位|主办[:：]|政府网站标识码|网站标识码|网站地图|联系我们|扫一扫在手机)", re.I)
-ISSUER_MARK = re.compile(r"^\S{2,30}(?:文件|公报|简报|通报)$")
-# the multi-line column's header, most telling first
-PROGRESS_HEADERS = [re.compile(p) for p in (r"进展|进度", r"(?:情况|成效)$", r"完成|情况|成效|落实",
-                                             r"内容|措施|举措|做法")]
-NOT_PROGRESS = re.compile(r"时限|时间|期限|日期|单位|处室|科室|部门|备注|责任")
-NAME_HEADER = re.compile(r"名称|项目|事项|任务|工作|目标")
-NOT_NAME = re.compile(r"单位|部门|处室|科室|时限|时间|期限|日期|责任")
 
 
 def parse_text(text: str) -> Document:
@@ -115,30 +112,6 @@ def _pipes_to_tabs(stream: list[Src]) -> list[Src]:
 # --- the header: chrome, metadata, title ------------------------------------------------------
 
 
-def _title_like(s: str) -> bool:
-    return (
-        bool(HAS_CJK.search(s))
-        and len(s) <= 100
-        and not re.search(r"[，,；;：:。]$", s)
-        and not TABLE_HEADER.match(s)
-        and heading_of(s) is None
-        and not is_date_line(s)
-        and not ITEM_NUMBER.match(s)
-    )
-
-
-def _continues_title(title: str, s: str) -> bool:
-    if not _title_like(s) or len(s) > 40 or len(title) + len(s) > 100 or DOC_NUMBER_LINE.match(s):
-        return False
-    if s.startswith(("（", "(")):
-        return True
-    if len(title) <= 6:  # a menu item or a column name, never the first line of a wrapped title
-        return False
-    if "关于" in s and "关于" not in title and not title.endswith(("和", "与", "及", "、")):
-        return False  # `关于…` opens a title of its own: what stands above it is not its first line
-    return not TITLE_END.search(title) and not title.endswith("。")
-
-
 _HEAD_LINES = 60  # the title is looked for among this many lines at the most
 
 
@@ -173,7 +146,7 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
             kinds[k] = "junk"
         elif is_date_line(ln.s):
             kinds[k] = "date"
-        elif ln.s[:1] not in _BULLETS and _title_like(_title_parts(ln.s)[1]):
+        elif ln.s[:1] not in _BULLETS and title_like(_title_parts(ln.s)[1]):
             kinds[k] = "cand"
         elif not seen_cand and (len(ln.s) <= 20 or ln.s[:1] in _BULLETS) and not re.search(r"[。；]", ln.s) \
                 and not TABLE_HEADER.match(ln.s) and not ITEM_NUMBER.match(ln.s):
@@ -226,16 +199,17 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
         if kinds[k] != "cand":
             continue
         lines, text = [k], _title_parts(stream[k].s)[1]
+        names = {re.sub(r"\s", "", v) for v in _names(stream, kinds)}
         for j in order[n + 1 : n + 3]:
-            if kinds[j] != "cand" or not _continues_title(text, stream[j].s) or j - lines[-1] > 3:
+            named = any(name.startswith(re.sub(r"\s", "", text + stream[j].s)) for name in names)
+            if kinds[j] != "cand" or not (continues_title(text, stream[j].s) or named) or j - lines[-1] > 3:
                 break
             lines.append(j)
             text += stream[j].s
         after = next((kinds[j] for j in order if j > lines[-1] and kinds[j] != "chrome"), None)
         before = next((kinds[j] for j in reversed(order) if j < k and kinds[j] != "chrome"), None)
         score = title_score(text, meta_next=after in ("meta", "label", "doc"),
-                            meta_prev=before in ("meta", "value", "doc"), hinted=False, hints=TitleHints(
-                                names={re.sub(r"\s", "", v) for v in _names(stream, kinds)}))
+                            meta_prev=before in ("meta", "value", "doc"), hinted=False, hints=TitleHints(names=names))
         if best is None or score > best[0]:
             best = (score, k, lines)
     title_lines = best[2] if best else []
@@ -492,27 +466,10 @@ class Layout:
 
     def __init__(self, columns: list[str]):
         self.ncols = len(columns)
-        self.multi = _multi_column(columns)
-        self.name = _name_column(columns, self.multi)
+        self.multi = multi_column(columns)
+        self.name = name_column(columns, self.multi)
         self.before = self.multi - 1  # single-line cells between the number and the multi-line cell
         self.after = self.ncols - self.multi - 1  # single-line cells after it
-
-
-def _multi_column(columns: list[str]) -> int:
-    """The column whose cells span several lines: the progress column, else the last one."""
-    for pattern in PROGRESS_HEADERS:
-        for i, c in enumerate(columns):
-            if i and pattern.search(c) and not NOT_PROGRESS.search(c):
-                return i
-    return len(columns) - 1
-
-
-def _name_column(columns: list[str], multi: int) -> int | None:
-    """The column naming each item (项目名称, 工作任务 …), not a unit or a deadline."""
-    for i, c in enumerate(columns):
-        if 0 < i != multi and NAME_HEADER.search(c) and not NOT_NAME.search(c):
-            return i
-    return 1 if len(columns) > 1 and multi != 1 else None
 
 
 def _chunks(region: list[Src], layout: Layout) -> list[list[Src]]:
