@@ -141,9 +141,12 @@ def first_sentence(text: str) -> tuple[str, str]:
 FILE_NAME = re.compile(r"\.(?:docx?|xlsx?|pdf|rar|zip|7z|wps|et|ofd|txt|jpe?g|png|tif)$", re.I)
 
 
+NOT_SIGNER = re.compile(r"^(?:特此|此复|此致|敬礼)")
+
+
 def looks_like_signer(line: str) -> bool:
     s = line.strip()
-    return 2 <= len(s) <= 40 and not FILE_NAME.search(s) and not re.search(r"[。，,；;：:！？]", s) and bool(HAS_CJK.search(s)) and (
+    return 2 <= len(s) <= 40 and not FILE_NAME.search(s) and not NOT_SIGNER.match(s) and not re.search(r"[。，,；;：:！？]", s) and bool(HAS_CJK.search(s)) and (
         bool(ORG_SUFFIX.search(s)) or len(s) <= 20
     ) and heading_of(s) is None
 
@@ -394,4 +397,6 @@ def name_column(columns: list[str], multi: int) -> int | None:
     for i, c in enumerate(columns):
         if 0 < i != multi and NAME_HEADER.search(c) and not NOT_NAME.search(c):
             return i
+    if len(columns) == 2 and not any(p.search(columns[1]) for p in PROGRESS_HEADERS):
+        return 1  # 序号 and one more column: the item's name (市（区）, 单位名称)
     return 1 if len(columns) > 1 and multi != 1 else None

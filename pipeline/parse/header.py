@@ -45,12 +45,14 @@ OTHER_LABELS = (
     "有效性状态", "是否有效", "法规类别", "所属主题", "所属类别", "服务对象", "责任部门", "登记号", "分类", "类别",
     "主题", "公开类别", "责任人", "撰稿", "摄影", "供稿", "发布人", "投稿", "内容概述", "内容摘要", "摘要", "内容简介",
     "公报编号", "版数", "所属专题", "相关法规", "相关类别", "废止时间", "生效时间", "失效时间", "公开目录", "公开责任部门",
-    "归档时间", "视力保护色", "浏览量", "阅读量", "点击量", "访问量",
+    "归档时间", "关联稿件", "视力保护色", "浏览量", "阅读量", "点击量", "访问量",
 )
 RANK: dict[str, tuple[str, int]] = {
     label: (name, rank) for name, groups in PRECEDENCE.items() for rank, group in enumerate(groups) for label in group
 }
 SIGNATURE_RANK = len(PRECEDENCE["published"])  # the signature's date: when the page prints no other
+# a CMS's meta tags (PubDate, ContentSource): after everything the page prints, before the signature
+TAG_RANK = {"published": SIGNATURE_RANK - 0.5, "source": len(PRECEDENCE["source"])}
 SOURCE_LABELS = tuple(label for group in PRECEDENCE["source"] for label in group)
 DATE_LABELS = tuple(label for group in PRECEDENCE["published"] for label in group)
 ALL_LABELS = tuple(sorted(set(RANK) | set(OTHER_LABELS), key=len, reverse=True))

@@ -33,7 +33,7 @@ from .common import (
     notice_blocks,
     title_like,
 )
-from .header import MetaFields, TitleHints, split_labels, take_meta, title_score
+from .header import TAG_RANK, MetaFields, TitleHints, split_labels, take_meta, title_score
 
 # Elements a reader never sees, or that are page machinery rather than content.
 _DROP = frozenset({
@@ -489,8 +489,8 @@ def _take_tail_meta(units: list[Src | _TableAt], meta: MetaFields, changes: list
 def _fill_from_tags(meta: MetaFields, page: _Meta) -> None:
     """What the visible page does not say, the CMS meta tags may: source and date."""
     for tag, name in (("contentsource", "source"), ("pubdate", "published"), ("publishdate", "published")):
-        if page.tags.get(tag):  # after the visible labels of the same kind
-            meta.add(name, page.tags[tag], tag, None, rank=0.5)
+        if page.tags.get(tag):  # after every date and source the page prints (a PubDate may be when the
+            meta.add(name, page.tags[tag], tag, None, rank=TAG_RANK[name])  # page was generated)
 
 
 def _title_tag(title: str | None) -> str | None:
