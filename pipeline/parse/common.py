@@ -223,7 +223,10 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
         if h:
             level, marker, rest = h
             head, tail = first_sentence(rest)
-            if len(head) <= 40 and (tail or not re.search(r"[。；]$", head) or len(head) <= 25):
+            sentence = not tail and re.search(r"[，,].*[。；]$", head)  # `1.本公报中数据均为初步统计数，…。`
+            lead_in = re.search(r"[:：]$", head) and len(head) > 12  # `4.统计范围包括：` opens a list
+            if len(head) <= 40 and (tail or not re.search(r"[。；]$", head) or len(head) <= 25) \
+                    and not sentence and not lead_in:
                 blocks.append(Heading(level=level, marker=marker, text=head, line=ln.no))
                 if tail.strip():
                     blocks.append(Paragraph(text=tail, run_in=True, line=ln.no))
@@ -273,7 +276,10 @@ def _signature_ranges(lines: list[Src]) -> dict[int, int]:
             i -= 1
         closing = d == end
         following = lines[d + 1].s if d + 1 < len(lines) else ""
-        if closing or (i < d and (NOTE.match(following) or not following or _title_ish(following))):
+        undersigned = i < d and (NOTE.match(following) or not following or _title_ish(following))
+        # a date alone under the last sentence of a notice, before the title of what it issues
+        dated = i == d and d > 0 and lines[d - 1].s.endswith("。") and bool(following) and _title_ish(following)
+        if closing or undersigned or dated:
             out[i] = d
     return out
 
