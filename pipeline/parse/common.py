@@ -175,6 +175,7 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
     """
     blocks: list[Block] = []
     signatures = _signature_ranges(lines)
+    in_notes = False  # under `注释：` numbered lines are notes, not headings
     i = 0
     while i < len(lines):
         ln = lines[i]
@@ -219,7 +220,13 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
             blocks.append(Paragraph(marker=art["m"], text=art["t"], article=True, line=ln.no))
             i += 1
             continue
+        if NOTES_START.match(s):
+            in_notes = True
         h = heading_of(s)
+        if h and in_notes:
+            blocks.append(Paragraph(marker=h[1], text=h[2], line=ln.no))
+            i += 1
+            continue
         if h:
             level, marker, rest = h
             head, tail = first_sentence(rest)
@@ -237,6 +244,9 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
         blocks.append(Paragraph(text=ln.text, line=ln.no))
         i += 1
     return blocks
+
+
+NOTES_START = re.compile(r"^(?:注|注释|说明|备注|附注|注解)\s*[:：]$")
 
 
 def _preamble(blocks: list[Block]) -> bool:

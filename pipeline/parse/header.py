@@ -313,8 +313,8 @@ def plausible(label: str, value: str) -> bool:
         return len(value) <= 40 and bool(_NUMBER_LIKE.search(value))
     if name == "title":
         return len(value) <= 120
-    if not name:  # a field kept aside (索引号, 主题分类): a short value, never a title
-        return len(value) <= 30 and not TITLE_END.search(value) and "关于" not in value
+    if not name:  # a field kept aside (索引号, 主题分类, 主题词): a code or a word or two, never a title line
+        return len(value) <= 30 and len(re.findall(r"[\u3400-\u9fff]", value)) < 6 and not TITLE_END.search(value)
     return len(value) <= 60 and not re.search(r"[。；]", value)
 
 

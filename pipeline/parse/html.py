@@ -33,7 +33,17 @@ from .common import (
     notice_blocks,
     title_like,
 )
-from .header import TAG_RANK, MetaFields, TitleHints, split_labels, take_meta, title_score
+from .header import (
+    TAG_RANK,
+    MetaFields,
+    TitleHints,
+    label_only,
+    plausible,
+    split_labels,
+    take_meta,
+    take_value,
+    title_score,
+)
 
 # Elements a reader never sees, or that are page machinery rather than content.
 _DROP = frozenset({
@@ -373,6 +383,11 @@ def _head_line(units: list[Src | _TableAt], k: int, meta: MetaFields | None = No
     u = units[k]
     if not isinstance(u, Src):
         return None
+    if (label := label_only(u.text)) and _value_below(units, k, label):
+        return "label"
+    if k and (above := label_only(units[k - 1].text) if isinstance(units[k - 1], Src) else None) \
+            and _value_below(units, k - 1, above):
+        return "value"
     if split_labels(u.text):
         return "meta"
     if DOC_NUMBER_LINE.match(u.s):
@@ -384,6 +399,12 @@ def _head_line(units: list[Src | _TableAt], k: int, meta: MetaFields | None = No
     return None
 
 
+def _value_below(units: list[Src | _TableAt], k: int, label: str) -> bool:
+    """Whether the line after a lone label (`发文日期：`) is its value."""
+    nxt = units[k + 1] if k + 1 < len(units) else None
+    return isinstance(nxt, Src) and not split_labels(nxt.text) and not label_only(nxt.text) and plausible(label, nxt.s)
+
+
 def _meta_line(units: list[Src | _TableAt], k: int, meta: MetaFields, changes: list[Change]) -> bool:
     """Record units[k] into `meta` if it is a header line; return whether it was."""
     kind = _head_line(units, k, meta)
@@ -392,6 +413,10 @@ def _meta_line(units: list[Src | _TableAt], k: int, meta: MetaFields, changes: l
     u = units[k]
     if kind == "meta":
         take_meta(u.text, u.no, meta)
+    elif kind == "label":
+        take_value(meta, label_only(u.text), units[k + 1].s, units[k + 1].no)
+    elif kind == "value":
+        pass  # taken with its label
     elif kind == "doc-number":
         meta.doc_number = u.s
     else:
@@ -435,7 +460,7 @@ def _pick_title(region: list[Src | _TableAt], hints: set[int], page: _Meta) -> t
     kinds = [_head_line(region, k) for k in range(len(region))]
     best: tuple[float, int, int] | None = None
     for i, u in enumerate(region):
-        if not _candidate(u):
+        if not _candidate(u) or kinds[i] is not None:
             continue
         joined = ""
         for n in range(1, 4):  # a title may wrap over up to three lines
