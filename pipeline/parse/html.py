@@ -106,8 +106,8 @@ def parse_html(text: str) -> Document:
                          "unclosed?); expected a saved bulletin page")
 
     meta = MetaFields()
-    title, start = _head(units, walker.hints, page, meta, changes)
-    rest = units[start:]
+    title, start, before = _head(units, walker.hints, page, meta, changes)
+    rest = before + units[start:]
     _take_tail_meta(rest, meta, changes)
     blocks = _body(rest, meta, changes, diags)
     _fill_from_tags(meta, page)
@@ -360,22 +360,34 @@ def _plain(el: etree._Element) -> list[Src]:
 
 
 def _head(units: list[Src | _TableAt], hints: set[int], page: _Meta, meta: MetaFields,
-          changes: list[Change]) -> tuple[str | None, int]:
-    """Find the title and the metadata lines around it; return the title and where the body starts.
+          changes: list[Change]) -> tuple[str | None, int, list[Src]]:
+    """Find the title and the metadata lines around it; return the title, where the body starts,
+    and the content printed above the title that belongs to the body.
 
     Lines before the title are metadata, a document number, the 发文机关标志, or page furniture
-    (site banner, menus) that is set aside as chrome.
+    (site banner, menus) that is set aside as chrome — except text that reads as the document's
+    own (a 令 and its signature printed above the regulation it promulgates): from the last metadata
+    line before its first sentence on, the lines are kept, in order, at the head of the body.
     """
     end = next((i for i, u in enumerate(units) if isinstance(u, _TableAt)), len(units))
     pick = _pick_title(units[: min(end, 80)], hints, page)
     if pick is None:
-        return None, _consume(units, 0, meta, changes, None)
+        return None, _consume(units, 0, meta, changes, None), []
     first, stop = pick
+    sentence = next((k for k in range(first) if re.search(r"[。；]$", units[k].s) and len(units[k].s) > 20), None)
+    keep_from = first
+    if sentence is not None:
+        keep_from = max((k + 1 for k in range(sentence) if _head_line(units, k) is not None), default=0)
+    before: list[Src] = []
     for k in range(first):
-        if not _meta_line(units, k, meta, changes):
+        if _meta_line(units, k, meta, changes):
+            continue
+        if k >= keep_from and not is_chrome(units[k].text):
+            before.append(units[k])
+        else:
             changes.append(Change(kind="chrome", line=units[k].no, before=units[k].text, after=""))
     title = "".join(u.s for u in units[first:stop])
-    return title, _consume(units, stop, meta, changes, title)
+    return title, _consume(units, stop, meta, changes, title), before
 
 
 def _head_line(units: list[Src | _TableAt], k: int, meta: MetaFields | None = None) -> str | None:

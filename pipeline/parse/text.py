@@ -148,7 +148,8 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
             kinds[k] = "date"
         elif ln.s[:1] not in _BULLETS and title_like(_title_parts(ln.s)[1]):
             kinds[k] = "cand"
-        elif not seen_cand and (len(ln.s) <= 20 or ln.s[:1] in _BULLETS) and not re.search(r"[。；]", ln.s) \
+        elif (not seen_cand and len(ln.s) <= 20 or ln.s[:1] in _BULLETS and len(ln.s) <= 24) \
+                and not re.search(r"[。；]", ln.s) \
                 and not TABLE_HEADER.match(ln.s) and not ITEM_NUMBER.match(ln.s) and heading_of(ln.s) is None:
             kinds[k] = "junk"
         else:
