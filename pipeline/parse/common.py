@@ -193,7 +193,9 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
             i += 1
             continue
         att = re.match(r"^附\s*件\s*(?:[:：]\s*)?(?P<rest>.*)$", s)
-        if att and (att["rest"] == "" or re.match(r"^\d", att["rest"]) or s[2:3] in ":："):
+        # `附件1：` or `附件2` alone labels the attachment printed below (a table's caption), no list
+        label_only = att is not None and re.fullmatch(r"\d{1,2}\s*[:：]?", att["rest"]) is not None
+        if att and not label_only and (att["rest"] == "" or re.match(r"^\d", att["rest"]) or s[2:3] in ":："):
             items, j = [], i + 1
             if att["rest"]:
                 items.append(_attachment(att["rest"], ln.no))
