@@ -86,7 +86,7 @@ DOC_NUMBER = re.compile(
     rf"(?P<org>[{CJK}]{{1,16}})\s*[〔\[［【(（](?P<year>\d{{4}})[〕\]］】)）]\s*(?P<serial>\d{{1,5}})\s*(?P<hao>[号號])"
     rf"|(?P<order>[{CJK}]{{1,16}}令)\s*第\s*(?P<oserial>\d{{1,5}})\s*(?P<ohao>[号號])"  # an order: 国务院令第706号
 )
-DOC_NUMBER_LINE = re.compile(rf"^{DOC_NUMBER.pattern}$")
+DOC_NUMBER_LINE = re.compile(rf"^(?:{DOC_NUMBER.pattern})$")
 TITLE_DOC_NUMBER = re.compile(rf"\s*[（(]\s*(?P<num>{DOC_NUMBER.pattern})\s*[）)]\s*$")
 
 

@@ -242,6 +242,10 @@ def split_labels(line: str) -> list[tuple[str, str]]:
     s = BULLET.sub("", s).strip()
     folded = fold_labels(s)
     marks = [(m.start(), m.end(), re.sub(r"\s", "", m["label"])) for m in LABEL.finditer(folded)]
+    if marks and not re.search(r"[:：]", folded):  # tabs only: label, value, label, value …
+        cells = [c for c in re.split(r"\t+|\s*[|｜]\s*", folded.strip()) if c.strip()]
+        if len(cells) != 2 * len(marks):
+            return []  # a table's header of short names (`类别  任务  责任单位`), not a disclosure row
     if not marks:
         marks = [(m.start(), m.end(), m["label"]) for m in LABEL_FUSED.finditer(folded)]
         if not marks or marks[0][0] != 0:

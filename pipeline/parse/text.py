@@ -68,7 +68,8 @@ def parse_text(text: str) -> Document:
     meta = MetaFields()
     title, start = _head(stream, meta, changes)
     body_lines = stream[start:]
-    footer = next((k for k, ln in enumerate(body_lines) if FOOTER_START.match(ln.s)), None)
+    footer = next((k for k, ln in enumerate(body_lines) if FOOTER_START.match(ln.s)
+                   and not any(_sentence(x.s) or ITEM_NUMBER.match(x.s) for x in body_lines[k + 1 :])), None)
     for ln in body_lines[footer:] if footer is not None else ():
         if ln.s:
             changes.append(Change(kind="chrome", line=ln.no, before=ln.text, after=""))
@@ -78,6 +79,12 @@ def parse_text(text: str) -> Document:
     if title is None and meta.name:
         title = meta.name
     return draft(title, meta, body, changes, diagnostics)
+
+
+def _sentence(s: str) -> bool:
+    """A line of the document's own prose: a long sentence. A site's foot has none (nor a table's
+    next item number: `版权所有` in a cell does not start the foot)."""
+    return len(s) > 40 and "。" in s
 
 
 # --- pipe tables ------------------------------------------------------------------------------
@@ -315,16 +322,19 @@ def _body(lines: list[Src], meta: MetaFields, changes: list[Change], diags: list
     body: list[Block] = []
     i = 0
     while i < len(lines):
-        h = next((k for k in range(i, len(lines)) if _table_start(lines, k) or _cell_run(lines, k)), None)
+        h, shape = next(((k, None) if _table_start(lines, k) else (k, run) for k in range(i, len(lines))
+                         if _table_start(lines, k) or (run := _cell_run(lines, k))), (None, None))
+        if shape is not None:
+            h = shape[0]  # after the caption
         text_part = [ln for ln in lines[i : h if h is not None else len(lines)] if ln.s]
         if h is None:
             body += notice_blocks(text_part, meta, changes, diags, first=not body)
             break
         body += notice_blocks(text_part, meta, changes, diags, first=not body)
-        if _table_start(lines, h):
+        if shape is None:
             table, i, trailing = _table(lines, h, diags)
         else:
-            table, i = _cell_table(lines, h, _cell_run(lines, h))
+            table, i = _cell_table(lines, shape)
             trailing = []
         body.append(table)
         if trailing:
@@ -341,10 +351,11 @@ def _short_cell(ln: Src) -> bool:
     return 0 < len(ln.s) <= _CELL_LINE and not re.search(r"[。；，]", ln.s) and not TABLE_HEADER.match(ln.s)
 
 
-def _cell_run(lines: list[Src], k: int) -> tuple[int, int, int] | None:
+def _cell_run(lines: list[Src], k: int) -> tuple[int, int, int, int] | None:
     """A table of figures printed one cell a line, with no 序号 (a 统计公报's 主要产品产量):
-    (columns, header cells, rows) when the short lines from lines[k] on read as a header of names
-    over rows of a name and figures; None otherwise. Tried only where a run of short lines starts."""
+    (index of the header's first line, columns, header cells, rows) when the short lines from
+    lines[k] on read as a header of names (a caption line may stand over it) over rows of a name and
+    figures; None otherwise. Tried only where a run of short lines starts."""
     if not _short_cell(lines[k]) or _FIGURE.match(lines[k].s):
         return None
     before = next((ln for ln in reversed(lines[max(0, k - 4) : k]) if ln.s), None)
@@ -378,12 +389,12 @@ def _cell_run(lines: list[Src], k: int) -> tuple[int, int, int] | None:
     if best is None:
         return None
     _, start, ncols, nhead, rows = best
-    return (ncols, nhead, rows) if start == 0 else None
+    return lines.index(run[start]), ncols, nhead, rows
 
 
-def _cell_table(lines: list[Src], k: int, shape: tuple[int, int, int]) -> tuple[Table, int]:
-    """Read the figures table `_cell_run` found at lines[k]; return it and the index after it."""
-    ncols, nhead, rows = shape
+def _cell_table(lines: list[Src], shape: tuple[int, int, int, int]) -> tuple[Table, int]:
+    """Read the figures table `_cell_run` found; return it and the index after it."""
+    k, ncols, nhead, rows = shape
     cells = [ln for ln in lines[k:] if ln.s][: nhead + rows * ncols]
     head = [""] * (ncols - nhead) + [ln.s for ln in cells[:nhead]]
     data = cells[nhead:]
@@ -404,6 +415,9 @@ def _table_start(lines: list[Src], k: int) -> bool:
         return True
     if "\t" not in lines[k].text:
         return False
+    above = next((ln for ln in reversed(lines[max(0, k - 3) : k]) if ln.s), None)
+    if above is not None and "\t" in above.text:
+        return False  # a row of the table above
     cells = [c.strip() for c in lines[k].text.split("\t") if c.strip()]
     if len(cells) < 2 or ITEM_NUMBER.match(cells[0]) or any(len(c) > 20 or re.search(r"[。；:：]", c) for c in cells):
         return False  # a numbered row is data, never a header
@@ -448,6 +462,9 @@ def _table(lines: list[Src], h: int, diags: list[Diagnostic]) -> tuple[Table, in
         if not (SECTION_ROW.match(ln.s) and len(ln.s) <= 40):
             diags.append(_unplaced(ln, "between the table header and the first item"))
         rows.append(SectionRow(text=ln.text, line=ln.no))
+    if tabbed:  # lines without a tab after the last row are text after the table
+        while len(chunks) > 1 and not any("\t" in ln.text for ln in chunks[-1]):
+            trailing[:0] = chunks.pop()
     for n, chunk in enumerate(chunks[1:], start=1):
         if tabbed:
             rows.append(_tab_row(chunk, layout))
