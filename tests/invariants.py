@@ -1,0 +1,43 @@
+"""Invariants every read Document must hold, shared by the golden and the corpus tests."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.model import Document, Heading, Paragraph, SectionRow, Table
+
+IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
+SET_ASIDE = ("chrome", "metadata", "title-repeat")
+
+
+def body_text(doc: Document) -> str:
+    """Every text of the document, in reading order: title, 文号, then the body."""
+    parts = [doc.meta.title, doc.meta.doc_number or ""]
+    for b in doc.body:
+        if isinstance(b, Table):
+            parts += b.columns
+            for r in b.rows:
+                if isinstance(r, SectionRow):
+                    parts.append(r.text)
+                else:
+                    parts += [(p.marker or "") + p.text for c in r.cells for p in c.paragraphs]
+        elif hasattr(b, "items"):
+            parts += ["附件"] + [(p.marker or "") + p.text for p in b.items]
+        elif hasattr(b, "signers"):
+            parts += [*b.signers, b.date_text or ""]
+        elif isinstance(b, Heading | Paragraph):
+            parts.append((b.marker or "") + b.text)
+        else:
+            parts.append(b.text)
+    return "".join(parts)
+
+
+def lost_text(doc: Document, raw: bytes) -> str:
+    """The Chinese characters of a text input, outside the lines set aside as chrome or metadata,
+    that the document lost or put out of order ('' when none): a subsequence check."""
+    set_aside = {c.line for c in doc.changes if c.kind in SET_ASIDE}
+    text = raw.decode(doc.meta.input.encoding).replace("\r\n", "\n").replace("\r", "\n")
+    expected = [ch for no, line in enumerate(text.split("\n"), 1) if no not in set_aside
+                for ch in IDEOGRAPH.findall(line)]
+    got = iter(IDEOGRAPH.findall(body_text(doc)))
+    return "".join(ch for ch in expected if ch not in got)  # `in` consumes `got`
