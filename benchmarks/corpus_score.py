@@ -100,7 +100,8 @@ def compare(expected: dict, got: dict) -> list[tuple[str, bool, str]]:
     if "signature" in expected:
         want, have = expected["signature"], got["signature"]
         ok = fold(want) == fold(have) if want is None or have is None else (
-            fold("".join(want.get("signers", []))) == fold("".join(have["signers"])) and want.get("date") == have["date"])
+            fold("".join(want.get("signers", []))) == fold("".join(have["signers"]))
+            and want.get("date") == have["date"])
         out.append(("signature", ok, "" if ok else f"want {want!r}, got {have!r}"))
     if "tables" in expected:
         want_tables, have_tables = expected["tables"], got["tables"]
@@ -111,8 +112,8 @@ def compare(expected: dict, got: dict) -> list[tuple[str, bool, str]]:
             for key in ("columns", "items", "sections"):
                 if key in want:
                     ok = have is not None and fold(want[key]) == fold(have[key])
-                    out.append((f"table.{key}", ok, "" if ok else
-                                f"table {n}: want {_short(want[key])}, got {_short(have[key]) if have else 'no table'}"))
+                    have_text = _short(have[key]) if have else "no table"
+                out.append((f"table.{key}", ok, "" if ok else f"table {n}: want {_short(want[key])}, got {have_text}"))
             for row in want.get("rows", []):
                 rows = have["rows"] if have else []
                 i = row["index"]
@@ -148,7 +149,7 @@ def score(quiet: bool = False) -> int:
                 print(f"MISS {case.name}: {fact}: {why}")
     total_right = sum(c["right"] for c in per.values())
     total = total_right + sum(c["wrong"] for c in per.values())
-    print(f"\n| fact | right | of | % |\n|---|---:|---:|---:|")
+    print("\n| fact | right | of | % |\n|---|---:|---:|---:|")
     for fact in FACTS:
         n = per[fact]["right"] + per[fact]["wrong"]
         if n:

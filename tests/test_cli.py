@@ -142,7 +142,8 @@ def test_json_input_renders_again_and_refuses_other_versions(tmp_path, sample_tx
     r = runner.invoke(app, ["convert", str(again), "--to", "json", "--out", str(tmp_path / "b")])
     assert r.exit_code == 0 and (tmp_path / "b" / "again.json").read_bytes() == first.read_bytes()
     v2 = tmp_path / "v2.json"
-    v2.write_text(first.read_text(encoding="utf-8").replace(f'"version": "{SCHEMA_VERSION}"', '"version": "2.0"'), encoding="utf-8")
+    newer = first.read_text(encoding="utf-8").replace(f'"version": "{SCHEMA_VERSION}"', '"version": "2.0"')
+    v2.write_text(newer, encoding="utf-8")
     r = runner.invoke(app, ["convert", str(v2), "--to", "json", "--out", str(tmp_path / "c")])
     assert r.exit_code == 1 and "version '2.0' is not compatible" in r.output
     assert _outputs(tmp_path / "c") == []

@@ -17,7 +17,7 @@ from invariants import IDEOGRAPH, lost_text
 
 from pipeline.model import Document, ItemRow, SectionRow
 from pipeline.parse.common import is_chrome
-from pipeline.parse.html import _data_tables, _parse, _rows, _text
+from pipeline.parse.html_dom import data_tables, parse_dom, rows_of, text_of
 
 _spec = importlib.util.spec_from_file_location("corpus_score", ROOT / "benchmarks" / "corpus_score.py")
 score = importlib.util.module_from_spec(_spec)
@@ -65,9 +65,9 @@ def test_invariants(case, docs):
 
 def _no_cell_emptied(doc: Document, page: str) -> None:
     """Every Chinese character of the page's data-table cells is in the document's tables, in order."""
-    root = _parse(page)
-    want = [ch for t in _data_tables(root) for tr in _rows(t) for td in tr if td.tag in ("td", "th")
-            for ch in IDEOGRAPH.findall(_text(td))]
+    root = parse_dom(page)
+    want = [ch for t in data_tables(root) for tr in rows_of(t) for td in tr if td.tag in ("td", "th")
+            for ch in IDEOGRAPH.findall(text_of(td))]
     parts = []
     for table in doc.tables():
         parts += table.columns

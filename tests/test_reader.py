@@ -43,7 +43,8 @@ def test_eight_digits_inside_a_number_are_no_date():
 
 
 def test_an_impossible_date_is_kept_as_printed_with_a_diagnostic_and_renders():
-    doc = load("关于开展某项工作的通知\n\n发布日期：2021年2月30日  来源：某市某局\n\n各单位：\n\n现将有关事项通知如下。\n")
+    doc = load("关于开展某项工作的通知\n\n发布日期：2021年2月30日  来源：某市某局\n\n"
+               "各单位：\n\n现将有关事项通知如下。\n")
     assert doc.meta.published is None and doc.meta.published_text == "2021年2月30日"
     assert [d.code for d in doc.diagnostics if d.code == "bad-date"] == ["bad-date"]
     assert find_date("2021年2月30日").iso is None
@@ -145,7 +146,8 @@ def test_chrome_at_the_foot_is_set_aside():
 
 
 def test_regulation_divisions_and_articles():
-    doc = load("某市某某管理办法\n\n第一章　总则\n\n第一条　为了规范管理，制定本办法。\n\n第二条　本办法适用于：\n（一）甲；\n"
+    doc = load("某市某某管理办法\n\n第一章　总则\n\n第一条　为了规范管理，制定本办法。\n\n"
+               "第二条　本办法适用于：\n（一）甲；\n"
                "（二）乙。\n\n第二章　管理\n\n第一节　一般规定\n\n第三条　具体规定如下。\n")
     heads = [(b.level, b.marker, b.text) for b in blocks(doc, Heading)]
     assert heads == [(1, "第一章", "总则"), (1, "第二章", "管理"), (2, "第一节", "一般规定")]
@@ -156,7 +158,8 @@ def test_regulation_divisions_and_articles():
 
 
 def test_run_in_heading_and_notes_are_no_headings():
-    doc = load("关于某事的通报\n\n一、总体目标。本方案旨在提高效率。\n\n注释：\n1.本公报中数据均为初步统计数，最后以年报核定数据为准。\n")
+    doc = load("关于某事的通报\n\n一、总体目标。本方案旨在提高效率。\n\n注释：\n"
+               "1.本公报中数据均为初步统计数，最后以年报核定数据为准。\n")
     assert [(b.level, b.text) for b in blocks(doc, Heading)] == [(1, "总体目标。")]
     assert any(b.run_in for b in blocks(doc, Paragraph))
 
@@ -167,7 +170,8 @@ def test_an_attachment_caption_above_a_table_is_no_attachment_list():
 
 
 def test_attachment_files_are_listed_and_no_signers():
-    doc = load("关于某事的通告\n\n正文。\n\n附件：本次检验项目.doc\n部分不合格项目小知识.docx\n\n某省市场监管局\n\n2020年2月20日\n")
+    doc = load("关于某事的通告\n\n正文。\n\n附件：本次检验项目.doc\n部分不合格项目小知识.docx\n\n"
+               "某省市场监管局\n\n2020年2月20日\n")
     assert [p.text for p in blocks(doc, Attachments)[0].items] == ["本次检验项目.doc", "部分不合格项目小知识.docx"]
     assert blocks(doc, Signature)[0].signers == ["某省市场监管局"]
 
@@ -204,7 +208,8 @@ def test_two_tables_on_one_page_and_a_heading_between_them():
 
 
 def test_a_figures_table_one_cell_a_line():
-    doc = load("某县统计公报\n\n全年粮食总产量16.28万吨。\n\n主要产品产量\n\n产品\n\n产量\n\n增长(%)\n\n粮食\n\n162817吨\n\n"
+    doc = load("某县统计公报\n\n全年粮食总产量16.28万吨。\n\n主要产品产量\n\n产品\n\n产量\n\n增长(%)\n\n"
+               "粮食\n\n162817吨\n\n"
                "0.5\n\n豆类\n\n26084吨\n\n49.1\n\n结语一段。\n")
     table = blocks(doc, Table)[0]
     assert table.columns == ["产品", "产量", "增长（%）"]  # normalised beside Chinese

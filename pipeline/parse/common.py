@@ -116,7 +116,9 @@ ORG_SUFFIX = re.compile(r"(?:局|委|厅|办|办公室|政府|院|会|部|处|�
 
 
 # a regulation's divisions and articles: `第一章　总则`, `第十二条　…` (Traditional 條 and 節 too)
-DIVISION = re.compile(rf"^(?P<m>第[{CN_NUM}\d]{{1,5}}(?P<kind>[编章节節編]))(?:[ \t\u3000]+|(?=[^\s，。、]))(?P<t>\S.{{0,38}})$")
+DIVISION = re.compile(
+    rf"^(?P<m>第[{CN_NUM}\d]{{1,5}}(?P<kind>[编章节節編]))(?:[ \t\u3000]+|(?=[^\s，。、]))(?P<t>\S.{{0,38}})$"
+)
 ARTICLE = re.compile(rf"^(?P<m>第[{CN_NUM}\d]{{1,5}}[条條])(?:[ \t\u3000]+|(?=[【（(\u4e00-\u9fff]))(?P<t>\S.*)$")
 DIVISION_RANK = {"编": 0, "編": 0, "章": 1, "节": 2, "節": 2}
 
@@ -146,7 +148,8 @@ NOT_SIGNER = re.compile(r"^(?:特此|此复|此致|敬礼)")
 
 def looks_like_signer(line: str) -> bool:
     s = line.strip()
-    return 2 <= len(s) <= 40 and not FILE_NAME.search(s) and not NOT_SIGNER.match(s) and not re.search(r"[。，,；;：:！？]", s) and bool(HAS_CJK.search(s)) and (
+    return 2 <= len(s) <= 40 and not FILE_NAME.search(s) and not NOT_SIGNER.match(s) \
+        and not re.search(r"[。，,；;：:！？]", s) and bool(HAS_CJK.search(s)) and (
         bool(ORG_SUFFIX.search(s)) or len(s) <= 20
     ) and heading_of(s) is None
 

@@ -1,0 +1,257 @@
+"""A saved page's DOM as a reader sees it: parsed by lxml (libxml2, no network, no entities), laid
+out as lines of text the way a browser shows them, with each data table kept as a node.
+
+A data table is the innermost table with a header row (序号, or a row of short names over rows of
+as many cells); everything else — layout tables, disclosure grids, menus — is text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from ..errors import InputError
+from .common import Src
+
+# Elements a reader never sees, or that are page machinery rather than content.
+_DROP = frozenset({
+    "head", "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
+    "applet", "svg", "math", "canvas", "nav", "select", "option", "button", "input", "textarea", "map",
+    "audio", "video", "link", "meta", "base", "title",
+})
+_BLOCK = frozenset({
+    "html", "body", "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+    "table", "tr", "tbody", "thead", "tfoot", "caption", "blockquote", "pre", "section", "article",
+    "aside", "header", "footer", "main", "address", "center", "form", "fieldset", "legend", "figure",
+    "figcaption", "hr", "details", "summary", "menu", "dir",
+})
+_CELL = frozenset({"td", "th"})
+# id/class words of navigation, share bars and footers (matched as whole words of the attribute)
+_CHROME_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|breadcrumbs?|crumbs?|share|bdsharebuttonbox|footer|foot|"
+    r"copyright|sidebar)(?:$|[\s_-])", re.I)
+_TITLE_CLASS = re.compile(r"title|biaoti|(?:^|[\s_-])bt(?:$|[\s_-])", re.I)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+SPACE = re.compile(r"[ \t\n\r\f]+")
+_NO_SPACE = re.compile(r"\s+")
+SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.I)
+MAX_SPAN = 200  # rowspan/colspan beyond this are markup errors, not tables
+
+
+def parse_dom(text: str) -> etree._Element:
+    # Bytes with an explicit encoding: the page is already decoded, so a <meta charset> inside it
+    # must not make libxml2 decode it a second time.
+    parser = etree.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True,
+                              huge_tree=False, default_doctype=False)
+    try:
+        root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError, UnicodeError) as err:
+        raise InputError(f"is not a readable HTML page ({err})") from None
+    if root is None:
+        raise InputError("is an HTML page with no markup or text in it; expected a saved bulletin page")
+    fatal = next((e for e in parser.error_log if e.level == etree.ErrorLevels.FATAL), None)
+    if fatal is not None:  # libxml2 stopped reading here: what follows would be lost silently
+        what = "nests elements more than 255 deep" if "depth" in fatal.message else fatal.message.strip()
+        raise InputError(f"is an HTML page that cannot be read past line {fatal.line}: it {what}", line=fatal.line)
+    return root
+
+
+def text_of(el: etree._Element) -> str:
+    return "".join(t for t in el.itertext() if isinstance(t, str))
+
+
+def compact(s: str) -> str:
+    return _NO_SPACE.sub("", s)
+
+
+def data_tables(root: etree._Element) -> set[etree._Element]:
+    """The innermost tables that hold data: a header row (one of the first three rows) over rows of
+    the same shape — whatever the first column is (序号, 类别, 项目, 单位, 产品名称 …)."""
+    found = {t for t in root.iter("table") if header_row(t) is not None}
+    return {t for t in found if not any(d in found for d in t.iterdescendants("table"))}
+
+
+def rows_of(table: etree._Element) -> list[etree._Element]:
+    """The table's own rows (not those of tables nested in its cells)."""
+    rows = []
+    for child in table:
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            rows += [tr for tr in child if tr.tag == "tr"]
+    return rows
+
+
+def cells_of(tr: etree._Element) -> list[etree._Element]:
+    return [c for c in tr if c.tag in _CELL]
+
+
+def header_row(table: etree._Element) -> int | None:
+    """The index of the table's header row, or None when the table is not a data table.
+
+    A row whose first cell is 序号 is a header; otherwise a row of two or more short names (no
+    label colons, no links or form fields) followed by at least two rows of as many cells."""
+    rows = rows_of(table)
+    for i, tr in enumerate(rows[:3]):
+        cells = cells_of(tr)
+        if cells and compact(text_of(cells[0])) == "序号" and (len(cells) > 1 or span(cells[0], "colspan") > 1):
+            return i
+    if any(True for _ in table.iterdescendants("table")):
+        return None
+    for i, tr in enumerate(rows[:3]):
+        cells = cells_of(tr)
+        if len(cells) >= 2 and all(_header_cell(c) for c in cells):
+            width = sum(span(c, "colspan") for c in cells)
+            data = [r for r in rows[i + 1 :] if sum(span(c, "colspan") for c in cells_of(r)) >= 2]
+            same = [r for r in data if sum(span(c, "colspan") for c in cells_of(r)) <= width]
+            if len(same) >= 2 and len(same) * 4 >= len(rows[i + 1 :]) * 3:
+                return i
+        if cells and len(cells) > 1:
+            return None  # a row of data before any header: a layout table
+    return None
+
+
+def _header_cell(cell: etree._Element) -> bool:
+    """A column name: short, no label colon, no link, image or form field inside."""
+    text = compact(text_of(cell))
+    if len(text) > 20 or text.endswith((":", "：")) or re.fullmatch(r"[\d.,%\-]+", text or "x"):
+        return False
+    return not any(d.tag in ("a", "img", "input", "select", "button", "table") for d in cell.iter()
+                   if isinstance(d.tag, str))
+
+
+def span(el: etree._Element, attr: str) -> int:
+    """rowspan/colspan as browsers read them: leading digits, 0 rows = to the end, capped."""
+    value = el.get(attr)
+    if value is None:
+        return 1
+    m = re.match(r"\s*(\d+)", value)
+    n = int(m[1]) if m else 1
+    return min(n, MAX_SPAN) if n > 0 else (MAX_SPAN if attr == "rowspan" else 1)
+
+
+@dataclass
+class TableAt:
+    """Where a data table stands in the line stream."""
+
+    el: etree._Element
+
+
+class Walker:
+    """Lay the page out as lines: block elements and <br> break lines, inline text runs on.
+
+    Cells of a layout table that hold only inline content share their row's line, separated by
+    tabs (as a browser copy gives them), so `索引号：｜0010…｜发布机构：｜某局` stays one metadata line.
+    """
+
+    def __init__(self, datatables: set[etree._Element]):
+        self.datatables = datatables
+        self.units: list[Src | TableAt] = []
+        self.hints: set[int] = set()  # id() of the lines inside <h1>/<h2> or a *title* element
+        self._parts: list[str] = []
+        self._no = 1
+        self._hint = 0
+
+    def brk(self) -> None:
+        if self._parts:
+            line = "".join(self._parts).strip(" \t")
+            self._parts = []
+            if line.strip():
+                self.units.append(Src(self._no, line))
+                if self._hint:
+                    self.hints.add(id(self.units[-1]))
+
+    def walk(self, el: etree._Element) -> None:
+        if not isinstance(el.tag, str):  # an entity or processing instruction left by the parser
+            return
+        tag = el.tag.lower()
+        if el in self.datatables:  # its caption and title rows above the header are lines
+            self.brk()
+            self.units += [ln for c in el if c.tag == "caption" for ln in lines_of(c)]
+            self.units += [ln for tr in rows_of(el)[: header_row(el)] for ln in lines_of(tr)]
+            self.units.append(TableAt(el))
+            return
+        if tag in _DROP:
+            return
+        attrs = el.attrib
+        names = f"{attrs.get('id', '')} {attrs.get('class', '')}" if "id" in attrs or "class" in attrs else ""
+        if ("hidden" in attrs or ("style" in attrs and _HIDDEN.search(attrs["style"]))
+                or ((tag == "footer" or (names and _CHROME_CLASS.search(names))) and self._droppable(el))):
+            return
+        if tag == "br":
+            self.brk()
+            return
+        if tag == "pre":  # preformatted: its own line breaks count
+            self.brk()
+            for i, part in enumerate(text_of(el).split("\n")):
+                self.text(part, el.sourceline + i if el.sourceline else None)
+                self.brk()
+            return
+        hint = tag in ("h1", "h2") or bool(names and _TITLE_CLASS.search(names))
+        self._hint += hint
+        if tag in _CELL:
+            block = any(isinstance(d.tag, str) and d.tag in _BLOCK for d in el.iterdescendants())
+            if not block and self._parts:
+                self._parts.append("\t")
+        else:
+            block = tag in _BLOCK
+        if block:
+            self.brk()
+        self.text(el.text, el.sourceline)
+        for child in el:
+            self.walk(child)
+            self.text(child.tail, child.sourceline)
+        if block:
+            self.brk()
+        self._hint -= hint
+
+    def text(self, text: str | None, line: int | None) -> None:
+        if not text:
+            return
+        if not self._parts:
+            stripped = text.lstrip(" \t\n\r\f")
+            if not stripped:
+                return
+            self._no = (line or 1) + text.count("\n", 0, len(text) - len(stripped))
+            text = stripped
+        self._parts.append(SPACE.sub(" ", text))
+
+    def _droppable(self, el: etree._Element) -> bool:
+        """A nav/footer-classed element is dropped unless it holds a data table or much text."""
+        if any(t in self.datatables for t in el.iter("table")):
+            return False
+        return len(compact(text_of(el))) <= 500
+
+
+def lines_of(el: etree._Element) -> list[Src]:
+    """The text lines of one element (a table cell), breaks at <p>, <br>, <div>, <li>…"""
+    # the common cells, read without a walker: text only, or only <p>s that hold text only
+    if not len(el):
+        return _plain(el)
+    if _blank(el.text) and all(c.tag == "p" and not len(c) and not c.attrib and _blank(c.tail) for c in el):
+        return [ln for c in el for ln in _plain(c)]
+    w = Walker(set())
+    w.text(el.text, el.sourceline)
+    for child in el:
+        w.walk(child)
+        w.text(child.tail, child.sourceline)
+    w.brk()
+    return [u for u in w.units if isinstance(u, Src)]
+
+
+def _blank(text: str | None) -> bool:
+    return not text or not text.strip(" \t\n\r\f")
+
+
+def _plain(el: etree._Element) -> list[Src]:
+    """The one line of an element that holds text only (as the walker would lay it out)."""
+    raw = el.text or ""
+    text = SPACE.sub(" ", raw).strip(" ")
+    if not text.strip():
+        return []
+    lead = len(raw) - len(raw.lstrip(" \t\n\r\f"))
+    return [Src((el.sourceline or 1) + raw.count("\n", 0, lead), text)]
+
+
