@@ -311,9 +311,10 @@ _NUMBER_LIKE = re.compile(
 )
 
 
-def plausible(label: str, value: str) -> bool:
+def plausible(label: str, value: str, after: str = "") -> bool:
     """Whether the line below a lone label can be its value (a date under 发布日期, a short name
-    under 来源): a caption or a sentence there is not."""
+    under 来源): a caption or a sentence there is not, nor the first line of a title (`after`, the
+    line below the value, opens with 关于)."""
     name = RANK.get(label, ("", 0))[0]
     if name == "published":
         return find_date(value) is not None and len(value) <= 40
@@ -321,8 +322,9 @@ def plausible(label: str, value: str) -> bool:
         return len(value) <= 40 and bool(_NUMBER_LIKE.search(value))
     if name == "title":
         return len(value) <= 120
-    if not name:  # a field kept aside (索引号, 主题分类, 主题词): a code or a word or two, never a title line
-        return len(value) <= 30 and len(re.findall(r"[\u3400-\u9fff]", value)) < 6 and not TITLE_END.search(value)
+    if not name:  # a field kept aside (索引号, 主题分类, 主题词): a code or a few words, never a title line
+        return len(value) <= 30 and not TITLE_END.search(value) and "关于" not in value \
+            and not after.lstrip().startswith("关于")
     return len(value) <= 60 and not re.search(r"[。；]", value)
 
 

@@ -102,7 +102,8 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
         if is_chrome(ln.text):
             kinds[k] = "chrome"
         elif (label := label_only(ln.text)) and nxt is not None and not split_labels(nxt.text) \
-                and not label_only(nxt.text) and plausible(label, nxt.s) and not is_chrome(nxt.text):
+                and not label_only(nxt.text) and not is_chrome(nxt.text) \
+                and plausible(label, nxt.s, stream[nonblank[n + 1]].s if n + 1 < len(nonblank) else ""):
             kinds[k], kinds[nonblank[n]] = "label", "value"
         elif split_labels(ln.text) or label_only(ln.text):
             kinds[k] = "meta"
