@@ -101,10 +101,10 @@ def doc_number(text: str) -> str | None:
 
 
 HEADING_PATTERNS = (
-    (1, re.compile(rf"^(?P<m>[{CN_NUM}]{{1,3}}[、，,])(?P<t>\S.*)$")),
-    (2, re.compile(rf"^(?P<m>[（(][{CN_NUM}]{{1,3}}[）)])(?P<t>\S.*)$")),
+    (1, re.compile(rf"^(?P<m>[{CN_NUM}]{{1,3}}[、，,])[ \u3000]*(?P<t>\S.*)$")),
+    (2, re.compile(rf"^(?P<m>[（(][{CN_NUM}]{{1,3}}[）)])[ \u3000]*(?P<t>\S.*)$")),
     (3, re.compile(r"^(?P<m>\d{1,3}(?:[.．、]|\.\.)(?=[^\d.．]|\d{4}年|\d{1,2}月))\s*(?P<t>\S.*)$")),
-    (4, re.compile(r"^(?P<m>[（(]\d{1,3}[）)])(?P<t>\S.*)$")),
+    (4, re.compile(r"^(?P<m>[（(]\d{1,3}[）)])[ \u3000]*(?P<t>\S.*)$")),
 )
 # `1.2020年度…` and `3.12月23日…` start with a marker; `1.2万件` is a decimal number
 ENTRY_MARKER = re.compile(
@@ -291,7 +291,8 @@ def _signature_ranges(lines: list[Src]) -> dict[int, int]:
             i -= 1
         closing = d == end
         following = lines[d + 1].s if d + 1 < len(lines) else ""
-        undersigned = i < d and (NOTE.match(following) or not following or _title_ish(following))
+        undersigned = i < d and (NOTE.match(following) or not following or _title_ish(following)
+                                 or re.match(r"^附\s*件", following) is not None)  # the annexes follow
         # a date alone under the last sentence of a notice, before the title of what it issues
         dated = i == d and d > 0 and lines[d - 1].s.endswith("。") and bool(following) and _title_ish(following)
         if closing or undersigned or dated:
