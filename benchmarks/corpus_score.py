@@ -39,8 +39,9 @@ def fold(value):
     return value
 
 
-def cases() -> list[Path]:
-    return sorted(p for p in CORPUS.iterdir() if (p / "expected.json").exists())
+def cases(prefixes: tuple[str, ...] = ()) -> list[Path]:
+    """The corpus cases (only those whose folder starts with one of `prefixes`, when given)."""
+    return sorted(p for p in CORPUS.iterdir() if (p / "expected.json").exists() and p.name.startswith(prefixes or ""))
 
 
 def input_of(case: Path) -> Path:
@@ -130,10 +131,10 @@ def _short(value, n: int = 160) -> str:
     return text if len(text) <= n else text[:n] + "…"
 
 
-def score(quiet: bool = False) -> int:
+def score(quiet: bool = False, prefixes: tuple[str, ...] = ()) -> int:
     per: dict[str, Counter] = {f: Counter() for f in FACTS}
     files_right = 0
-    all_cases = cases()
+    all_cases = cases(prefixes)
     for case in all_cases:
         expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
         try:
@@ -178,11 +179,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quiet", action="store_true", help="no per-miss lines")
     ap.add_argument("--sources", action="store_true", help="rewrite tests/corpus/SOURCES.md")
+    ap.add_argument("--only", action="append", default=[], metavar="PREFIX",
+                    help="score only the cases whose folder starts with PREFIX (repeatable)")
     args = ap.parse_args()
     if args.sources:
         sources()
         return 0
-    return score(args.quiet)
+    return score(args.quiet, tuple(args.only))
 
 
 if __name__ == "__main__":

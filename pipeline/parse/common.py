@@ -405,6 +405,14 @@ def continues_title(title: str, s: str) -> bool:
     return not TITLE_END.search(title) and not title.endswith("。")
 
 
+NUMBER_HEADER = re.compile(r"^(?:序\s*号?|编\s*号|No\.?)$", re.I)
+
+
+def numbered(columns: list[str]) -> bool:
+    """Whether the first column holds item numbers (序号); else it names the items (类别, 产品名称)."""
+    return bool(columns) and NUMBER_HEADER.match(re.sub(r"\s", "", columns[0])) is not None
+
+
 def multi_column(columns: list[str]) -> int:
     """The column whose cells span several lines: the progress column, else the last one."""
     for pattern in PROGRESS_HEADERS:

@@ -106,8 +106,9 @@ def header_row(table: etree._Element) -> int | None:
             width = sum(span(c, "colspan") for c in cells)
             data = [r for r in rows[i + 1 :] if sum(span(c, "colspan") for c in cells_of(r)) >= 2]
             same = [r for r in data if sum(span(c, "colspan") for c in cells_of(r)) <= width]
-            if len(same) >= 2 and len(same) * 4 >= len(rows[i + 1 :]) * 3:
-                return i
+            exact = [r for r in same if sum(span(c, "colspan") for c in cells_of(r)) == width]
+            if (len(same) >= 2 or (width >= 3 and len(exact) == 1)) and len(same) * 4 >= len(rows[i + 1 :]) * 3:
+                return i  # one data row is enough under a wide header it fills exactly
         if cells and len(cells) > 1:
             return None  # a row of data before any header: a layout table
     return None

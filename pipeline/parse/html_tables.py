@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from lxml import etree
 
 from ..model import Cell, Change, Diagnostic, ItemRow, Para, SectionRow, Table
 from ..validate import diagnostic
-from .common import ITEM_NUMBER, SECTION_ROW, Src, multi_column, name_column
+from .common import ITEM_NUMBER, SECTION_ROW, Src, multi_column, name_column, numbered
 from .html_dom import Walker, cells_of, compact, header_row, lines_of, rows_of, span
 
 
@@ -80,7 +79,7 @@ def read_table(el: etree._Element, changes: list[Change], diags: list[Diagnostic
     multi = multi_column(names)
     name_col = name_column(names, multi)
     header = [compact(n) for n in names]
-    numbered = bool(re.match(r"^(?:序号?|编号|No\.?)$", header[0], re.I)) if header else False
+    by_number = numbered(header)
     out: list[ItemRow | SectionRow] = []
     item: ItemRow | None = None
     spanning: dict[int, list[Src]] = {}  # full-width rows: their lines, in case they close the table
@@ -108,13 +107,13 @@ def read_table(el: etree._Element, changes: list[Change], diags: list[Diagnostic
             out.append(SectionRow(text=cell.text, line=cell.lines[0].no))
             spanning[id(out[-1])] = cell.lines
             item = None
-        elif item is not None and _continues(grid[r][0], r, cols, multi, numbered):
+        elif item is not None and _continues(grid[r][0], r, cols, multi, by_number):
             for ci, col in enumerate(cols):  # the row's own cells become a further group
                 paras = item.cells[ci].paragraphs
                 group = paras[-1].group + 1 if paras else 0
                 paras += [Para(text=ln.text, group=group, line=ln.no) for c in col if c.row == r for ln in c.lines]
         else:
-            item = _item(cols, name_col, rows[r].sourceline)
+            item = _item(cols, name_col if by_number else 0, rows[r].sourceline)
             out.append(item)
     after: list[Src] = []
     while out and isinstance(out[-1], SectionRow) and not SECTION_ROW.match(out[-1].text):

@@ -23,6 +23,7 @@ from .common import (
     looks_like_signer,
     multi_column,
     name_column,
+    numbered,
 )
 
 # --- pipe tables ------------------------------------------------------------------------------
@@ -187,7 +188,7 @@ def read_table(lines: list[Src], h: int, diags: list[Diagnostic]) -> tuple[Table
             chunk, trailing = _pop_trailing(chunk, layout)
         rows.append(_row(chunk, layout))
         rows += sections
-    table = Table(columns=columns, rows=rows, name_column=layout.name, progress_column=layout.multi or None,
+    table = Table(columns=columns, rows=rows, name_column=layout.name or None, progress_column=layout.multi or None,
                   line=header[0].no)
     return table, end, trailing
 
@@ -198,7 +199,7 @@ class Layout:
     def __init__(self, columns: list[str]):
         self.ncols = len(columns)
         self.multi = multi_column(columns)
-        self.name = name_column(columns, self.multi)
+        self.name = name_column(columns, self.multi) if numbered(columns) else 0  # 类别, 产品名称 name the items
         self.before = self.multi - 1  # single-line cells between the number and the multi-line cell
         self.after = self.ncols - self.multi - 1  # single-line cells after it
 
