@@ -114,7 +114,8 @@ def compare(expected: dict, got: dict) -> list[tuple[str, bool, str]]:
                 if key in want:
                     ok = have is not None and fold(want[key]) == fold(have[key])
                     have_text = _short(have[key]) if have else "no table"
-                    out.append((f"table.{key}", ok, "" if ok else f"table {n}: want {_short(want[key])}, got {have_text}"))
+                    why = f"table {n}: want {_short(want[key])}, got {have_text}"
+                    out.append((f"table.{key}", ok, "" if ok else why))
             for row in want.get("rows", []):
                 rows = have["rows"] if have else []
                 i = row["index"]
