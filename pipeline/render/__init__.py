@@ -8,12 +8,13 @@ for reportlab or the .docx writer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..model import Document
+    from ..model import Document, Heading, Paragraph
 
 Renderer = Callable[["Document", object], bytes]
 
@@ -22,6 +23,17 @@ RENDERERS: dict[str, str] = {
     "docx": "docx:render_docx",
     "pdf": "pdf:render_pdf",
 }
+
+
+_DIVISION = re.compile(r"^第.{1,5}[编章节条節編條]$")
+
+
+def marked(block: Heading | Paragraph) -> str:
+    """A heading's or paragraph's text with its printed marker, as every format sets it: a
+    regulation's 第X章 and 第X条 are followed by a full-width space (第一条　为了…), other markers
+    run on (`一、`, `1.`)."""
+    marker = block.marker or ""
+    return marker + ("\u3000" if _DIVISION.match(marker) else "") + block.text
 
 
 def renderer(fmt: str) -> Renderer:

@@ -43,6 +43,7 @@ from ..errors import RenderError
 from ..model import Addressee, Attachments, Document, Heading, ItemRow, Paragraph, Signature, Table
 from ..style import StyleSheet, TextRole
 from . import docx_xml as X
+from . import marked
 from .textfit import chinese_date, em_width, set_width, split_title
 
 # [std] 成文日期: its first character two characters right of the signer's first character.
@@ -296,16 +297,16 @@ class _Writer:
         heading_p: DocxParagraph | None = None
         for block in doc.body:
             if isinstance(block, Paragraph) and block.run_in and heading_p is not None:
-                self.run(heading_p, "body", (block.marker or "") + block.text)
+                self.run(heading_p, "body", marked(block))
                 # Now a paragraph of text: not kept with the next one as a bare heading is.
                 heading_p.paragraph_format.keep_with_next = False
                 heading_p = None
                 continue
             heading_p = None
             if isinstance(block, Heading):
-                heading_p = self.para(f"heading{block.level}", block.marker + block.text)
+                heading_p = self.para(f"heading{block.level}", marked(block))
             elif isinstance(block, Paragraph):
-                self.para("body", (block.marker or "") + block.text)
+                self.para("body", marked(block))
             elif isinstance(block, Addressee):
                 self.para("addressee", block.text)
             elif isinstance(block, Attachments):

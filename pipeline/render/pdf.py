@@ -42,6 +42,7 @@ from ..model import (
     Table,
 )
 from ..validate import diagnostic
+from . import marked
 from .linebreak import CJKParagraph, clone_frag, text_pen
 from .rowtable import Row, RowTable
 from .textfit import chinese_date, em_width, split_title
@@ -227,20 +228,20 @@ class _Builder:
             if isinstance(block, Table):
                 out.append(self.table(block))
             elif isinstance(block, Heading):
-                out.append(self.bookmark(block.marker + block.text, block.level - 1))
+                out.append(self.bookmark(marked(block), block.level - 1))
                 role = f"heading{block.level}"
                 if isinstance(nxt, Paragraph) and nxt.run_in:  # the paragraph runs on the heading's line
                     ps = self.pstyle(role, align=self.style.role("body").align)
-                    frags = self.frags(block.marker + block.text, self.style.role(role).font, block.line, ps)
-                    frags += self.frags((nxt.marker or "") + nxt.text, self.style.role("body").font,
+                    frags = self.frags(marked(block), self.style.role(role).font, block.line, ps)
+                    frags += self.frags(marked(nxt), self.style.role("body").font,
                                         nxt.line, ps)
                     out.append(CJKParagraph(None, ps, frags=frags))
                     i += 1
                 else:
-                    out.append(self.para(block.marker + block.text, role, block.line,
+                    out.append(self.para(marked(block), role, block.line,
                                                keepWithNext=int(self.style.role(role).keep_with_next)))
             elif isinstance(block, Paragraph):
-                out.append(self.para((block.marker or "") + block.text, "body", block.line))
+                out.append(self.para(marked(block), "body", block.line))
             elif isinstance(block, Addressee):
                 out.append(self.para(block.text, "addressee", block.line))
             elif isinstance(block, Attachments):
