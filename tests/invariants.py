@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from pipeline.model import Document, Heading, Paragraph, SectionRow, Table
 
@@ -32,12 +33,20 @@ def body_text(doc: Document) -> str:
     return "".join(parts)
 
 
+def _title_line(line: str, head: Counter) -> bool:
+    """A line that printed the title (and the 文号 fused before it): all of it is in the header,
+    which `body_text` gives first, whatever order the line had."""
+    chars = Counter(IDEOGRAPH.findall(line))
+    return bool(chars) and not chars - head
+
+
 def lost_text(doc: Document, raw: bytes) -> str:
     """The Chinese characters of a text input, outside the lines set aside as chrome or metadata,
     that the document lost or put out of order ('' when none): a subsequence check."""
     set_aside = {c.line for c in doc.changes if c.kind in SET_ASIDE}
     text = raw.decode(doc.meta.input.encoding).replace("\r\n", "\n").replace("\r", "\n")
+    head = Counter(IDEOGRAPH.findall(doc.meta.title + (doc.meta.doc_number or "")))
     expected = [ch for no, line in enumerate(text.split("\n"), 1) if no not in set_aside
-                for ch in IDEOGRAPH.findall(line)]
+                and not _title_line(line, head) for ch in IDEOGRAPH.findall(line)]
     got = iter(IDEOGRAPH.findall(body_text(doc)))
     return "".join(ch for ch in expected if ch not in got)  # `in` consumes `got`

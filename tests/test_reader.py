@@ -32,7 +32,8 @@ def blocks(doc, kind):
     ("二〇一五年五月八日", "2015-05-08"),
     ("二零一五年五月八日", "2015-05-08"),
     ("二O一一年十二月三十一日", "2011-12-31"),
-    ("2020-02-24 00:00:00", "2020-02-24"),  # a CMS's midnight means no time
+    ("2020-02-24 00:00:00", "2020-02-24T00:00:00+08:00"),  # a printed time is kept, midnight too
+    ("2021-03-2918:26", "2021-03-29T18:26:00+08:00"),  # a time glued to the day
 ])
 def test_date_forms(printed, iso):
     assert iso_date(printed) == iso

@@ -30,6 +30,7 @@ from .header import (
     bad_published,
     is_date_line,
     iso_date,
+    label_only,
     resolve,
 )
 
@@ -53,6 +54,7 @@ CHROME_LINE = re.compile(
     r"|(?:责任编辑|编辑|校对|审核|来源编辑)\s*[:：].{0,30}"
     r"|(?:扫一扫|微信扫一扫|手机扫一扫|用手机扫描|分享到微信|分享到|分享)[:：]?.{0,30}"
     r"|(?:今天是|今日是|欢迎访问|欢迎您|您好)[:：，,]?.{0,40}"
+    r"|社会主义核心价值观.{0,80}"
     r"|.{0,20}(?:二维码|扫码|扫描).{0,20}(?:打开|阅读|浏览|查看|分享|关注|访问)?.{0,10}"
     r"|(?:版权所有|主办单位|承办单位|技术支持|网站标识码|ICP备|京ICP|浙ICP|网站地图|联系我们|意见反馈|网站声明|政务服务网).{0,80}"
     r"|.{0,40}(?:ICP备|公网安备).{0,40}"
@@ -197,8 +199,8 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
             continue
         att = re.match(r"^附\s*件\s*(?:[:：]\s*)?(?P<rest>.*)$", s)
         # `附件1：` or `附件2` alone labels the attachment printed below (a table's caption), no list
-        label_only = att is not None and re.fullmatch(r"\d{1,2}\s*[:：]?", att["rest"]) is not None
-        if att and not label_only and (att["rest"] == "" or re.match(r"^\d", att["rest"]) or s[2:3] in ":："):
+        caption = att is not None and re.fullmatch(r"\d{1,2}\s*[:：]?", att["rest"]) is not None
+        if att and not caption and (att["rest"] == "" or re.match(r"^\d", att["rest"]) or s[2:3] in ":："):
             items, j = [], i + 1
             if att["rest"]:
                 items.append(_attachment(att["rest"], ln.no))
@@ -211,6 +213,7 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
                 i = j
                 continue
         if (first and _preamble(blocks) and re.search(r"[:：]$", s) and len(s) <= 250 and "。" not in s
+                and not label_only(s)
                 and not re.search(r"如下|现将|根据|为了|按照|特此", s)):
             blocks.append(Addressee(text=ln.text, line=ln.no))
             i += 1

@@ -76,6 +76,8 @@ _SPACED = "|".join(r"\s*".join(label) for label in ALL_LABELS)
 LABEL = re.compile(rf"(?P<label>{_SPACED})(?:\s*[:：]|\t+|[ \t]*[|｜](?=[^|｜]*\S))")
 # any short label after white space ends the value before it (`…局  发布者：…`)
 OTHER_LABEL = re.compile(r"(?<=[\s|｜])(?P<label>[\u4e00-\u9fff]{2,6})\s*[:：]")
+# a label and its value separated by spaces only, the label at the line's start or after spaces
+SPACE_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_SPACED})\s+(?=\S)")
 # fused, colon-less forms seen on CMS pages: `发布时间2022-08-23`, `来源本站`
 LABEL_FUSED = re.compile(r"(?P<label>发布日期|发布时间|信息来源|来源)(?=\s*\d{4}|[\u4e00-\u9fff])")
 BULLET = re.compile(r"^[\s•·●◆■▪◇○*\-]+")
@@ -96,7 +98,8 @@ _BRACKETS = re.compile(r"[【】\[\]]")
 
 _TIME = r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?:\s*[:：分]\s*(?P<S>\d{1,2}))?秒?)?"
 DATE = re.compile(
-    r"(?<!\d)(?:(?P<y>\d{4})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*(?:(?P=sep)|月)\s*(?P<d>\d{1,2})(?!\d)\s*日?"
+    r"(?<!\d)(?:(?P<y>\d{4})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*(?:(?P=sep)|月)\s*(?P<d>\d{1,2})"
+    r"(?:(?!\d)|(?=\d{1,2}[:：]\d{2}))\s*日?"  # `2021-03-2918:26`: a time glued to the day
     r"|(?P<y8>(?:19|20|21)\d{2})(?P<m8>[01]\d)(?P<d8>[0-3]\d)(?!\d))" + _TIME
 )
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "Ｏ": 0, "0": 0}
@@ -150,7 +153,7 @@ def find_date(text: str) -> PrintedDate | None:
     iso = day.isoformat()
     if found.groupdict().get("H") is not None:
         h, mi, s = int(found["H"]), int(found["M"]), int(found["S"] or 0)
-        if h < 24 and mi < 60 and s < 60 and (h, mi, s) != (0, 0, 0):  # 00:00: a CMS's "no time"
+        if h < 24 and mi < 60 and s < 60:
             return PrintedDate(printed, f"{iso}T{h:02d}:{mi:02d}:{s:02d}+08:00")
     return PrintedDate(printed, iso)
 
@@ -250,8 +253,10 @@ def split_labels(line: str) -> list[tuple[str, str]]:
             return []  # a table's header of short names (`类别  任务  责任单位`), not a disclosure row
     if not marks:
         marks = [(m.start(), m.end(), m["label"]) for m in LABEL_FUSED.finditer(folded)]
-        if not marks or marks[0][0] != 0:
-            return []
+    if not marks:  # a disclosure grid flattened with spaces: `发布机构 某局  文  号 某发〔2021〕1号`
+        marks = [(m.start(), m.end(), re.sub(r"\s", "", m["label"])) for m in SPACE_LABEL.finditer(folded)]
+    if not marks or (marks[0][0] != 0 and not LABEL.search(folded)):
+        return []
     lead = BULLET.sub("", s[: marks[0][0]]).strip()
     if lead and _UNKNOWN_LEAD.fullmatch(fold_labels(lead)):  # `浏览次数:637 投稿:管理员 来源:…`
         marks += [(m.start(), m.end(), "") for m in OTHER_LABEL.finditer(" " + folded)]

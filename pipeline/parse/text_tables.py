@@ -40,8 +40,8 @@ def pipes_to_tabs(stream: list[Src]) -> list[Src]:
     `|` (a row's end) or a `|---|` rule becomes blank. Text without such lines is left as it is."""
     marked = sum(1 for ln in stream
                  if _PIPE_CELL.match(ln.text) or _PIPE_ROW.match(ln.text) or _LONE_PIPE.match(ln.text))
-    if marked < 3:
-        return stream
+    if marked < 3 and not (marked == 2 and any(ln.text.count("|") >= 3 for ln in stream)):
+        return stream  # a stray `|` is no table; two rows of three cells are
     out = []
     for ln in stream:
         t = ln.text
