@@ -54,7 +54,7 @@ CHROME_LINE = re.compile(
     r"|(?:责任编辑|编辑|校对|审核|来源编辑)\s*[:：].{0,30}"
     r"|(?:扫一扫|微信扫一扫|手机扫一扫|用手机扫描|分享到微信|分享到|分享)[:：]?.{0,30}"
     r"|(?:今天是|今日是|欢迎访问|欢迎您|您好)[:：，,]?.{0,40}"
-    r"|社会主义核心价值观.{0,80}"
+    r"|社会主义核心价值观[:：].*"
     r"|.{0,20}(?:二维码|扫码|扫描).{0,20}(?:打开|阅读|浏览|查看|分享|关注|访问)?.{0,10}"
     r"|(?:版权所有|主办单位|承办单位|技术支持|网站标识码|ICP备|京ICP|浙ICP|网站地图|联系我们|意见反馈|网站声明|政务服务网).{0,80}"
     r"|.{0,40}(?:ICP备|公网安备).{0,40}"
@@ -78,7 +78,7 @@ def is_chrome(line: str) -> bool:
         return True
     if CHROME_LINE.match(s):
         # a breadcrumb-shaped line with a sentence in it is body text, not chrome
-        return not re.search(r"[。；]", s) or s.startswith(("首页", "当前位置", "您的位置"))
+        return not re.search(r"[。；]", s) or s.startswith(("首页", "当前位置", "您的位置", "社会主义核心价值观"))
     return False
 
 

@@ -167,6 +167,10 @@ def read_table(lines: list[Src], h: int, diags: list[Diagnostic]) -> tuple[Table
     """
     header, k, tabbed = _header_cells(lines, h)
     columns = [c.s for c in header]
+    first_row = next((ln for ln in lines[k:] if ln.s), None)
+    if tabbed and first_row is not None and "\t" in first_row.text:
+        width = len(first_row.text.strip("\t").split("\t"))
+        columns = [""] * (width - len(columns)) + columns  # the header's first cell (over the names) is empty
     layout = Layout(columns)
     end = next((j for j in range(k, len(lines)) if table_start(lines, j)), len(lines))
     chunks = _tab_chunks(lines[k:end], len(columns)) if tabbed else _chunks(lines[k:end], layout)
