@@ -67,7 +67,9 @@ def _no_cell_emptied(doc: Document, page: str) -> None:
     """Every Chinese character of the page's data-table cells is in the document, in order (a caption
     row above a table's header is read as text before the table)."""
     root = parse_dom(page)
-    want = [ch for t in data_tables(root) for tr in rows_of(t) for td in tr if td.tag in ("td", "th")
+    found = data_tables(root)
+    tables = [t for t in root.iter("table") if t in found]  # in document order (a set has none)
+    want = [ch for t in tables for tr in rows_of(t) for td in tr if td.tag in ("td", "th")
             for ch in IDEOGRAPH.findall(text_of(td))]
     have = iter(IDEOGRAPH.findall(body_text(doc)))
     missing = "".join(ch for ch in want if ch not in have)  # `in` consumes `have`

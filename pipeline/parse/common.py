@@ -55,6 +55,7 @@ CHROME_LINE = re.compile(
     r"|(?:扫一扫|微信扫一扫|手机扫一扫|用手机扫描|分享到微信|分享到|分享)[:：]?.{0,30}"
     r"|(?:今天是|今日是|欢迎访问|欢迎您|您好)[:：，,]?.{0,40}"
     r"|社会主义核心价值观[:：].*"
+    r"|(?:第[一二三四五六七八九十百零〇\d]{1,5}[条條章节節][\s\u3000]*){2,}"  # anchors: 第十一条 第二十一条
     r"|.{0,20}(?:二维码|扫码|扫描).{0,20}(?:打开|阅读|浏览|查看|分享|关注|访问)?.{0,10}"
     r"|(?:版权所有|主办单位|承办单位|技术支持|网站标识码|ICP备|京ICP|浙ICP|网站地图|联系我们|意见反馈|网站声明|政务服务网).{0,80}"
     r"|.{0,40}(?:ICP备|公网安备).{0,40}"
@@ -119,9 +120,9 @@ ORG_SUFFIX = re.compile(r"(?:局|委|厅|办|办公室|政府|院|会|部|处|�
 
 # a regulation's divisions and articles: `第一章　总则`, `第十二条　…` (Traditional 條 and 節 too)
 DIVISION = re.compile(
-    rf"^(?P<m>第[{CN_NUM}\d]{{1,5}}(?P<kind>[编章节節編]))(?:[ \t\u3000]+|(?=[^\s，。、]))(?P<t>\S.{{0,38}})$"
+    rf"^(?P<m>第[{CN_NUM}\d]{{1,5}}(?P<kind>[编章节節編]))(?:[\s\u3000]+|(?=[^\s，。、]))(?P<t>\S.{{0,38}})$"
 )
-ARTICLE = re.compile(rf"^(?P<m>第[{CN_NUM}\d]{{1,5}}[条條])(?:[ \t\u3000]+|(?=[【（(\u4e00-\u9fff]))(?P<t>\S.*)$")
+ARTICLE = re.compile(rf"^(?P<m>第[{CN_NUM}\d]{{1,5}}[条條])(?:[\s\u3000]+|(?=[【（(\u4e00-\u9fff]))(?P<t>\S.*)$")
 DIVISION_RANK = {"编": 0, "編": 0, "章": 1, "节": 2, "節": 2}
 
 
@@ -213,7 +214,7 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
                 i = j
                 continue
         if (first and _preamble(blocks) and re.search(r"[:：]$", s) and len(s) <= 250 and "。" not in s
-                and not label_only(s)
+                and not label_only(s) and heading_of(s) is None
                 and not re.search(r"如下|现将|根据|为了|按照|特此", s)):
             blocks.append(Addressee(text=ln.text, line=ln.no))
             i += 1
@@ -383,13 +384,14 @@ NOT_NAME = re.compile(r"单位|部门|处室|科室|时限|时间|期限|日期|
 
 def title_like(s: str) -> bool:
     """A line that could be (part of) a title: Chinese, not too long, no closing comma or colon,
-    no heading marker, table header, date or bare item number."""
+    no heading marker (nor 第X章 / 第X条), table header, date or bare item number."""
     return (
         bool(HAS_CJK.search(s))
         and len(s) <= 100
         and not re.search(r"[，,；;：:。]$", s)
         and not TABLE_HEADER.match(s)
         and heading_of(s) is None
+        and not DIVISION.match(s) and not ARTICLE.match(s)
         and not is_date_line(s)
         and not ITEM_NUMBER.match(s)
     )

@@ -45,8 +45,8 @@ OTHER_LABELS = (
     "时效性", "时效性状态", "有效性状态", "是否有效", "法规类别", "所属主题", "所属类别", "服务对象", "责任部门",
     "登记号", "分类", "类别", "主题", "公开类别", "责任人", "撰稿", "摄影", "供稿", "发布人", "投稿", "内容概述",
     "内容摘要", "摘要", "内容简介", "公报编号", "版数", "所属专题", "相关法规", "相关类别", "废止时间", "生效时间",
-    "失效时间", "公开目录", "公开责任部门", "归档时间", "关联稿件", "视力保护色", "浏览量", "阅读量", "点击量",
-    "访问量",
+    "失效时间", "公开目录", "公开责任部门", "归档时间", "关联稿件", "语种", "信息格式", "视力保护色", "浏览量",
+    "阅读量", "点击量", "访问量",
 )
 RANK: dict[str, tuple[str, int]] = {
     label: (name, rank) for name, groups in PRECEDENCE.items() for rank, group in enumerate(groups) for label in group
@@ -73,7 +73,7 @@ def fold_labels(text: str) -> str:
 # a label may be printed with spaces between its characters (`来 源：`), and a disclosure table
 # copied from a page separates label and value by a tab instead of a colon
 _SPACED = "|".join(r"\s*".join(label) for label in ALL_LABELS)
-LABEL = re.compile(rf"(?P<label>{_SPACED})(?:\s*[:：]|\t+|[ \t]*[|｜](?=[^|｜]*\S))")
+LABEL = re.compile(rf"(?P<label>{_SPACED})(?:\s*[:：]|[ \u3000\u00a0]*\t+|[ \t]*[|｜](?=[^|｜]*\S))")
 # any short label after white space ends the value before it (`…局  发布者：…`)
 OTHER_LABEL = re.compile(r"(?<=[\s|｜])(?P<label>[\u4e00-\u9fff]{2,6})\s*[:：]")
 # a label and its value separated by spaces only, the label at the line's start or after spaces
@@ -245,11 +245,14 @@ def split_labels(line: str) -> list[tuple[str, str]]:
     """
     s = _BRACKETS.sub(" ", CHROME_FRAGMENT.sub(" ", line))  # `【发布时间：…】【来源：…】`
     s = BULLET.sub("", s).strip()
+    if "\t" in s:
+        s += "\t"  # a grid row's last cell may be a label whose value is empty
     folded = fold_labels(s)
     marks = [(m.start(), m.end(), re.sub(r"\s", "", m["label"])) for m in LABEL.finditer(folded)]
     if marks and not re.search(r"[:：]", folded):  # tabs only: label, value, label, value …
-        cells = [c for c in re.split(r"\t+|\s*[|｜]\s*", folded.strip()) if c.strip()]
-        if len(cells) != 2 * len(marks):
+        cells = re.split(r"\t|[|｜]", folded.strip(" \u3000\u00a0|｜"))  # empty values count
+        if len(cells) not in (2 * len(marks), 2 * len(marks) - 1) and \
+                len([c for c in cells if c.strip()]) != 2 * len(marks):
             return []  # a table's header of short names (`类别  任务  责任单位`), not a disclosure row
     if not marks:
         marks = [(m.start(), m.end(), m["label"]) for m in LABEL_FUSED.finditer(folded)]
@@ -308,7 +311,7 @@ def take_value(meta: MetaFields, label: str, value: str, lineno: int | None) -> 
         meta.other.setdefault(label, value)
 
 
-_LABEL_SET = frozenset(ALL_LABELS)
+LABEL_SET = frozenset(ALL_LABELS)
 
 
 _NUMBER_LIKE = re.compile(
@@ -337,7 +340,7 @@ def label_only(line: str) -> str | None:
     """The label of a line that holds a label and nothing else (its value is on the next line):
     `发布日期：`, or a known label with no colon at all (`发文日期`)."""
     bare = re.sub(r"[\s\u3000]", "", fold_labels(BULLET.sub("", line)))
-    if bare in _LABEL_SET:
+    if bare in LABEL_SET:
         return bare
     pairs = split_labels(line)
     if len(pairs) == 1 and not pairs[0][1]:

@@ -241,7 +241,7 @@ def _pick_title(region: list[Src | TableAt], hints: set[int], page: _Meta) -> tu
                 break
             longer = joined + compact(region[i + n - 1].s)
             if n > 1 and not continues_title(joined, region[i + n - 1].s) \
-                    and not any(name.startswith(longer) for name in told.names):
+                    and not any(name.startswith(longer) for name in told.names | told.parts):
                 break
             joined += compact(region[i + n - 1].s)
             after = kinds[i + n] if i + n < len(kinds) else None

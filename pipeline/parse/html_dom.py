@@ -14,6 +14,7 @@ from lxml import etree
 
 from ..errors import InputError
 from .common import Src
+from .header import LABEL_SET, fold_labels
 
 # Elements a reader never sees, or that are page machinery rather than content.
 _DROP = frozenset({
@@ -21,6 +22,9 @@ _DROP = frozenset({
     "applet", "svg", "math", "canvas", "nav", "select", "option", "button", "input", "textarea", "map",
     "audio", "video", "link", "meta", "base", "title",
 })
+# dropped elements that broken markup can leave open around the page's content
+_MAY_SWALLOW = frozenset({"object", "embed", "applet", "canvas", "nav", "select", "button", "map", "audio", "video",
+                          "iframe", "textarea", "noscript"})
 _BLOCK = frozenset({
     "html", "body", "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
     "table", "tr", "tbody", "thead", "tfoot", "caption", "blockquote", "pre", "section", "article",
@@ -40,7 +44,14 @@ SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.I)
 MAX_SPAN = 200  # rowspan/colspan beyond this are markup errors, not tables
 
 
+_END_OF_PAGE = re.compile(r"</\s*(?:html|body)\s*>", re.I)
+
+
 def parse_dom(text: str) -> etree._Element:
+    """The page's element tree. A `</body>` or `</html>` that an included fragment leaves in the
+    middle of the page ends nothing for a browser; libxml2 would drop all that follows it, so those
+    end tags are removed (on their own line, so line numbers hold) before parsing."""
+    text = _END_OF_PAGE.sub("", text)
     # Bytes with an explicit encoding: the page is already decoded, so a <meta charset> inside it
     # must not make libxml2 decode it a second time.
     parser = etree.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True,
@@ -98,7 +109,7 @@ def header_row(table: etree._Element) -> int | None:
         cells = cells_of(tr)
         if cells and compact(text_of(cells[0])) == "序号" and (len(cells) > 1 or span(cells[0], "colspan") > 1):
             return i
-    if any(True for _ in table.iterdescendants("table")):
+    if any(True for _ in table.iterdescendants("table")) or _label_grid(rows):
         return None
     for i, tr in enumerate(rows[:3]):
         cells = cells_of(tr)
@@ -112,6 +123,17 @@ def header_row(table: etree._Element) -> int | None:
         if cells and len(cells) > 1:
             return None  # a row of data before any header: a layout table
     return None
+
+
+def _label_grid(rows: list[etree._Element]) -> bool:
+    """A disclosure grid printed without colons (索引号 | 值 | 信息分类 | 值): two or more rows open
+    with a known label."""
+    opened = 0
+    for tr in rows:
+        cells = cells_of(tr)
+        if cells and fold_labels(compact(text_of(cells[0]))) in LABEL_SET:
+            opened += 1
+    return opened >= 2
 
 
 def _header_cell(cell: etree._Element) -> bool:
@@ -175,6 +197,12 @@ class Walker:
             self.units.append(TableAt(el))
             return
         if tag in _DROP:
+            if tag in _MAY_SWALLOW and not self._droppable(el):
+                # left open (`<button … />`, an unclosed <embed>): libxml2 nests the rest of the page
+                # in it, as a browser would not; read its children, not its own label
+                for child in el:
+                    self.walk(child)
+                    self.text(child.tail, child.sourceline)
             return
         attrs = el.attrib
         names = f"{attrs.get('id', '')} {attrs.get('class', '')}" if "id" in attrs or "class" in attrs else ""
