@@ -429,8 +429,8 @@ def multi_column(columns: list[str]) -> int:
 
 def name_column(columns: list[str], multi: int) -> int | None:
     """The column naming each item (项目名称, 工作任务 …), not a unit or a deadline."""
-    for i, c in enumerate(columns):
-        if 0 < i != multi and NAME_HEADER.search(c) and not NOT_NAME.search(c):
+    for i, c in enumerate(columns):  # `安置单位名称` names its items although it says 单位
+        if 0 < i != multi and NAME_HEADER.search(c) and (not NOT_NAME.search(c) or re.search(r"名称$", c)):
             return i
     if len(columns) == 2 and not any(p.search(columns[1]) for p in PROGRESS_HEADERS):
         return 1  # 序号 and one more column: the item's name (市（区）, 单位名称)

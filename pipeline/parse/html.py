@@ -286,9 +286,13 @@ def _take_tail_meta(units: list[Src | TableAt], meta: MetaFields, changes: list[
 
 def _fill_from_tags(meta: MetaFields, page: _Meta) -> None:
     """What the visible page does not say, the CMS meta tags may: source and date."""
+    site = page.tags.get("sitename")
     for tag, name in (("contentsource", "source"), ("pubdate", "published"), ("publishdate", "published")):
-        if page.tags.get(tag):  # after every date and source the page prints (a PubDate may be when the
-            meta.add(name, page.tags[tag], tag, None, rank=TAG_RANK[name])  # page was generated)
+        value = page.tags.get(tag)
+        if name == "source" and value and (value == site or re.search(r"网站?$", value)):
+            continue  # a ContentSource that names the site (中国河北政府采购网) names no office
+        if value:  # after every date and source the page prints (a PubDate may be when the page was generated)
+            meta.add(name, value, tag, None, rank=TAG_RANK[name])
 
 
 def _title_tag(title: str | None) -> str | None:
