@@ -54,14 +54,17 @@ RANK: dict[str, tuple[str, int]] = {
 SIGNATURE_RANK = len(PRECEDENCE["published"])  # the signature's date: when the page prints no other
 # a CMS's meta tags (PubDate, ContentSource): after everything the page prints, before the signature
 TAG_RANK = {"published": SIGNATURE_RANK - 0.5, "source": len(PRECEDENCE["source"])}
+TITLE_LABELS = frozenset(label for group in PRECEDENCE["title"] for label in group)
 SOURCE_LABELS = tuple(label for group in PRECEDENCE["source"] for label in group)
 DATE_LABELS = tuple(label for group in PRECEDENCE["published"] for label in group)
 ALL_LABELS = tuple(sorted(set(RANK) | set(OTHER_LABELS), key=len, reverse=True))
 
 # Traditional forms of the characters of the labels above (one character each, so positions hold)
 _TRAD = str.maketrans(
-    "來發佈時間機構號題稱開範圍態廢單標體組鍵詞編碼資訊類關傳負責寫處門屬頒實條節規則辦義務號簽檔級導稿壽",
-    "来发布时间机构号题称开范围态废单标体组键词编码资讯类关传负责写处门属颁实条节规则办义务号签档级导稿寿",
+    "來發佈時間機構號題稱開範圍態廢單標體組鍵詞編碼資訊類關傳負責寫處門屬頒實條節規則辦義務簽檔級導稿壽"
+    "報數覽瀏點擊閱讀訪問別種統說頁網電話郵聯繫輯審對效鄉縣區鎮據業務經濟歸護訊與為產",
+    "来发布时间机构号题称开范围态废单标体组键词编码资讯类关传负责写处门属颁实条节规则办义务签档级导稿寿"
+    "报数览浏点击阅读访问别种统说页网电话邮联系辑审对效乡县区镇据业务经济归护讯与为产",
 )
 
 

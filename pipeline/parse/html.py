@@ -29,7 +29,9 @@ from .common import (
     title_like,
 )
 from .header import (
+    BULLET,
     TAG_RANK,
+    TITLE_LABELS,
     MetaFields,
     TitleHints,
     label_only,
@@ -187,7 +189,7 @@ def _meta_line(units: list[Src | TableAt], k: int, meta: MetaFields, changes: li
     if kind == "meta":
         take_meta(u.text, u.no, meta)
     elif kind == "label":
-        take_value(meta, label_only(u.text), units[k + 1].s, units[k + 1].no)
+        take_value(meta, label_only(u.text), BULLET.sub("", units[k + 1].s), units[k + 1].no)
     elif kind == "value":
         pass  # taken with its label
     elif kind == "doc-number":
@@ -222,7 +224,7 @@ def _pick_title(region: list[Src | TableAt], hints: set[int], page: _Meta) -> tu
     names = [s for s in (page.tags.get("articletitle"), page.tags.get("og:title")) if s]
     for u in region:
         for label, value in split_labels(u.text) if isinstance(u, Src) else ():
-            if label in ("名称", "标题", "文件名称", "信息名称") and value:
+            if label in TITLE_LABELS and value:
                 names.append(value)
     site = compact(page.tags.get("sitename", ""))  # a <title> may name only the site
     told = TitleHints(

@@ -31,8 +31,10 @@ from .common import (
     title_like,
 )
 from .header import (
+    BULLET,
     DATE,
     TITLE_END,
+    TITLE_LABELS,
     MetaFields,
     TitleHints,
     is_date_line,
@@ -235,9 +237,11 @@ def _repeats(stream: list[Src], order: list[int], n: int, title: str, kinds: dic
 
 
 def _names(stream: list[Src], kinds: dict[int, str]) -> list[str]:
-    """The titles a disclosure block names (名称 / 标题)."""
-    return [value for k, kind in kinds.items() if kind == "meta"
-            for label, value in split_labels(stream[k].text) if label in ("名称", "标题", "文件名称") and value]
+    """The titles a disclosure block names (名称 / 标题 / 法规名称 …, on its line or the next)."""
+    names = [value for k, kind in kinds.items() if kind == "meta"
+             for label, value in split_labels(stream[k].text) if label in TITLE_LABELS and value]
+    return names + [BULLET.sub("", stream[k + 1 + next(j for j, ln in enumerate(stream[k + 1 :]) if ln.s)].s)
+                    for k, kind in kinds.items() if kind == "label" and label_only(stream[k].text) in TITLE_LABELS]
 
 
 def _take_head_line(stream: list[Src], k: int, kind: str, meta: MetaFields, changes: list[Change], *,
@@ -249,7 +253,7 @@ def _take_head_line(stream: list[Src], k: int, kind: str, meta: MetaFields, chan
         take_meta(ln.text, ln.no, meta)
     elif kind == "label":
         nxt = next(j for j in range(k + 1, len(stream)) if stream[j].s)
-        take_value(meta, label_only(ln.text), stream[nxt].s, stream[nxt].no)
+        take_value(meta, label_only(ln.text), BULLET.sub("", stream[nxt].s), stream[nxt].no)
     elif kind == "doc":
         meta.doc_number = meta.doc_number or ln.s
     elif kind == "issuer" or (kind == "cand" and above_title and title and not meta.issuer
