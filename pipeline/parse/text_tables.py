@@ -190,6 +190,9 @@ def read_table(lines: list[Src], h: int, diags: list[Diagnostic]) -> tuple[Table
         chunk, sections = _pop_sections(chunk)
         if n == len(chunks) - 1:
             chunk, trailing = _pop_trailing(chunk, layout)
+            if sections and end < len(lines):  # a section line before the next table groups its items
+                trailing += [Src(r.line, r.text) for r in sections]
+                sections = []
         rows.append(_row(chunk, layout))
         rows += sections
     table = Table(columns=columns, rows=rows, name_column=layout.name or None, progress_column=layout.multi or None,
