@@ -146,8 +146,11 @@ def _header_cells(lines: list[Src], h: int) -> tuple[list[Src], int, bool]:
     if len(parts) >= 2:
         return [Src(first.no, p.strip()) for p in parts], h + 1, "\t" in first.text
     cells, k = [first], h + 1
+    tight = bool(h + 1 < len(lines) and lines[h + 1].s)  # header cells on consecutive lines
     while k < len(lines) and len(cells) < 10:
         s = lines[k].s
+        if not s and tight:
+            break  # a blank line ends a header printed without blank lines between its cells
         if s:
             if (ITEM_NUMBER.match(s) or SECTION_ROW.match(s) or len(s) > 16 or re.search(r"[。；，:：]", s)
                     or re.search(r"以下|如下|单位[:：]", s)):
