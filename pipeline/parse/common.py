@@ -187,9 +187,10 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
         ln = lines[i]
         s = ln.s
         if i in signatures:
-            end = signatures[i]
-            signers = [part for x in lines[i:end] for part in re.split(r"\s{2,}|\u3000+", x.s) if part]
-            blocks.append(Signature(signers=signers, date=iso_date(lines[end].s), date_text=lines[end].text,
+            end, d = signatures[i]
+            signers = [part for k, x in enumerate(lines[i : end + 1], start=i) if k != d
+                       for part in re.split(r"\s{2,}|\u3000+", x.s) if part]
+            blocks.append(Signature(signers=signers, date=iso_date(lines[d].s), date_text=lines[d].text,
                                     line=ln.no))
             i = end + 1
             continue
@@ -277,18 +278,20 @@ def _attachment(text: str, line: int) -> Para:
     return Para(marker=m["m"], text=text[m.end():], line=line) if m else Para(text=text, line=line)
 
 
-def _signature_ranges(lines: list[Src]) -> dict[int, int]:
-    """first → last index of each 署名 + 成文日期 block: one or more signer lines over a date line.
+def _signature_ranges(lines: list[Src]) -> dict[int, tuple[int, int]]:
+    """first → (last, date) indexes of each 署名 + 成文日期 block: one or more signer lines over a
+    date line.
 
-    The closing one may be a lone date and be followed by notes (附注, 抄送); one in the middle
-    (a 印发 notice followed by the document it issues) needs its signer.
+    The closing one may be a lone date and be followed by notes (附注, 抄送), or a date over the one
+    signer who closes the page (an order: `二零零二年五月九日` / `行政長官 何厚鏵`); one in the middle (a
+    印发 notice followed by the document it issues) needs its signer.
     """
-    out: dict[int, int] = {}
+    out: dict[int, tuple[int, int]] = {}
     end = len(lines) - 1
     while end > 0 and NOTE.match(lines[end].s) and len(lines) - end <= 4:
         end -= 1
     for d, ln in enumerate(lines):
-        if not is_date_line(ln.s) or (d and (d - 1) in out.values()):
+        if not is_date_line(ln.s) or (d and any(last == d - 1 for last, _ in out.values())):
             continue
         i = d
         while i > 0 and d - i < 4 and looks_like_signer(lines[i - 1].s) and not is_date_line(lines[i - 1].s):
@@ -300,7 +303,10 @@ def _signature_ranges(lines: list[Src]) -> dict[int, int]:
         # a date alone under the last sentence of a notice, before the title of what it issues
         dated = i == d and d > 0 and lines[d - 1].s.endswith("。") and bool(following) and _title_ish(following)
         if closing or undersigned or dated:
-            out[i] = d
+            out[i] = (d, d)
+        elif i == d and d == end - 1 and looks_like_signer(lines[end].s) and re.search(r"\s", lines[end].s) \
+                and lines[d - 1].s.endswith("。"):
+            out[i] = (end, d)  # the date over the signer: 职务 and name on the page's last line
     return out
 
 

@@ -51,6 +51,7 @@ OTHER_LABELS = (
 RANK: dict[str, tuple[str, int]] = {
     label: (name, rank) for name, groups in PRECEDENCE.items() for rank, group in enumerate(groups) for label in group
 }
+GENERIC_LABELS = frozenset({"日期", "时间"})
 SIGNATURE_RANK = len(PRECEDENCE["published"])  # the signature's date: when the page prints no other
 # a CMS's meta tags (PubDate, ContentSource): after everything the page prints, before the signature
 TAG_RANK = {"published": SIGNATURE_RANK - 0.5, "source": len(PRECEDENCE["source"])}
@@ -105,15 +106,18 @@ DATE = re.compile(
     r"(?:(?!\d)|(?=\d{1,2}[:：]\d{2}))\s*日?"  # `2021-03-2918:26`: a time glued to the day
     r"|(?P<y8>(?:19|20|21)\d{2})(?P<m8>[01]\d)(?P<d8>[0-3]\d)(?!\d))" + _TIME
 )
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "Ｏ": 0, "0": 0}
-CN_DATE = re.compile(
-    r"(?P<y>[〇零○OＯ0一二三四五六七八九]{4})\s*年\s*(?P<m>[一二三四五六七八九十]{1,2})\s*月"
-    r"\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日"
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "Ｏ": 0, "0": 0, "o": 0}
+_CN_YEAR = r"[〇零○OoＯ0一二三四五六七八九]{4}"
+CN_DATE = re.compile(  # 二〇一五年五月八日, and the mixed 二O一一年5月16日
+    rf"(?P<y>{_CN_YEAR})\s*年\s*(?P<m>[一二三四五六七八九十]{{1,2}}|\d{{1,2}})\s*月"
+    r"\s*(?P<d>[一二三四五六七八九十]{1,3}|\d{1,2})\s*日"
 )
 DATE_LINE = re.compile(rf"^(?:{DATE.pattern}|{CN_DATE.pattern.replace('?P<', '?P<c')})$")
 
 
 def _cn_int(s: str) -> int:
+    if s.isdigit() and s.isascii():
+        return int(s)
     if "十" in s:
         tens, _, ones = s.partition("十")
         return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
@@ -237,7 +241,9 @@ class MetaFields:
         return iso_date(best.value) if best else None
 
     def add(self, name: str, value: str, label: str, line: int | None, rank: float | None = None) -> None:
-        self.candidates.append(Candidate(name, value, label, line, RANK[label][1] if rank is None else rank))
+        if rank is None:  # a bare 日期 / 时间 comes after the labels that say what the date is
+            rank = RANK[label][1] + (0.1 if label in GENERIC_LABELS else 0)
+        self.candidates.append(Candidate(name, value, label, line, rank))
 
 
 def split_labels(line: str) -> list[tuple[str, str]]:
@@ -394,7 +400,7 @@ def bad_published(meta: MetaFields) -> str | None:
 
 TITLE_END = re.compile(
     r"(?:通知|通报|公告|通告|报告|情况|意见|方案|办法|决定|规定|细则|批复|函|纪要|公报|说明|要点|计划|总结|规划|"
-    r"名单|清单|公示|决议|命令|令|议案|请示|进展|汇总表|一览表|实施意见|工作要点|条例|规则|章程|标准|指引|指南|目录|"
+    r"名单|清单|公示|决议|命令|令|批示|议案|请示|进展|汇总表|一览表|实施意见|工作要点|条例|规则|章程|标准|指引|指南|目录|"
     r"答复|复函|建议|提案|解读|决算|预算|公布|声明|倡议书|告知书|须知|简章|通讯|动态|综述|成效|成果|"
     r"第[\d一二三四五六七八九十百零〇]+号|[（(][\d〇一二三四五六七八九十]{1,4}[）)]|[（(].{2,30}[）)])$"
 )
