@@ -90,6 +90,7 @@ DOC_NUMBER = re.compile(
     rf"|(?P<order>[{CJK}]{{1,16}}令)\s*第\s*(?P<oserial>\d{{1,5}})\s*(?P<ohao>[号號])"  # an order: 国务院令第706号
 )
 DOC_NUMBER_LINE = re.compile(rf"^(?:{DOC_NUMBER.pattern})$")
+DATELINE = re.compile(rf"^[{CJK}]{{2,4}}[:：]\s*(?=关于)")  # a place before the title, as news portals print it
 TITLE_DOC_NUMBER = re.compile(rf"\s*[（(]\s*(?P<num>{DOC_NUMBER.pattern})\s*[）)]\s*$")
 
 
@@ -352,6 +353,9 @@ def draft(title: str | None, meta: MetaFields, body: list[Block], changes: list[
         changes.append(Change(kind="doc-number", line=None, before=title, after=title[: m.start()]))
         meta.doc_number = meta.doc_number or m["num"]
         title = title[: m.start()]
+    if title and (m := DATELINE.match(title)):  # a portal's `北京：关于印发…的通知`
+        changes.append(Change(kind="dateline", line=None, before=title, after=title[m.end():]))
+        title = title[m.end():]
     signature = next((b for b in reversed(body) if isinstance(b, Signature) and b.date_text), None)
     if signature is not None:
         meta.add("published", signature.date_text, "署名日期", signature.line, rank=SIGNATURE_RANK)
