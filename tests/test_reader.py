@@ -249,3 +249,63 @@ def test_html_value_below_its_label_and_page_tags_after_the_visible_dates():
             "<p>发文日期：</p><p>2023-04-18</p><p>某市2022年国民经济和社会发展统计公报</p><p>正文一段。</p></body></html>")
     doc = load(page, "page.html")
     assert doc.meta.published == "2023-04-18"
+
+
+# --- found on the held-out pages -------------------------------------------------------------------
+
+
+def test_a_disclosure_grid_flattened_to_spaces():
+    doc = load("关于印发某规则的通知\n\n索   引   号 20191202-189769 分        类 其他\n"
+               "发布机构 某自治区人民政府 文  号 某政发〔2013〕62号\n成文日期 2013-07-02\n\n各盟市：\n\n正文。\n")
+    assert doc.meta.source == "某自治区人民政府" and doc.meta.doc_number == "某政发〔2013〕62号"
+    assert doc.meta.published == "2013-07-02"
+
+
+@pytest.mark.parametrize("printed, iso", [
+    ("2021-03-2918:26", "2021-03-29T18:26:00+08:00"),
+    ("二O一一年5月16日", "2011-05-16"),
+    ("二oo四年五月十九日", "2004-05-19"),
+])
+def test_more_date_forms(printed, iso):
+    assert iso_date(printed) == iso
+
+
+def test_a_specific_date_label_beats_a_bare_one_and_the_same_day_keeps_its_time():
+    doc = load("关于某事的通知\n\n发布日期：2019-03-22\n时间：2019-03-22 09:31\n\n正文。\n")
+    assert doc.meta.published == "2019-03-22"
+    doc = load("关于某事的通知\n\n发布日期：2022-06-06\n发布时间：2022-06-06 11:37\n\n正文。\n")
+    assert doc.meta.published == "2022-06-06T11:37:00+08:00"
+
+
+def test_a_portal_dateline_is_taken_off_the_title():
+    doc = load("北京：关于印发《某细则》的通知\n\n各区：\n\n现将细则印发给你们。\n")
+    assert doc.meta.title == "关于印发《某细则》的通知"
+    assert [c.before for c in doc.changes if c.kind == "dateline"] == ["北京：关于印发《某细则》的通知"]
+
+
+def test_an_order_dated_over_its_signer():
+    doc = load("第103/2002號行政長官批示\n\n一、本批示自公佈之日起生效。\n\n二零零二年五月九日\n\n行政長官 何厚鏵\n")
+    sig = blocks(doc, Signature)[0]
+    assert sig.signers == ["行政長官何厚鏵"] and sig.date == "2002-05-09"  # the space between CJK is tidied
+    assert doc.meta.title == "第103/2002號行政長官批示"
+
+
+def test_html_elements_left_open_and_a_stray_end_of_page_do_not_swallow_the_content():
+    body = "<h1>关于某事的通知</h1><p>各单位：</p><p>现将有关事项通知如下，请遵照执行。</p>"
+    for broken in ('<form><button type="button" value="搜索" />', "<embed src='a.swf'>", "<nav><ul><li>首页",
+                   "<div>页头</div></html>"):
+        doc = load(f"<html><body>{broken}{body}</body></html>", "page.html")
+        assert doc.meta.title == "关于某事的通知", broken
+        assert [b.text for b in blocks(doc, Paragraph)][-1] == "现将有关事项通知如下，请遵照执行。", broken
+
+
+def test_html_disclosure_grid_without_colons_is_metadata_not_a_table():
+    page = ("<html><body><table><tr><td>索 引 号</td><td>Whgs-16-02-010</td><td>信息分类</td><td></td></tr>"
+            "<tr><td>发布机构</td><td>某市工商局</td><td>公开日期</td><td>2018-01-01</td></tr>"
+            "<tr><td>名称</td><td>某某条例</td></tr><tr><td>文号</td><td></td><td>关键词</td><td></td></tr></table>"
+            "<p>某某条例</p><p>第一章　总则</p><p>第一条\u00a0\u00a0为了规范管理，制定本条例。</p></body></html>")
+    doc = load(page, "page.html")
+    assert not blocks(doc, Table)
+    assert (doc.meta.title, doc.meta.source, doc.meta.published) == ("某某条例", "某市工商局", "2018-01-01")
+    assert doc.meta.doc_number is None
+    assert [b.marker for b in blocks(doc, Paragraph) if b.article] == ["第一条"]

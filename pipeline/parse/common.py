@@ -303,11 +303,11 @@ def _signature_ranges(lines: list[Src]) -> dict[int, tuple[int, int]]:
                                  or re.match(r"^附\s*件", following) is not None)  # the annexes follow
         # a date alone under the last sentence of a notice, before the title of what it issues
         dated = i == d and d > 0 and lines[d - 1].s.endswith("。") and bool(following) and _title_ish(following)
-        if closing or undersigned or dated:
-            out[i] = (d, d)
-        elif i == d and d == end - 1 and looks_like_signer(lines[end].s) and re.search(r"\s", lines[end].s) \
+        if i == d and d == end - 1 and looks_like_signer(lines[end].s) and re.search(r"\s", lines[end].s) \
                 and lines[d - 1].s.endswith("。"):
             out[i] = (end, d)  # the date over the signer: 职务 and name on the page's last line
+        elif closing or undersigned or dated:
+            out[i] = (d, d)
     return out
 
 

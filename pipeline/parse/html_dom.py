@@ -22,6 +22,7 @@ _DROP = frozenset({
     "applet", "svg", "math", "canvas", "nav", "select", "option", "button", "input", "textarea", "map",
     "audio", "video", "link", "meta", "base", "title",
 })
+_CONTENT = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "article", "section", "main"})
 # dropped elements that broken markup can leave open around the page's content
 _MAY_SWALLOW = frozenset({"object", "embed", "applet", "canvas", "nav", "select", "button", "map", "audio", "video",
                           "iframe", "textarea", "noscript"})
@@ -197,7 +198,7 @@ class Walker:
             self.units.append(TableAt(el))
             return
         if tag in _DROP:
-            if tag in _MAY_SWALLOW and not self._droppable(el):
+            if tag in _MAY_SWALLOW and self._swallows(el):
                 # left open (`<button … />`, an unclosed <embed>): libxml2 nests the rest of the page
                 # in it, as a browser would not; read its children, not its own label
                 for child in el:
@@ -246,6 +247,11 @@ class Walker:
             self._no = (line or 1) + text.count("\n", 0, len(text) - len(stripped))
             text = stripped
         self._parts.append(SPACE.sub(" ", text))
+
+    def _swallows(self, el: etree._Element) -> bool:
+        """Whether a control or embed holds the page's content: broken markup nested it there."""
+        return any(isinstance(d.tag, str) and d.tag in _CONTENT for d in el.iterdescendants()) \
+            or not self._droppable(el)
 
     def _droppable(self, el: etree._Element) -> bool:
         """A nav/footer-classed element is dropped unless it holds a data table or much text."""
