@@ -27,7 +27,7 @@ PRECEDENCE: dict[str, tuple[tuple[str, ...], ...]] = {
         ("公开日期", "公开时间"),
         ("更新日期", "更新时间"),
         ("生成日期", "产生日期"),
-        ("成文日期", "发文日期", "印发日期", "签发日期", "制发日期"),
+        ("成文日期", "成文时间", "发文日期", "发文时间", "印发日期", "签发日期", "制发日期"),
     ),
     "source": (
         ("来源", "信息来源", "文章来源", "来源单位", "稿件来源", "内容来源", "新闻来源", "出处"),
@@ -45,7 +45,7 @@ OTHER_LABELS = (
     "时效性", "时效性状态", "有效性状态", "是否有效", "法规类别", "所属主题", "所属类别", "服务对象", "责任部门",
     "登记号", "分类", "类别", "主题", "公开类别", "责任人", "撰稿", "摄影", "供稿", "发布人", "投稿", "内容概述",
     "内容摘要", "摘要", "内容简介", "公报编号", "版数", "所属专题", "相关法规", "相关类别", "废止时间", "生效时间",
-    "失效时间", "公开目录", "公开责任部门", "归档时间", "关联稿件", "语种", "信息格式", "视力保护色", "浏览量",
+    "失效时间", "公开目录", "公开责任部门", "归档时间", "关联稿件", "语种", "信息格式", "文件有效性", "实施时间", "关键字", "视力保护色", "浏览量",
     "阅读量", "点击量", "访问量",
 )
 RANK: dict[str, tuple[str, int]] = {
@@ -74,9 +74,11 @@ def fold_labels(text: str) -> str:
     return text.translate(_TRAD)
 
 
-# a label may be printed with spaces between its characters (`来 源：`), and a disclosure table
-# copied from a page separates label and value by a tab instead of a colon
-_SPACED = "|".join(r"\s*".join(label) for label in ALL_LABELS)
+# a disclosure table copied from a page separates label and value by a tab instead of a colon
+# a label may be printed with spaces between its characters; a bare 日期 / 时间 must not be the end
+# of a longer label the lists do not know (成文时间, 上传日期)
+_SPACED = "|".join(("(?<![\u4e00-\u9fff])" if label in ("日期", "时间") else "") + r"\s*".join(label)
+                   for label in ALL_LABELS)
 LABEL = re.compile(rf"(?P<label>{_SPACED})(?:\s*[:：]|[ \u3000\u00a0]*\t+|[ \t]*[|｜](?=[^|｜]*\S))")
 # any short label after white space ends the value before it (`…局  发布者：…`)
 OTHER_LABEL = re.compile(r"(?<=[\s|｜])(?P<label>[\u4e00-\u9fff]{2,6})\s*[:：]")
@@ -270,7 +272,11 @@ def split_labels(line: str) -> list[tuple[str, str]]:
     if not marks or (marks[0][0] != 0 and not LABEL.search(folded)):
         return []
     lead = BULLET.sub("", s[: marks[0][0]]).strip()
-    if lead and _UNKNOWN_LEAD.fullmatch(fold_labels(lead)):  # `浏览次数:637 投稿:管理员 来源:…`
+    spaced = [(m.start(), m.end(), re.sub(r"\s", "", m["label"])) for m in SPACE_LABEL.finditer(folded[: len(lead)])]
+    if lead and spaced and spaced[0][0] == 0:  # `索引号 某某/2020-0046 公开日期: 2020-04-30`
+        marks = spaced + marks
+        lead = ""
+    elif lead and _UNKNOWN_LEAD.fullmatch(fold_labels(lead)):  # `浏览次数:637 投稿:管理员 来源:…`
         marks += [(m.start(), m.end(), "") for m in OTHER_LABEL.finditer(" " + folded)]
         marks = [(a - 1, b - 1, lab) if not lab else (a, b, lab) for a, b, lab in marks]
         lead = ""
