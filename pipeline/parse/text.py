@@ -117,10 +117,12 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
             kinds[k] = "junk"
         elif is_date_line(ln.s):
             kinds[k] = "date"
+        elif INFO_LINE.match(ln.s):
+            kinds[k] = "info"  # `2023-01-05 10:00 区人民政府办公室`: a date and who published it, unlabelled
         elif ln.s[:1] not in _BULLETS and title_like(_title_parts(ln.s)[1]):
             kinds[k] = "cand"
         elif (not seen_cand and len(ln.s) <= 20 or ln.s[:1] in _BULLETS and len(ln.s) <= 24) \
-                and not re.search(r"[。；]", ln.s) \
+                and not re.search(r"[。；]", ln.s) and not ADDRESSEE_LIKE.search(ln.s) \
                 and not TABLE_HEADER.match(ln.s) and not ITEM_NUMBER.match(ln.s) and heading_of(ln.s) is None:
             kinds[k] = "junk"
         else:
@@ -136,6 +138,10 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
 
 _BULLETS = frozenset("•·●◆■▪◇○")
 HAS_CJK_ALL = re.compile(r"[\u3400-\u9fff]")
+INFO_LINE = re.compile(
+    rf"^(?P<date>{DATE.pattern})\s+(?P<org>\S{{2,30}}?(?:局|委|厅|办|办公室|政府|院|部|中心|站|所))$"
+)
+ADDRESSEE_LIKE = re.compile(r"[、，,].*[:：]$|^各.*[:：]$")  # `各苏木乡镇人民政府,旗直各有关部门:` opens the body
 # the values of a disclosure block printed without their labels
 DISCLOSURE_VALUE = re.compile(
     r"^(?:无|暂无|主动公开|依申请公开|不予公开|部分公开|有效|失效|废止|现行有效|是|否|其他|—|-)$"
@@ -207,7 +213,7 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
         if k in title_lines:
             ln.clear()
             continue
-        if k > first and kind not in ("chrome", "meta", "label", "value", "doc", "junk", "date") \
+        if k > first and kind not in ("chrome", "meta", "label", "value", "doc", "junk", "date", "info") \
                 and not (title and _repeats(stream, order, n, title, kinds)):
             start = k
             break
@@ -262,6 +268,10 @@ def _take_head_line(stream: list[Src], k: int, kind: str, meta: MetaFields, chan
         meta.issuer = meta.issuer or ln.s
     elif kind == "date":  # a date printed alone under the title: after the labelled dates
         meta.add("published", ln.s, "日期", ln.no, rank=0.9)
+    elif kind == "info":
+        m = INFO_LINE.match(ln.s)
+        meta.add("published", m["date"], "日期", ln.no, rank=0.9)
+        meta.add("source", m["org"], "发布机构", ln.no, rank=1.5)
     elif kind in ("cand", "repeat") and after_title:
         change = "title-repeat"
     elif kind != "value":
