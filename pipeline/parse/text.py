@@ -101,7 +101,7 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
         ln = stream[k]
         nxt = stream[nonblank[n]] if n < len(nonblank) else None
         seen_cand = any(kind == "cand" and _strong(stream[j].s) for j, kind in kinds.items())
-        if is_chrome(ln.text):
+        if is_chrome(ln.text) or RULE_LINE.match(ln.s):
             kinds[k] = "chrome"
         elif (label := label_only(ln.text)) and nxt is not None and not split_labels(nxt.text) \
                 and not label_only(nxt.text) and not is_chrome(nxt.text) \
@@ -142,6 +142,7 @@ INFO_LINE = re.compile(
     rf"^(?P<date>{DATE.pattern})\s+(?P<org>\S{{2,30}}?(?:局|委|厅|办|办公室|政府|院|部|中心|站|所))$"
 )
 ADDRESSEE_LIKE = re.compile(r"[、，,].*[:：]$|^各.*[:：]$")  # `各苏木乡镇人民政府,旗直各有关部门:` opens the body
+RULE_LINE = re.compile(r"^[—─━\-－_＿=＝*·~～]{3,}$")  # the 版头's red line, as text
 # the values of a disclosure block printed without their labels
 DISCLOSURE_VALUE = re.compile(
     r"^(?:无|暂无|主动公开|依申请公开|不予公开|部分公开|有效|失效|废止|现行有效|是|否|其他|—|-)$"
@@ -214,13 +215,24 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
             ln.clear()
             continue
         if k > first and kind not in ("chrome", "meta", "label", "value", "doc", "junk", "date", "info") \
-                and not (title and _repeats(stream, order, n, title, kinds)):
+                and not (title and _repeats(stream, order, n, title, kinds)) \
+                and not (kind == "cand" and title and _reprinted_head(stream, order, n, title, kinds)):
             start = k
             break
         above = n + 1 < len(order) and order[n + 1] == first
         _take_head_line(stream, k, kind, meta, changes, above_title=above, after_title=k > first, title=title)
         ln.clear()
     return title, start if start is not None else (order[-1] + 1 if order else 0)
+
+
+def _reprinted_head(stream: list[Src], order: list[int], n: int, title: str, kinds: dict[int, str]) -> bool:
+    """Whether head line order[n], after the title, opens the document's own 版头 printed again: the
+    issuer, then within two lines its 文号 or the title once more (`贵阳市人民政府办公厅` / ——— /
+    `筑府办函〔2020〕78号` / the title wrapped)."""
+    if not ORG_SUFFIX.search(stream[order[n]].s) and not ISSUER_MARK.match(stream[order[n]].s):
+        return False
+    ahead = [m for m in range(n + 1, min(n + 4, len(order))) if kinds[order[m]] not in ("chrome", "junk")]
+    return any(kinds[order[m]] == "doc" or _repeats(stream, order, m, title, dict(kinds)) for m in ahead)
 
 
 def _repeats(stream: list[Src], order: list[int], n: int, title: str, kinds: dict[int, str]) -> bool:
@@ -272,6 +284,9 @@ def _take_head_line(stream: list[Src], k: int, kind: str, meta: MetaFields, chan
         m = INFO_LINE.match(ln.s)
         meta.add("published", m["date"], "日期", ln.no, rank=0.9)
         meta.add("source", m["org"], "发布机构", ln.no, rank=1.5)
+    elif kind == "cand" and after_title and (ORG_SUFFIX.search(ln.s) or ISSUER_MARK.match(ln.s)) \
+            and ln.s not in (title or ""):
+        meta.issuer = meta.issuer or ln.s  # the 版头's issuer, printed again under the page's title
     elif kind in ("cand", "repeat") and after_title:
         change = "title-repeat"
     elif kind != "value":

@@ -57,7 +57,9 @@ def pipes_to_tabs(stream: list[Src]) -> list[Src]:
 
 
 # a figure cell of a statistics table: `162817吨`, `-9.7`, `100%`, `15.2万元`, `—`
-_FIGURE = re.compile(r"^(?:[-+−]?\d[\d,，.]*\s*(?:%|‰|[\u4e00-\u9fff]{1,4}|[A-Za-z/]{1,4})?|[-—－/]+)$")
+_UNIT = (r"(?:%|‰|个百分点|[万亿千百]?(?:元|美元|吨|吨公里|人公里|人次|人|户|家|辆|公顷|亩|千瓦时|千瓦|件|次|项|"
+         r"所|套|台|座|米|公里|平方米|立方米|千升|升|箱|标箱|头|只|羽|张|册|篇|部|条|处|个|床|名|斤|公斤|千克|克|倍))")
+_FIGURE = re.compile(rf"^(?:[-+−]?\d[\d,，.]*\s*(?:{_UNIT}|[A-Za-z/]{{1,4}})?|[-—－/]+)$")  # 1总则 is no figure
 _CELL_LINE = 24  # a cell of a one-cell-a-line figures table is at most this long
 
 
