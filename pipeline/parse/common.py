@@ -46,7 +46,7 @@ _CHROME_WORDS = (
 )
 CHROME_LINE = re.compile(
     r"^(?:"
-    rf"(?:(?:{_CHROME_WORDS})\s*)+"  # a line made only of action buttons
+    rf"(?:(?:{_CHROME_WORDS})\s*)+[:：]?"  # a line made only of action buttons (`打印分享到：`)
     r"|(?:首页|当前位置|您的位置|你的位置|您现在的位置|现在位置)\s*[:：>＞»]?.*"  # breadcrumbs
     r"|.{0,40}?(?:\s[>＞»→]\s|[>＞»]).{0,60}"  # a > b > c
     r"|(?:字体|字号|文字大小)\s*[:：]?\s*[\[【［(（]?.{0,20}"
@@ -86,7 +86,8 @@ def is_chrome(line: str) -> bool:
 # --- document numbers, markers, headings ------------------------------------------------------
 
 DOC_NUMBER = re.compile(
-    rf"(?P<org>[{CJK}]{{1,16}})\s*[〔\[［【(（](?P<year>\d{{4}})[〕\]］】)）]\s*(?P<serial>\d{{1,5}})\s*(?P<hao>[号號])"
+    rf"(?P<org>[{CJK}]{{1,16}})\s*(?:[〔\[［【(（](?P<year>\d{{4}})[〕\]］】)）]|(?P<bare>(?:19|20)\d{{2}})(?=\s))"
+    rf"\s*(?P<serial>\d{{1,5}})\s*(?P<hao>[号號])"  # `新政发1994 103号`: the brackets lost in a scrape
     rf"|(?P<order>[{CJK}]{{1,16}}令)\s*第\s*(?P<oserial>\d{{1,5}})\s*(?P<ohao>[号號])"  # an order: 国务院令第706号
 )
 DOC_NUMBER_LINE = re.compile(rf"^(?:{DOC_NUMBER.pattern})$")
@@ -101,7 +102,7 @@ def doc_number(text: str) -> str | None:
         return None
     if m["order"]:
         return f"{m['order']}第{int(m['oserial'])}{m['ohao']}"
-    return f"{m['org']}〔{m['year']}〕{int(m['serial'])}{m['hao']}"
+    return f"{m['org']}〔{m['year'] or m['bare']}〕{int(m['serial'])}{m['hao']}"
 
 
 HEADING_PATTERNS = (
@@ -123,7 +124,9 @@ ORG_SUFFIX = re.compile(r"(?:局|委|厅|办|办公室|政府|院|会|部|处|�
 DIVISION = re.compile(
     rf"^(?P<m>第[{CN_NUM}\d]{{1,5}}(?P<kind>[编章节節編]))(?:[\s\u3000]+|(?=[^\s，。、]))(?P<t>\S.{{0,38}})$"
 )
-ARTICLE = re.compile(rf"^(?P<m>第[{CN_NUM}\d]{{1,5}}[条條])(?:[\s\u3000]+|(?=[【（(\u4e00-\u9fff]))(?P<t>\S.*)$")
+ARTICLE = re.compile(
+    rf"^(?P<m>第[{CN_NUM}\d]{{1,5}}[条條])(?:(?:[\s\u3000]+|(?=[【（(\u4e00-\u9fff]))(?P<t>\S.*))?$"
+)
 DIVISION_RANK = {"编": 0, "編": 0, "章": 1, "节": 2, "節": 2}
 
 
@@ -228,7 +231,7 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
             continue
         art = ARTICLE.match(s)
         if art:
-            blocks.append(Paragraph(marker=art["m"], text=art["t"], article=True, line=ln.no))
+            blocks.append(Paragraph(marker=art["m"], text=art["t"] or "", article=True, line=ln.no))
             i += 1
             continue
         if NOTES_START.match(s):

@@ -310,9 +310,13 @@ def take_meta(line: str, lineno: int | None, meta: MetaFields) -> bool:
     return True
 
 
+_TRAILING_BUTTON = re.compile(r"\s*(?:收藏|打印|分享到?|关闭|纠错)\s*[:：]?$")
+
+
 def take_value(meta: MetaFields, label: str, value: str, lineno: int | None) -> None:
     """Record one labelled value (a value printed on the line below its label comes here too)."""
     name = RANK.get(label, ("", 0))[0]
+    value = _TRAILING_BUTTON.sub("", value)  # `来源：教师司收藏`: a button glued to the value
     if name == "source":
         # `来源：某局 2021-02-07`: a date printed after the source without a label
         m = DATE.search(value)
