@@ -25,6 +25,7 @@ from ..model import (
 from .header import (
     BULLET,
     SIGNATURE_RANK,
+    SITE_WORDS,
     TITLE_END,
     MetaFields,
     bad_published,
@@ -419,7 +420,10 @@ def continues_title(title: str, s: str) -> bool:
     if len(title) <= 6:  # a menu item or a column name, never the first line of a wrapped title
         return False
     if "关于" in s and "关于" not in title and not title.endswith(("和", "与", "及", "、")):
-        return False  # `关于…` opens a title of its own: what stands above it is not its first line
+        # `关于…` opens a title of its own; what stands above it is its first line only when it names
+        # the issuer, as a 公文 title does (`济宁市人民政府` / `关于持续深化…的实施意见`)
+        return s.startswith("关于") and len(title) <= 30 and bool(ORG_SUFFIX.search(title)) \
+            and not SITE_WORDS.search(title) and not ISSUER_MARK.match(title)
     return not TITLE_END.search(title) and not title.endswith("。")
 
 
