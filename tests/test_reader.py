@@ -309,3 +309,39 @@ def test_html_disclosure_grid_without_colons_is_metadata_not_a_table():
     assert (doc.meta.title, doc.meta.source, doc.meta.published) == ("某某条例", "某市工商局", "2018-01-01")
     assert doc.meta.doc_number is None
     assert [b.marker for b in blocks(doc, Paragraph) if b.article] == ["第一条"]
+
+
+def test_labels_inside_longer_unknown_labels_and_spaced_labels_before_colon_ones():
+    doc = load("关于某事的通知\n\n成文时间: 2020-09-15 发布时间: 2020-09-16 14:50\n"
+               "索引号 abc/2020-0046 公开日期: 2020-04-30 10:09\n\n各单位：\n\n正文。\n")
+    assert doc.meta.published == "2020-09-16T14:50:00+08:00"
+    lost = {c.before.split("：")[0] for c in doc.changes if c.kind == "candidate"}
+    assert {"成文时间", "公开日期"} <= lost
+
+
+def test_an_unlabelled_info_line_and_the_reprinted_head():
+    doc = load("市人民政府办公室关于印发某预案的通知\n\n2023-01-05 10:00 区人民政府办公室\n\n"
+               "某市人民政府办公厅\n\n——————————\n\n"
+               "某府办函〔2020〕78号\n\n市人民政府办公室关于印发\n\n某预案的通知\n\n各区、县人民政府：\n\n现将预案印发给你们。\n")
+    assert doc.meta.published == "2023-01-05T10:00:00+08:00" and doc.meta.source == "区人民政府办公室"
+    assert doc.meta.doc_number == "某府办函〔2020〕78号" and doc.meta.issuer == "某市人民政府办公厅"
+    assert blocks(doc, Addressee)[0].text == "各区、县人民政府："
+
+
+def test_a_document_number_whose_brackets_were_lost():
+    doc = load("关于某事的通知\n\n文号：新政发1994 103号\n\n各单位：\n\n正文。\n")
+    assert doc.meta.doc_number == "新政发〔1994〕103号"
+
+
+def test_an_issuer_line_above_a_guanyu_title_is_the_titles_first_line():
+    doc = load("发布日期：2021-07-19\n\n济宁市人民政府\n关于持续深化某改革的实施意见\n济政字〔2021〕30号\n\n"
+               "各县(市、区)人民政府：\n\n"
+               "为持续深入推进改革，提出如下意见。\n")
+    assert doc.meta.title == "济宁市人民政府关于持续深化某改革的实施意见"
+
+
+def test_a_predefined_unit_makes_a_figure_and_a_numbered_heading_does_not():
+    doc = load("某预案\n\n正文一段很长的说明文字，用来结束上一段落的内容。\n\n2020年9月15日\n\n（此件公开发布）\n\n"
+               "某某应急预案\n\n"
+               "1总则\n\n1.1编制目的\n\n为建立健全应急响应机制，统筹协调应急处置工作，提高处置能力，制定本预案。\n")
+    assert not blocks(doc, Table)
