@@ -38,13 +38,17 @@ def pipes_to_tabs(stream: list[Src]) -> list[Src]:
     """Tables drawn with `|` (Markdown pipe tables, and text scrapes that close each cell with ` |`)
     become the tab-separated or one-cell-a-line forms the table reader knows; a line holding only
     `|` (a row's end) or a `|---|` rule becomes blank. Text without such lines is left as it is."""
-    marked = sum(1 for ln in stream
+    piped = [ln for ln in stream if "|" in ln.text]
+    marked = sum(1 for ln in piped
                  if _PIPE_CELL.match(ln.text) or _PIPE_ROW.match(ln.text) or _LONE_PIPE.match(ln.text))
-    if marked < 3 and not (marked == 2 and any(ln.text.count("|") >= 3 for ln in stream)):
+    if marked < 3 and not (marked == 2 and any(ln.text.count("|") >= 3 for ln in piped)):
         return stream  # a stray `|` is no table; two rows of three cells are
     out = []
     for ln in stream:
         t = ln.text
+        if "|" not in t:  # prose, and a rule of dashes with no pipe in it, stay as they are
+            out.append(ln)
+            continue
         if _LONE_PIPE.match(t) or _PIPE_RULE.match(t):
             t = ""
         elif _PIPE_ROW.match(t) and t.count("|") >= 2:
