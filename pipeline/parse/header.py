@@ -424,6 +424,9 @@ SITE_WORDS = re.compile(
 )
 
 
+_ISSUED_BY = re.compile(r"^[\u4e00-\u9fff、]{2,40}?(?:局|委|厅|办|办公室|办公厅|政府|院|部|会|中心|室)关于")
+
+
 @dataclass
 class TitleHints:
     """What the page says of its own title besides the visible lines (HTML: tags, <title>)."""
@@ -433,7 +436,8 @@ class TitleHints:
     whole: str = ""  # the <title> without the site's name, compacted
 
 
-def title_score(text: str, *, meta_next: bool, meta_prev: bool, hinted: bool, hints: TitleHints) -> float:
+def title_score(text: str, *, meta_next: bool, meta_prev: bool, hinted: bool, hints: TitleHints,
+                lines: int = 1) -> float:
     """How much a candidate line (or lines joined) reads as the page's title; ≤ 0: not at all.
 
     A line matching what the page names its title wins; then a line next to the metadata, ending
@@ -455,6 +459,8 @@ def title_score(text: str, *, meta_next: bool, meta_prev: bool, hinted: bool, hi
         score += 30
     if "关于" in joined:
         score += 15
+        if _ISSUED_BY.match(joined):  # the whole 公文 title: issuer, 关于, subject, kind
+            score += 5
     if hinted:
         score += 10
     if len(joined) >= 8:
@@ -463,4 +469,4 @@ def title_score(text: str, *, meta_next: bool, meta_prev: bool, hinted: bool, hi
         score -= 30
     if SITE_WORDS.search(joined):
         score -= 70
-    return score
+    return score - 2 * (lines - 1)  # of two readings that score alike, the one of fewer lines

@@ -248,7 +248,7 @@ def _pick_title(region: list[Src | TableAt], hints: set[int], page: _Meta) -> tu
             joined += compact(region[i + n - 1].s)
             after = kinds[i + n] if i + n < len(kinds) else None
             score = title_score(joined, meta_next=after is not None, meta_prev=i > 0 and kinds[i - 1] is not None,
-                                hinted=id(u) in hints, hints=told)
+                                hinted=id(u) in hints, hints=told, lines=n)
             if best is None or score > best[0]:
                 best = (score, i, i + n)
     if best is not None and best[0] > 0:

@@ -191,7 +191,7 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
         before = next((kinds[j] for j in reversed(order) if j < k and kinds[j] != "chrome"), None)
         score = title_score(text, meta_next=after in ("meta", "label", "doc", "info", "date"),
                             meta_prev=before in ("meta", "value", "doc", "info", "date"), hinted=False,
-                            hints=TitleHints(names=names))
+                            hints=TitleHints(names=names), lines=len(lines))
         if best is None or score > best[0]:
             best = (score, k, lines)
     title_lines = best[2] if best else []
