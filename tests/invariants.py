@@ -24,8 +24,8 @@ def body_text(doc: Document) -> str:
                     parts += [(p.marker or "") + p.text for c in r.cells for p in c.paragraphs]
         elif hasattr(b, "items"):
             parts += ["附件"] + [(p.marker or "") + p.text for p in b.items]
-        elif hasattr(b, "signers"):
-            parts += [*b.signers, b.date_text or ""]
+        elif hasattr(b, "signers"):  # an order prints its date over the signer: either order holds
+            parts += [b.date_text or "", *b.signers, b.date_text or ""]
         elif isinstance(b, Heading | Paragraph):
             parts.append((b.marker or "") + b.text)
         else:

@@ -68,8 +68,13 @@ _BULLET_CHARS = frozenset("•·●◆■▪◇○*-")
 NAV_LINE = re.compile(r"^(?:[^\s|｜丨。，；]{1,8}(?:\s*[|｜丨]\s*|\s{2,}|\u3000+)){3,}[^\s|｜丨。，；]{1,8}$")
 
 
+_SYMBOLS_ONLY = re.compile(r"^[^\w\u3400-\u9fff]{1,12}$")  # `< ] ^ ]`: a widget's glyphs
+
+
 def is_chrome(line: str) -> bool:
     s = line.strip()
+    if _SYMBOLS_ONLY.match(s) and not re.fullmatch(r"[—─\-=*·…]+", s):
+        return True
     if s[:1] in _BULLET_CHARS:
         s = BULLET.sub("", s)
     if not s:
@@ -247,8 +252,12 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
             head, tail = first_sentence(rest)
             sentence = not tail and re.search(r"[，,].*[。；]$", head)  # `1.本公报中数据均为初步统计数，…。`
             lead_in = re.search(r"[:：]$", head) and len(head) > 12  # `4.统计范围包括：` opens a list
+            # a short closing sentence among numbered paragraphs of its level is one of them too
+            among = not tail and re.search(r"[。；]$", head) and any(
+                isinstance(b, Paragraph) and b.marker and heading_of(b.marker + "x") and
+                heading_of(b.marker + "x")[0] == level for b in blocks[-3:])
             if len(head) <= 40 and (tail or not re.search(r"[。；]$", head) or len(head) <= 25) \
-                    and not sentence and not lead_in:
+                    and not sentence and not lead_in and not among:
                 blocks.append(Heading(level=level, marker=marker, text=head, line=ln.no))
                 if tail.strip():
                     blocks.append(Paragraph(text=tail, run_in=True, line=ln.no))
