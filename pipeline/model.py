@@ -91,10 +91,20 @@ class Table(Node):
     progress_column: int | None = Field(default=None, ge=1)
     line: Line = None
 
+    def numbered(self) -> bool:
+        """Whether column 0 holds item numbers (every item's `number` is digits, or empty)."""
+        return all(r.number is None or r.number.isdigit() for r in self.rows if isinstance(r, ItemRow))
+
     def column_roles(self, ncols: int | None = None) -> list[str]:
         """Return "number", "name", "progress" or "other" for each of `ncols` columns (default: all);
-        unknown columns default to name = 1 and progress = the last."""
+        unknown columns default to name = 1 and progress = the last. In a table whose first column
+        names its items (类别, 产品名称: no item numbers), that column is the name."""
         n = ncols or len(self.columns)
+        if not self.numbered():
+            roles = ["name"] + ["other"] * (n - 1)
+            if self.progress_column is not None and self.progress_column < n:
+                roles[self.progress_column] = "progress"
+            return roles
         progress = self.progress_column if self.progress_column is not None else n - 1
         name = self.name_column if self.name_column is not None else (1 if progress != 1 else None)
         roles = ["other"] * n

@@ -345,3 +345,11 @@ def test_a_predefined_unit_makes_a_figure_and_a_numbered_heading_does_not():
                "某某应急预案\n\n"
                "1总则\n\n1.1编制目的\n\n为建立健全应急响应机制，统筹协调应急处置工作，提高处置能力，制定本预案。\n")
     assert not blocks(doc, Table)
+
+
+def test_a_table_whose_first_column_names_its_items_gives_that_column_the_name_width():
+    doc = load("某县统计公报\n\n全年粮食总产量16.28万吨。\n\n产品\n\n产量\n\n增长(%)\n\n粮食\n\n162817吨\n\n0.5\n\n"
+               "豆类\n\n26084吨\n\n49.1\n\n结语一段。\n")
+    table = blocks(doc, Table)[0]
+    assert not table.numbered() and table.column_roles() == ["name", "other", "other"]
+    assert load("序号\t单位\t完成情况\n1\t甲局\t已完成。\n2\t乙局\t推进中。\n").tables()[0].column_roles()[0] == "number"
