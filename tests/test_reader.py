@@ -352,4 +352,5 @@ def test_a_table_whose_first_column_names_its_items_gives_that_column_the_name_w
                "豆类\n\n26084吨\n\n49.1\n\n结语一段。\n")
     table = blocks(doc, Table)[0]
     assert not table.numbered() and table.column_roles() == ["name", "other", "other"]
-    assert load("序号\t单位\t完成情况\n1\t甲局\t已完成。\n2\t乙局\t推进中。\n").tables()[0].column_roles()[0] == "number"
+    numbered = load("序号\t单位\t完成情况\n1\t甲局\t已完成。\n2\t乙局\t推进中。\n").tables()[0]
+    assert numbered.column_roles()[0] == "number"
