@@ -176,11 +176,11 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
     kinds = _head_kinds(stream)
     order = sorted(kinds)
     best: tuple[float, int, list[int]] | None = None
+    names = {re.sub(r"\s", "", v) for v in _names(stream, kinds)}
     for n, k in enumerate(order):
         if kinds[k] != "cand":
             continue
         lines, text = [k], _title_parts(stream[k].s)[1]
-        names = {re.sub(r"\s", "", v) for v in _names(stream, kinds)}
         for j in order[n + 1 : n + 3]:
             named = any(name.startswith(re.sub(r"\s", "", text + stream[j].s)) for name in names)
             if kinds[j] != "cand" or not (continues_title(text, stream[j].s) or named) or j - lines[-1] > 3:
