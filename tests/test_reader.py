@@ -326,6 +326,7 @@ def test_an_unlabelled_info_line_and_the_reprinted_head():
     assert doc.meta.published == "2023-01-05T10:00:00+08:00" and doc.meta.source == "区人民政府办公室"
     assert doc.meta.doc_number == "某府办函〔2020〕78号" and doc.meta.issuer == "某市人民政府办公厅"
     assert blocks(doc, Addressee)[0].text == "各区、县人民政府："
+    assert not [b for b in doc.body if isinstance(b, Paragraph) and "预案的通知" in b.text]  # the wrapped repeat
 
 
 def test_a_document_number_whose_brackets_were_lost():

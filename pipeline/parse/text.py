@@ -215,7 +215,7 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
         if k in title_lines:
             ln.clear()
             continue
-        if k > first and kind not in ("chrome", "meta", "label", "value", "doc", "junk", "date", "info") \
+        if k > first and kind not in ("chrome", "meta", "label", "value", "doc", "junk", "date", "info", "repeat") \
                 and not (title and _repeats(stream, order, n, title, kinds)) \
                 and not (kind == "cand" and title and _reprinted_head(stream, order, n, title, kinds)):
             start = k
