@@ -426,8 +426,10 @@ def continues_title(title: str, s: str) -> bool:
         return False
     if s.startswith(("（", "(")):
         return True
-    if len(title) <= 6:  # a menu item or a column name, never the first line of a wrapped title
-        return False
+    if s.startswith("关于") and re.search(r"(?:印发|转发|批转)$", title):
+        return True  # `某市人民政府 某市中级人民法院印发` / `关于…的意见的通知`
+    if len(title) <= 6 and not (s.startswith("关于") and ORG_SUFFIX.search(title)):
+        return False  # a menu item or a column name, never the first line of a wrapped title
     if "关于" in s and "关于" not in title and not title.endswith(("和", "与", "及", "、")):
         # `关于…` opens a title of its own; what stands above it is its first line only when it names
         # the issuer, as a 公文 title does (`济宁市人民政府` / `关于持续深化…的实施意见`)

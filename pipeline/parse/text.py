@@ -49,6 +49,7 @@ from .text_tables import cell_run, cell_table, pipes_to_tabs, read_table, table_
 
 # the page's footer starts: what follows is chrome, whatever it is
 FOOTER_START = re.compile(r"^(?:相关链接|相关阅读|相关文章|相关新闻|相关文件|上一篇|下一篇|版权所有|Copyright|©|"
+                          r"免责声明|更多阅读|推荐阅读|延伸阅读|相关推荐|热点推荐|"
                           r"主办单位|主办[:：]|政府网站标识码|网站标识码|网站地图|联系我们|扫一扫在手机)", re.I)
 
 

@@ -145,12 +145,23 @@ def table_start(lines: list[Src], k: int) -> bool:
     return len(rows) == 2 and all("\t" in ln.text for ln in rows)
 
 
+def _spaced_row(ln: Src, ncols: int) -> Src:
+    """A row whose cells a scrape separated by single spaces, as a tab row: its first ncols - 1
+    spaces after the item number split it; a line with no number continues the cell above."""
+    if not ITEM_NUMBER.match(ln.s.split(" ", 1)[0]):
+        return ln
+    return Src(ln.no, "\t".join(ln.s.split(" ", ncols - 1)))
+
+
 def _header_cells(lines: list[Src], h: int) -> tuple[list[Src], int, bool]:
     """Return the header cells, the index after them, and whether cells are tab-separated."""
     first = lines[h]
     parts = [p for p in re.split(r"\t+| {2,}|\u3000+", first.s) if p.strip()]
     if len(parts) >= 2:
         return [Src(first.no, p.strip()) for p in parts], h + 1, "\t" in first.text
+    words = first.s.split(" ")
+    if len(words) >= 3 and all(0 < len(w) <= 12 for w in words):  # `序号 目标任务 责任单位 推进情况`
+        return [Src(first.no, w) for w in words], h + 1, True
     cells, k = [first], h + 1
     tight = bool(h + 1 < len(lines) and lines[h + 1].s)  # header cells on consecutive lines
     while k < len(lines) and len(cells) < 10:
@@ -182,6 +193,8 @@ def read_table(lines: list[Src], h: int, diags: list[Diagnostic]) -> tuple[Table
         columns = [""] * (width - len(columns)) + columns  # the header's first cell (over the names) is empty
     layout = Layout(columns)
     end = next((j for j in range(k, len(lines)) if table_start(lines, j)), len(lines))
+    if tabbed and "\t" not in lines[h].text:  # cells printed with single spaces: split each numbered row so
+        lines = lines[:k] + [_spaced_row(ln, len(columns)) for ln in lines[k:end]] + lines[end:]  # (rest joins)
     chunks = _tab_chunks(lines[k:end], len(columns)) if tabbed else _chunks(lines[k:end], layout)
     rows: list = []
     trailing: list[Src] = []
@@ -193,6 +206,9 @@ def read_table(lines: list[Src], h: int, diags: list[Diagnostic]) -> tuple[Table
         while len(chunks) > 1 and not any("\t" in ln.text for ln in chunks[-1]):
             trailing[:0] = chunks.pop()
     for n, chunk in enumerate(chunks[1:], start=1):
+        if tabbed and len(chunk) == 1 and "\t" not in chunk[0].text and SECTION_ROW.match(chunk[0].s):
+            rows.append(SectionRow(text=chunk[0].text, line=chunk[0].no))  # `一、经济社会发展主要预期目标`
+            continue
         if tabbed:
             rows.append(_tab_row(chunk, layout))
             continue
@@ -371,7 +387,9 @@ def _tab_chunks(region: list[Src], ncols: int) -> list[list[Src]]:
         if not ln.s:
             continue
         starts_item = "\t" in ln.text and ITEM_NUMBER.match(ln.text.split("\t", 1)[0].strip())
-        if len(chunks) > 1 and sum(x.text.count("\t") for x in chunks[-1]) < ncols - 1 and not starts_item:
+        section = "\t" not in ln.text and SECTION_ROW.match(ln.s) and len(ln.s) <= 40
+        if len(chunks) > 1 and sum(x.text.count("\t") for x in chunks[-1]) < ncols - 1 and not starts_item \
+                and not section and not (len(chunks[-1]) == 1 and "\t" not in chunks[-1][0].text):
             chunks[-1].append(ln)
         else:
             chunks.append([ln])
