@@ -97,6 +97,7 @@ DOC_NUMBER = re.compile(
     rf"|(?P<order>[{CJK}]{{1,16}}令)\s*第\s*(?P<oserial>\d{{1,5}})\s*(?P<ohao>[号號])"  # an order: 国务院令第706号
 )
 DOC_NUMBER_LINE = re.compile(rf"^(?:{DOC_NUMBER.pattern})$")
+LEADING_DOC_NUMBER = re.compile(rf"^[（(]\s*(?P<num>{DOC_NUMBER.pattern})\s*[）)]\s*")
 DATELINE = re.compile(rf"^[{CJK}]{{2,4}}[:：]\s*(?=关于)")  # a place before the title, as news portals print it
 TITLE_DOC_NUMBER = re.compile(rf"\s*[（(]\s*(?P<num>{DOC_NUMBER.pattern})\s*[）)]\s*$")
 
@@ -224,10 +225,15 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
                 blocks.append(Attachments(items=items, line=ln.no))
                 i = j
                 continue
-        if (first and _preamble(blocks) and re.search(r"[:：]$", s) and len(s) <= 250 and "。" not in s
-                and not label_only(s) and heading_of(s) is None
-                and not re.search(r"如下|现将|根据|为了|按照|特此", s)):
-            blocks.append(Addressee(text=ln.text, line=ln.no))
+        numbered = LEADING_DOC_NUMBER.match(s)  # `（新政发〔1994〕103号）伊犁哈萨克自治州，各州…：`
+        rest = s[numbered.end():] if numbered else s
+        if (first and _preamble(blocks) and re.search(r"[:：]$", rest) and len(rest) <= 250 and "。" not in rest
+                and not label_only(rest) and heading_of(rest) is None
+                and not re.search(r"如下|现将|根据|为了|按照|特此", rest)):
+            if numbered:
+                meta.doc_number = meta.doc_number or numbered["num"]
+                changes.append(Change(kind="doc-number", line=ln.no, before=ln.text, after=rest))
+            blocks.append(Addressee(text=rest if numbered else ln.text, line=ln.no))
             i += 1
             continue
         div = DIVISION.match(s)

@@ -64,10 +64,10 @@ def parse_text(text: str) -> Document:
     footer = next((k for k, ln in enumerate(body_lines) if FOOTER_START.match(ln.s)
                    and not any(_sentence(x.s) or ITEM_NUMBER.match(x.s) for x in body_lines[k + 1 :])), None)
     for ln in body_lines[footer:] if footer is not None else ():
-        if ln.s:
+        if ln.s and not _foot_line(ln, meta, changes, title):
             changes.append(Change(kind="chrome", line=ln.no, before=ln.text, after=""))
             ln.clear()
-    _take_tail(body_lines, meta, changes)
+    _take_tail(body_lines, meta, changes, title)
     body = _body(body_lines, meta, changes, diagnostics)
     if title is None and meta.name:
         title = meta.name
@@ -296,18 +296,25 @@ def _take_head_line(stream: list[Src], k: int, kind: str, meta: MetaFields, chan
     changes.append(Change(kind=change, line=ln.no, before=ln.text, after=""))
 
 
-def _take_tail(lines: list[Src], meta: MetaFields, changes: list[Change]) -> None:
-    """The page's foot after the content: metadata (`发布日期：…`) and chrome (print, close, share)."""
+def _take_tail(lines: list[Src], meta: MetaFields, changes: list[Change], title: str | None) -> None:
+    """The page's foot after the content: metadata (`发布日期：…`, also after the title printed again:
+    `关于…的函 来源:某厅 时间:2014-04-28`) and chrome (print, close, share)."""
     for ln in reversed(lines):
-        if not ln.s:
-            continue
-        if is_chrome(ln.text):
-            changes.append(Change(kind="chrome", line=ln.no, before=ln.text, after=""))
-        elif take_meta(ln.text, ln.no, meta):
-            changes.append(Change(kind="metadata", line=ln.no, before=ln.text, after=""))
-        else:
+        if ln.s and not _foot_line(ln, meta, changes, title):
             return
-        ln.clear()
+
+
+def _foot_line(ln: Src, meta: MetaFields, changes: list[Change], title: str | None) -> bool:
+    """Set a foot line aside when it is chrome or metadata; return whether it was."""
+    after_title = ln.text.strip()[len(title):] if title and len(title) >= 6 and ln.s.startswith(title) else None
+    if is_chrome(ln.text):
+        changes.append(Change(kind="chrome", line=ln.no, before=ln.text, after=""))
+    elif take_meta(ln.text, ln.no, meta) or (after_title and take_meta(after_title, ln.no, meta)):
+        changes.append(Change(kind="metadata", line=ln.no, before=ln.text, after=""))
+    else:
+        return False
+    ln.clear()
+    return True
 
 
 # --- the body: tables and the text around them ------------------------------------------------
