@@ -358,13 +358,15 @@ def test_a_table_whose_first_column_names_its_items_gives_that_column_the_name_w
 
 
 def test_the_title_printed_again_in_the_foot_with_its_metadata():
-    doc = load("关于组织召开某工程环境影响听证会的函\n\n某市环保局：\n\n请按时参加。\n\n某省环境保护厅办公室\n\n2014年3月18日\n\n"
+    doc = load("关于组织召开某工程环境影响听证会的函\n\n某市环保局：\n\n请按时参加。\n\n"
+               "某省环境保护厅办公室\n\n2014年3月18日\n\n"
                "扫一扫在手机打开当前页\n关于组织召开某工程环境影响听证会的函 来源:某省环境保护厅 时间:2014-04-28\n")
     assert (doc.meta.source, doc.meta.published) == ("某省环境保护厅", "2014-04-28")
     assert blocks(doc, Signature)[0].date == "2014-03-18"
 
 
 def test_a_bracketed_document_number_before_the_addressee():
-    doc = load("关于某事的通知\n\n（新政发〔1994〕103号）各州、市、县人民政府，自治区各部门：\n\n现将有关事项通知如下。\n")
+    doc = load("关于某事的通知\n\n（新政发〔1994〕103号）各州、市、县人民政府，自治区各部门：\n\n"
+               "现将有关事项通知如下。\n")
     assert doc.meta.doc_number == "新政发〔1994〕103号"
     assert blocks(doc, Addressee)[0].text == "各州、市、县人民政府，自治区各部门："
