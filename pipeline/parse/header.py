@@ -56,8 +56,6 @@ SIGNATURE_RANK = len(PRECEDENCE["published"])  # the signature's date: when the 
 # a CMS's meta tags (PubDate, ContentSource): after everything the page prints, before the signature
 TAG_RANK = {"published": SIGNATURE_RANK - 0.5, "source": len(PRECEDENCE["source"])}
 TITLE_LABELS = frozenset(label for group in PRECEDENCE["title"] for label in group)
-SOURCE_LABELS = tuple(label for group in PRECEDENCE["source"] for label in group)
-DATE_LABELS = tuple(label for group in PRECEDENCE["published"] for label in group)
 ALL_LABELS = tuple(sorted(set(RANK) | set(OTHER_LABELS), key=len, reverse=True))
 
 # Traditional forms of the characters of the labels above (one character each, so positions hold)
@@ -236,11 +234,6 @@ class MetaFields:
         """A 发文字号 printed on a line of its own (or in the title's brackets)."""
         if value:
             self.add("doc_number", value, "文号", None)
-
-    @property
-    def published(self) -> str | None:
-        best = self.best("published")
-        return iso_date(best.value) if best else None
 
     def add(self, name: str, value: str, label: str, line: int | None, rank: float | None = None) -> None:
         if rank is None:  # a bare 日期 / 时间 comes after the labels that say what the date is
