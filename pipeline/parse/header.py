@@ -213,21 +213,23 @@ class MetaFields:
                          and iso_date(c.value)[:10] == day), best)
         return best
 
+    def value(self, name: str) -> str | None:
+        """The chosen candidate's value, as printed."""
+        best = self.best(name)
+        return best.value if best else None
+
     @property
     def source(self) -> str | None:
-        best = self.best("source")
-        return best.value if best else None
+        return self.value("source")
 
     @property
     def name(self) -> str | None:
         """The title the disclosure block names (名称 / 标题)."""
-        best = self.best("title")
-        return best.value if best else None
+        return self.value("title")
 
     @property
     def doc_number(self) -> str | None:
-        best = self.best("doc_number")
-        return best.value if best else None
+        return self.value("doc_number")
 
     @doc_number.setter
     def doc_number(self, value: str | None) -> None:
