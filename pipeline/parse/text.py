@@ -128,8 +128,10 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
             kinds[k] = "junk"
         else:
             names = {re.sub(r"\s", "", v) for v in _names(stream, kinds)}
-            shown = next((j for j in nonblank[n - 1 : n + 40] if re.sub(r"\s", "", stream[j].s) in names), None)
-            if shown is None:
+            printed = any(kind == "cand" and re.sub(r"\s", "", stream[j].s) in names for j, kind in kinds.items())
+            shown = None if printed else next(
+                (j for j in nonblank[n - 1 : n + 40] if re.sub(r"\s", "", stream[j].s) in names), None)
+            if shown is None:  # the body starts here (unless the title the metadata names is printed below)
                 break
             for j in nonblank[n - 1 : nonblank.index(shown)]:  # between the metadata and the title it names
                 kinds[j] = "chrome"
