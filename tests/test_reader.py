@@ -373,6 +373,7 @@ def test_a_bracketed_document_number_before_the_addressee():
 
 
 def test_the_head_does_not_jump_over_the_body_to_a_later_mention_of_the_title():
-    doc = load("名称：关于某事的通知\n\n关于某事的通知\n\n各单位：\n\n现将有关事项通知如下，请遵照执行。\n\n相关文件：\n关于某事的通知\n")
+    doc = load("名称：关于某事的通知\n\n关于某事的通知\n\n各单位：\n\n现将有关事项通知如下，请遵照执行。\n\n"
+               "相关文件：\n关于某事的通知\n")
     assert blocks(doc, Addressee)[0].text == "各单位："
     assert any("现将有关事项" in b.text for b in blocks(doc, Paragraph))
