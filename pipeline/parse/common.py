@@ -65,6 +65,7 @@ CHROME_LINE = re.compile(
     r")$"
 )
 _BULLET_CHARS = frozenset("•·●◆■▪◇○*-")
+MENU_WORDS = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}\s+){4,}[\u4e00-\u9fff]{2,6}$")  # 我的法规 最新法规 点击最多 …
 NAV_LINE = re.compile(r"^(?:[^\s|｜丨。，；]{1,8}(?:\s*[|｜丨]\s*|\s{2,}|\u3000+)){3,}[^\s|｜丨。，；]{1,8}$")
 
 
@@ -79,6 +80,8 @@ def is_chrome(line: str) -> bool:
         s = BULLET.sub("", s)
     if not s:
         return False
+    if MENU_WORDS.match(s) and not s.startswith("序"):
+        return True
     if NAV_LINE.match(s) and not s.startswith("序") and ("首页" in s or "|" in s or "｜" in s or "丨" in s):
         return True
     if s[0] in "【[" and CHROME_LINE.match(re.sub(r"[【】\[\]]", " ", s).strip()):
@@ -157,7 +160,7 @@ def first_sentence(text: str) -> tuple[str, str]:
 FILE_NAME = re.compile(r"\.(?:docx?|xlsx?|pdf|rar|zip|7z|wps|et|ofd|txt|jpe?g|png|tif)$", re.I)
 
 
-NOT_SIGNER = re.compile(r"^(?:特此|此复|此致|敬礼)")
+NOT_SIGNER = re.compile(r"^(?:特此|此复|此致|敬礼)|^[（(].*[）)]$")  # nor `（此页无正文）`
 
 
 def looks_like_signer(line: str) -> bool:
@@ -225,15 +228,16 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
                 blocks.append(Attachments(items=items, line=ln.no))
                 i = j
                 continue
-        numbered = LEADING_DOC_NUMBER.match(s)  # `（新政发〔1994〕103号）伊犁哈萨克自治州，各州…：`
-        rest = s[numbered.end():] if numbered else s
+        bare = BULLET.sub("", s)  # `• 各县（区）医疗保障局…：`
+        numbered = LEADING_DOC_NUMBER.match(bare)  # `（新政发〔1994〕103号）伊犁哈萨克自治州，各州…：`
+        rest = bare[numbered.end():] if numbered else bare
         if (first and _preamble(blocks) and re.search(r"[:：]$", rest) and len(rest) <= 250 and "。" not in rest
                 and not label_only(rest) and heading_of(rest) is None
                 and not re.search(r"如下|现将|根据|为了|按照|特此", rest)):
             if numbered:
                 meta.doc_number = meta.doc_number or numbered["num"]
                 changes.append(Change(kind="doc-number", line=ln.no, before=ln.text, after=rest))
-            blocks.append(Addressee(text=rest if numbered else ln.text, line=ln.no))
+            blocks.append(Addressee(text=rest if rest != s else ln.text, line=ln.no))
             i += 1
             continue
         div = DIVISION.match(s)
@@ -401,7 +405,7 @@ def entry(text: str, line: int | None, group: int) -> Para:
 # --- what both readers ask of a line: title, table header, column roles -----------------------
 
 ITEM_NUMBER = re.compile(r"^(\d{1,4})[.、．]?$")
-TABLE_HEADER = re.compile(r"^序\s*号(?:$|[\t \u3000]+\S)")
+TABLE_HEADER = re.compile(r"^序\s*[号號](?:$|[\t \u3000]+\S)")
 ISSUER_MARK = re.compile(r"^\S{2,30}(?:文件|公报|简报|通报)$")
 # the multi-line column's header, most telling first
 PROGRESS_HEADERS = [re.compile(p) for p in (r"进展|进度", r"(?:情况|成效)$", r"完成|情况|成效|落实",
@@ -439,12 +443,12 @@ def continues_title(title: str, s: str) -> bool:
     if "关于" in s and "关于" not in title and not title.endswith(("和", "与", "及", "、")):
         # `关于…` opens a title of its own; what stands above it is its first line only when it names
         # the issuer, as a 公文 title does (`济宁市人民政府` / `关于持续深化…的实施意见`)
-        return s.startswith("关于") and len(title) <= 30 and bool(ORG_SUFFIX.search(title)) \
+        return s.startswith("关于") and len(title) <= 40 and bool(ORG_SUFFIX.search(title)) \
             and not SITE_WORDS.search(title) and not ISSUER_MARK.match(title)
     return not TITLE_END.search(title) and not title.endswith("。")
 
 
-NUMBER_HEADER = re.compile(r"^(?:序\s*号?|编\s*号|No\.?)$", re.I)
+NUMBER_HEADER = re.compile(r"^(?:序\s*[号號]?|编\s*[号號]|No\.?)$", re.I)
 
 
 def numbered(columns: list[str]) -> bool:

@@ -35,7 +35,8 @@ PRECEDENCE: dict[str, tuple[tuple[str, ...], ...]] = {
          "制发机构", "制定机关", "颁布机关", "颁布单位", "所属机构", "公开主体", "信息公开主体"),
     ),
     "doc_number": (("文号", "发文字号", "发文文号", "发布文号", "文件编号", "文件字号"),),
-    "title": (("名称", "标题", "文件名称", "信息名称", "文章标题", "法规名称", "法规标题", "文件标题"), ("法规",)),
+    "title": (("名称", "标题", "文件名称", "信息名称", "文章标题", "法规名称", "法规标题", "文件标题", "发文标题"),
+              ("法规",)),
 }
 # labels read as metadata and kept, but chosen for no field
 OTHER_LABELS = (
@@ -46,7 +47,7 @@ OTHER_LABELS = (
     "责任部门", "登记号", "分类", "类别", "主题", "公开类别", "责任人", "撰稿", "摄影", "供稿", "发布人",
     "投稿", "内容概述", "内容摘要", "摘要", "内容简介", "公报编号", "版数", "所属专题", "相关法规", "相关类别",
     "废止时间", "生效时间", "失效时间", "公开目录", "公开责任部门", "归档时间", "关联稿件", "语种", "信息格式",
-    "文件有效性", "实施时间", "关键字", "视力保护色", "浏览量", "阅读量", "点击量", "访问量",
+    "法规分类", "文件有效性", "实施时间", "关键字", "视力保护色", "浏览量", "阅读量", "点击量", "访问量",
 )
 RANK: dict[str, tuple[str, int]] = {
     label: (name, rank) for name, groups in PRECEDENCE.items() for rank, group in enumerate(groups) for label in group
@@ -81,7 +82,7 @@ LABEL = re.compile(rf"(?P<label>{_SPACED})(?:\s*[:：]|[ \u3000\u00a0]*\t+|[ \t]
 # any short label after white space ends the value before it (`…局  发布者：…`)
 OTHER_LABEL = re.compile(r"(?<=[\s|｜])(?P<label>[\u4e00-\u9fff]{2,6})\s*[:：]")
 # a label and its value separated by spaces only, the label at the line's start or after spaces
-SPACE_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_SPACED})\s+(?=\S)")
+SPACE_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_SPACED})(?:\s+(?=\S)|\s*$)")  # a last label may be empty
 # fused, colon-less forms seen on CMS pages: `发布时间2022-08-23`, `来源本站`
 LABEL_FUSED = re.compile(r"(?P<label>发布日期|发布时间|信息来源|来源)(?=\s*\d{4}|[\u4e00-\u9fff])")
 BULLET = re.compile(r"^[\s•·●◆■▪◇○*\-]+")
@@ -92,7 +93,7 @@ CHROME_FRAGMENT = re.compile(
     r"|(?<![文件])(?:字体|字号|文字大小)\s*[:：](?!\s*[\[【［(（])\s*(?:(?:特大|超大|较大|大|中|较小|小|默认|标准)\s*)*"
     r"|分享到\s*[:：]?"
     r"|(?<![文件])(?:字体|字号|文字大小)\s*[:：]?\s*[\[【［(（][^\]】］)）]*[\]】］)）]"
-    r"|(?:浏览次数|访问次数|浏览量|阅读次数|阅读量|点击数|点击量|阅读数|访问量|点击率|点击)\s*[:：]?\s*[\[【［(（]?\s*\d*\s*[\]】］)）]?\s*次?"
+    r"|(?:浏览次数|访问次数|浏览量|阅读次数|阅读量|点击数|点击量|阅读数|访问量|点击率|点击|阅读)\s*[:：]?\s*[\[【［(（]?\s*\d*\s*[\]】］)）]?\s*次?"
     r"|【?\s*(?:打印本页|打印|关闭窗口|关闭)\s*】?(?=\s|$)"
     r"|(?:放大字体|缩小字体|默认字体|繁体|简体|无障碍|长者模式|关怀版|适老化)(?=\s|$)"
 )
@@ -291,7 +292,7 @@ def split_labels(line: str) -> list[tuple[str, str]]:
 
 
 _UNKNOWN_LEAD = re.compile(r"(?:[\u4e00-\u9fff]{2,6}\s*[:：][^:：]{0,30}?(?:\s+|$))+")
-_EMPTY_VALUE = re.compile(r"^[\[(（【\s]*[\])）】\s]*$|^(?:无|暂无|空|/|-|—|－)$")
+_EMPTY_VALUE = re.compile(r"^[\[(（【\s]*[\])）】\s]*$|^(?:无|暂无|无号|无文号|空|/|-|—|－)$")
 
 
 def take_meta(line: str, lineno: int | None, meta: MetaFields) -> bool:
@@ -419,7 +420,9 @@ SITE_WORDS = re.compile(
 )
 
 
-_ISSUED_BY = re.compile(r"^[\u4e00-\u9fff、]{2,40}?(?:局|委|厅|办|办公室|办公厅|政府|院|部|会|中心|室)关于")
+_ISSUED_BY = re.compile(
+    r"^[\u4e00-\u9fff、]{2,40}?(?:局|委|厅|办|办公室|办公厅|政府|院|部|会|中心|室|队|所|站|处|组|社|公司)关于"
+)
 
 
 @dataclass

@@ -108,7 +108,8 @@ def header_row(table: etree._Element) -> int | None:
     rows = rows_of(table)
     for i, tr in enumerate(rows[:3]):
         cells = cells_of(tr)
-        if cells and compact(text_of(cells[0])) == "序号" and (len(cells) > 1 or span(cells[0], "colspan") > 1):
+        first = compact(text_of(cells[0])) if cells else ""
+        if first in ("序号", "序號") and (len(cells) > 1 or span(cells[0], "colspan") > 1):
             return i
     if any(True for _ in table.iterdescendants("table")) or _label_grid(rows):
         return None

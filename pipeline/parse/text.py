@@ -32,6 +32,7 @@ from .common import (
 )
 from .header import (
     BULLET,
+    CHROME_FRAGMENT,
     DATE,
     TITLE_END,
     TITLE_LABELS,
@@ -49,7 +50,8 @@ from .text_tables import cell_run, cell_table, pipes_to_tabs, read_table, table_
 
 # the page's footer starts: what follows is chrome, whatever it is
 FOOTER_START = re.compile(r"^(?:相关链接|相关阅读|相关文章|相关新闻|相关文件|上一篇|下一篇|版权所有|Copyright|©|"
-                          r"免责声明|更多阅读|推荐阅读|延伸阅读|相关推荐|热点推荐|"
+                          r"免责声明|[\[【]免责声明|原文链接|原文地址|本文地址|更多阅读|推荐阅读|延伸阅读|相关推荐|热点推荐|"
+                          r"留言与评论|发表评论|网友评论|标签[:：]|"
                           r"主办单位|主办[:：]|政府网站标识码|网站标识码|网站地图|联系我们|扫一扫在手机)", re.I)
 
 
@@ -116,7 +118,7 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
             kinds[k] = "issuer"
         elif DISCLOSURE_VALUE.match(ln.s):
             kinds[k] = "junk"
-        elif is_date_line(ln.s):
+        elif is_date_line(CHROME_FRAGMENT.sub("", ln.s)):  # `2020-08-26    阅读:`
             kinds[k] = "date"
         elif INFO_LINE.match(ln.s):
             kinds[k] = "info"  # `2023-01-05 10:00 区人民政府办公室`: a date and who published it, unlabelled
@@ -283,7 +285,7 @@ def _take_head_line(stream: list[Src], k: int, kind: str, meta: MetaFields, chan
                                                                and "关于" in title and "关于" not in ln.s))):
         meta.issuer = meta.issuer or ln.s
     elif kind == "date":  # a date printed alone under the title: after the labelled dates
-        meta.add("published", ln.s, "日期", ln.no, rank=0.9)
+        meta.add("published", CHROME_FRAGMENT.sub("", ln.s).strip(), "日期", ln.no, rank=0.9)
     elif kind == "info":
         m = INFO_LINE.match(ln.s)
         meta.add("published", m["date"], "日期", ln.no, rank=0.9)

@@ -127,6 +127,9 @@ def cell_table(lines: list[Src], shape: tuple[int, int, int, int]) -> tuple[Tabl
     return Table(columns=head, rows=items, line=cells[0].no), end
 
 
+TABLE_NOTE = re.compile(r"^(?:注|备注|说明|数据来源|资料来源)\s*\d?\s*[:：]")
+
+
 def table_start(lines: list[Src], k: int) -> bool:
     """Whether a table's header starts at lines[k]: a line starting with 序号, or a tab-separated
     line of short names followed by at least two tab-separated rows (whatever the first column)."""
@@ -195,6 +198,8 @@ def read_table(lines: list[Src], h: int, diags: list[Diagnostic]) -> tuple[Table
     end = next((j for j in range(k, len(lines)) if table_start(lines, j)), len(lines))
     if tabbed and "\t" not in lines[h].text:  # cells printed with single spaces: split each numbered row so
         lines = lines[:k] + [_spaced_row(ln, len(columns)) for ln in lines[k:end]] + lines[end:]  # (rest joins)
+    if tabbed:  # `注：…` / `数据来源：…` under the rows close the table
+        end = next((j for j in range(k, end) if TABLE_NOTE.match(lines[j].s)), end)
     chunks = _tab_chunks(lines[k:end], len(columns)) if tabbed else _chunks(lines[k:end], layout)
     rows: list = []
     trailing: list[Src] = []
