@@ -377,3 +377,8 @@ def test_the_head_does_not_jump_over_the_body_to_a_later_mention_of_the_title():
                "相关文件：\n关于某事的通知\n")
     assert blocks(doc, Addressee)[0].text == "各单位："
     assert any("现将有关事项" in b.text for b in blocks(doc, Paragraph))
+
+
+def test_a_lone_label_the_lists_do_not_know_is_metadata_when_it_names_a_date_or_a_class():
+    doc = load("关于深化某改革的实施意见\n\n著录日期：\n2020-08-26\n信息类别：\n\n各县区：\n\n现提出如下意见。\n")
+    assert blocks(doc, Addressee)[0].text == "各县区："

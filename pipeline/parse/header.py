@@ -327,6 +327,8 @@ def take_value(meta: MetaFields, label: str, value: str, lineno: int | None) -> 
 
 
 LABEL_SET = frozenset(ALL_LABELS)
+# a label the lists do not know, by its ending (`著录日期：`, `信息类别：`): kept aside as metadata
+_LABEL_LIKE = re.compile(r"([\u4e00-\u9fff]{0,4}(?:日期|时间|分类|类别|编号|范围|方式|机构|状态|主题词))[:：]")
 
 
 _NUMBER_LIKE = re.compile(
@@ -353,10 +355,13 @@ def plausible(label: str, value: str, after: str = "") -> bool:
 
 def label_only(line: str) -> str | None:
     """The label of a line that holds a label and nothing else (its value is on the next line):
-    `发布日期：`, or a known label with no colon at all (`发文日期`)."""
+    `发布日期：`, a known label with no colon at all (`发文日期`), or a label the lists do not know
+    that names a date, a class or a number (`著录日期：`)."""
     bare = re.sub(r"[\s\u3000]", "", fold_labels(BULLET.sub("", line)))
     if bare in LABEL_SET:
         return bare
+    if m := _LABEL_LIKE.fullmatch(bare):
+        return m[1]
     pairs = split_labels(line)
     if len(pairs) == 1 and not pairs[0][1]:
         return pairs[0][0]
