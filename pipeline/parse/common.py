@@ -56,6 +56,7 @@ CHROME_LINE = re.compile(
     r"|(?:扫一扫|微信扫一扫|手机扫一扫|用手机扫描|分享到微信|分享到|分享)[:：]?.{0,30}"
     r"|(?:今天是|今日是|欢迎访问|欢迎您|您好)[:：，,]?.{0,40}"
     r"|社会主义核心价值观[:：].*"
+    r"|(?:原文链接|原文地址|本文地址|本文链接|文章来源网址)\s*[:：]\s*\S+"
     r"|(?:第[一二三四五六七八九十百零〇\d]{1,5}[条條章节節][\s\u3000]*){2,}"  # anchors: 第十一条 第二十一条
     r"|.{0,20}(?:二维码|扫码|扫描).{0,20}(?:打开|阅读|浏览|查看|分享|关注|访问)?.{0,10}"
     r"|(?:版权所有|主办单位|承办单位|技术支持|网站标识码|ICP备|京ICP|浙ICP|网站地图|联系我们|意见反馈|网站声明|政务服务网).{0,80}"
@@ -100,6 +101,8 @@ DOC_NUMBER = re.compile(
     rf"|(?P<order>[{CJK}]{{1,16}}令)\s*第\s*(?P<oserial>\d{{1,5}})\s*(?P<ohao>[号號])"  # an order: 国务院令第706号
 )
 DOC_NUMBER_LINE = re.compile(rf"^(?:{DOC_NUMBER.pattern})$")
+# `各县区党委和人民政府，市委有关部门`: a 主送机关 that goes on on the next line
+ADDRESSEE_START = re.compile(r"^各[^：:。]{2,}[、，,][^：:。]*$")
 LEADING_DOC_NUMBER = re.compile(rf"^[（(]\s*(?P<num>{DOC_NUMBER.pattern})\s*[）)]\s*")
 DATELINE = re.compile(rf"^[{CJK}]{{2,4}}[:：]\s*(?=关于)")  # a place before the title, as news portals print it
 TITLE_DOC_NUMBER = re.compile(rf"\s*[（(]\s*(?P<num>{DOC_NUMBER.pattern})\s*[）)]\s*$")
@@ -228,6 +231,13 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
                 blocks.append(Attachments(items=items, line=ln.no))
                 i = j
                 continue
+        nxt = lines[i + 1].s if i + 1 < len(lines) else ""
+        if (first and _preamble(blocks) and ADDRESSEE_START.match(s) and re.search(r"[:：]$", nxt)
+                and "。" not in nxt and len(s + nxt) <= 250):
+            # the 主送机关 wrapped over two lines (`各县区党委和人民政府，市委有关部门` / `，各人民团体…：`)
+            blocks.append(Addressee(text=ln.text.rstrip() + lines[i + 1].text.strip(), line=ln.no))
+            i += 2
+            continue
         bare = BULLET.sub("", s)  # `• 各县（区）医疗保障局…：`
         numbered = LEADING_DOC_NUMBER.match(bare)  # `（新政发〔1994〕103号）伊犁哈萨克自治州，各州…：`
         rest = bare[numbered.end():] if numbered else bare
@@ -262,8 +272,8 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
             head, tail = first_sentence(rest)
             sentence = not tail and re.search(r"[，,].*[。；]$", head)  # `1.本公报中数据均为初步统计数，…。`
             lead_in = re.search(r"[:：]$", head) and len(head) > 12  # `4.统计范围包括：` opens a list
-            # a short closing sentence among numbered paragraphs of its level is one of them too
-            among = not tail and re.search(r"[。；]$", head) and any(
+            # a short sentence among numbered paragraphs of its level is one of them too
+            among = re.search(r"[。；]$", head) and any(
                 isinstance(b, Paragraph) and b.marker and heading_of(b.marker + "x") and
                 heading_of(b.marker + "x")[0] == level for b in blocks[-3:])
             if len(head) <= 40 and (tail or not re.search(r"[。；]$", head) or len(head) <= 25) \
