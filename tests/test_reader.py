@@ -382,3 +382,10 @@ def test_the_head_does_not_jump_over_the_body_to_a_later_mention_of_the_title():
 def test_a_lone_label_the_lists_do_not_know_is_metadata_when_it_names_a_date_or_a_class():
     doc = load("关于深化某改革的实施意见\n\n著录日期：\n2020-08-26\n信息类别：\n\n各县区：\n\n现提出如下意见。\n")
     assert blocks(doc, Addressee)[0].text == "各县区："
+
+
+def test_an_attachment_name_wrapped_over_two_lines_and_a_wrapped_addressee():
+    doc = load("关于某事的报告\n\n各县区党委和人民政府，市委有关部门\n，各人民团体：\n\n现将有关情况报告如下。\n\n"
+               "附件：《某某地震应急预案》（2020年6月修\n订稿）\n\n某市发展和改革委员会\n\n2020年8月10日\n")
+    assert blocks(doc, Addressee)[0].text == "各县区党委和人民政府，市委有关部门，各人民团体："
+    assert [p.text for p in blocks(doc, Attachments)[0].items] == ["《某某地震应急预案》（2020年6月修订稿）"]

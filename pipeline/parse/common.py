@@ -223,9 +223,13 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
             items, j = [], i + 1
             if att["rest"]:
                 items.append(_attachment(att["rest"], ln.no))
-            while j < len(lines) and (ATTACHMENT_ITEM.match(lines[j].s) or FILE_NAME.search(lines[j].s)) \
-                    and (items or j == i + 1):
-                items.append(_attachment(lines[j].s, lines[j].no))
+            while j < len(lines):
+                if items and _unclosed(items[-1].text) and len(lines[j].s) <= 30:  # `…（2020年6月修` / `订稿）`
+                    items[-1].text += lines[j].s
+                elif (ATTACHMENT_ITEM.match(lines[j].s) or FILE_NAME.search(lines[j].s)) and (items or j == i + 1):
+                    items.append(_attachment(lines[j].s, lines[j].no))
+                else:
+                    break
                 j += 1
             if items:
                 blocks.append(Attachments(items=items, line=ln.no))
@@ -305,6 +309,11 @@ def _preamble(blocks: list[Block]) -> bool:
 
 ATTACHMENT_ITEM = re.compile(r"^(?P<m>\d{1,2}[.．、])\s*(?=\S)")
 NOTE = re.compile(r"^[（(].+[）)]$|^抄送[:：]|^(?:\S{2,20})\s*\d{4}年\d{1,2}月\d{1,2}日印发$")
+
+
+def _unclosed(text: str) -> bool:
+    """Whether a bracket or a 《 of `text` is still open: the name goes on on the next line."""
+    return any(text.count(a) > text.count(b) for a, b in (("（", "）"), ("(", ")"), ("《", "》")))
 
 
 def _attachment(text: str, line: int) -> Para:
