@@ -63,8 +63,8 @@ def parse_text(text: str) -> Document:
     meta = MetaFields()
     title, start = _head(stream, meta, changes)
     body_lines = stream[start:]
-    footer = next((k for k, ln in enumerate(body_lines) if FOOTER_START.match(ln.s)
-                   and not any(_sentence(x.s) or ITEM_NUMBER.match(x.s) for x in body_lines[k + 1 :])), None)
+    last_body = max((k for k, ln in enumerate(body_lines) if _sentence(ln.s) or ITEM_NUMBER.match(ln.s)), default=-1)
+    footer = next((k for k, ln in enumerate(body_lines) if k >= last_body and FOOTER_START.match(ln.s)), None)
     for ln in body_lines[footer:] if footer is not None else ():
         if ln.s and not _foot_line(ln, meta, changes, title):
             changes.append(Change(kind="chrome", line=ln.no, before=ln.text, after=""))
