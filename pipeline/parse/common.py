@@ -29,6 +29,7 @@ from .header import (
     TITLE_END,
     MetaFields,
     bad_published,
+    compact,
     is_date_line,
     iso_date,
     label_only,
@@ -472,7 +473,7 @@ NUMBER_HEADER = re.compile(r"^(?:序\s*[号號]?|编\s*[号號]|No\.?)$", re.I)
 
 def numbered(columns: list[str]) -> bool:
     """Whether the first column holds item numbers (序号); else it names the items (类别, 产品名称)."""
-    return bool(columns) and NUMBER_HEADER.match(re.sub(r"\s", "", columns[0])) is not None
+    return bool(columns) and NUMBER_HEADER.match(compact(columns[0])) is not None
 
 
 def multi_column(columns: list[str]) -> int:

@@ -68,6 +68,14 @@ _TRAD = str.maketrans(
 )
 
 
+def compact(text: str) -> str:
+    """The text without its white space, as the readers compare titles and labels."""
+    return _WHITE.sub("", text)
+
+
+_WHITE = re.compile(r"\s+")
+
+
 def fold_labels(text: str) -> str:
     """The text with Traditional label characters as Simplified, the same length."""
     return text.translate(_TRAD)
@@ -255,7 +263,7 @@ def split_labels(line: str) -> list[tuple[str, str]]:
     if "\t" in s:
         s += "\t"  # a grid row's last cell may be a label whose value is empty
     folded = fold_labels(s)
-    marks = [(m.start(), m.end(), re.sub(r"\s", "", m["label"])) for m in LABEL.finditer(folded)]
+    marks = [(m.start(), m.end(), compact(m["label"])) for m in LABEL.finditer(folded)]
     if marks and not re.search(r"[:：]", folded):  # tabs only: label, value, label, value …
         cells = re.split(r"\t|[|｜]", folded.strip(" \u3000\u00a0|｜"))  # empty values count
         if len(cells) not in (2 * len(marks), 2 * len(marks) - 1) and \
@@ -264,11 +272,11 @@ def split_labels(line: str) -> list[tuple[str, str]]:
     if not marks:
         marks = [(m.start(), m.end(), m["label"]) for m in LABEL_FUSED.finditer(folded)]
     if not marks:  # a disclosure grid flattened with spaces: `发布机构 某局  文  号 某发〔2021〕1号`
-        marks = [(m.start(), m.end(), re.sub(r"\s", "", m["label"])) for m in SPACE_LABEL.finditer(folded)]
+        marks = [(m.start(), m.end(), compact(m["label"])) for m in SPACE_LABEL.finditer(folded)]
     if not marks or (marks[0][0] != 0 and not LABEL.search(folded)):
         return []
     lead = BULLET.sub("", s[: marks[0][0]]).strip()
-    spaced = [(m.start(), m.end(), re.sub(r"\s", "", m["label"])) for m in SPACE_LABEL.finditer(folded[: len(lead)])]
+    spaced = [(m.start(), m.end(), compact(m["label"])) for m in SPACE_LABEL.finditer(folded[: len(lead)])]
     if lead and spaced and spaced[0][0] == 0:  # `索引号 某某/2020-0046 公开日期: 2020-04-30`
         marks = spaced + marks
         lead = ""
@@ -397,7 +405,7 @@ def resolve(meta: MetaFields, changes: list[Change], diagnostics: list[Diagnosti
 def _same(name: str, a: str, b: str) -> bool:
     if name == "published":
         return (iso_date(a) or "")[:10] == (iso_date(b) or "")[:10]
-    return re.sub(r"\s", "", a) == re.sub(r"\s", "", b)
+    return compact(a) == compact(b)
 
 
 def bad_published(meta: MetaFields) -> str | None:
@@ -448,7 +456,7 @@ def title_score(text: str, *, meta_next: bool, meta_prev: bool, hinted: bool, hi
     A line matching what the page names its title wins; then a line next to the metadata, ending
     like a title (…的通知, …办法, 第12号令), over anything that reads as a site's banner or menu.
     """
-    joined = re.sub(r"\s", "", text)
+    joined = compact(text)
     score = 10.0
     if joined in hints.names:
         score += 100

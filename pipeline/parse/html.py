@@ -34,6 +34,7 @@ from .header import (
     TITLE_LABELS,
     MetaFields,
     TitleHints,
+    compact,
     label_only,
     plausible,
     split_labels,
@@ -41,7 +42,7 @@ from .header import (
     take_value,
     title_score,
 )
-from .html_dom import SAVED_FROM, SPACE, TableAt, Walker, compact, data_tables, parse_dom, text_of
+from .html_dom import SAVED_FROM, SPACE, TableAt, Walker, data_tables, parse_dom, text_of
 from .html_tables import read_table
 
 _TITLE_SEP = re.compile(r"\s*(?:[_|｜]|\s[-–—]+\s|--)\s*")

@@ -14,7 +14,7 @@ from lxml import etree
 
 from ..errors import InputError
 from .common import Src
-from .header import LABEL_SET, fold_labels
+from .header import LABEL_SET, compact, fold_labels
 
 # Elements a reader never sees, or that are page machinery rather than content.
 _DROP = frozenset({
@@ -40,7 +40,6 @@ _CHROME_CLASS = re.compile(
 _TITLE_CLASS = re.compile(r"title|biaoti|(?:^|[\s_-])bt(?:$|[\s_-])", re.I)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 SPACE = re.compile(r"[ \t\n\r\f]+")
-_NO_SPACE = re.compile(r"\s+")
 SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.I)
 MAX_SPAN = 200  # rowspan/colspan beyond this are markup errors, not tables
 
@@ -72,10 +71,6 @@ def parse_dom(text: str) -> etree._Element:
 
 def text_of(el: etree._Element) -> str:
     return "".join(t for t in el.itertext() if isinstance(t, str))
-
-
-def compact(s: str) -> str:
-    return _NO_SPACE.sub("", s)
 
 
 def data_tables(root: etree._Element) -> set[etree._Element]:

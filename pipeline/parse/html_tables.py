@@ -10,7 +10,8 @@ from lxml import etree
 from ..model import Cell, Change, Diagnostic, ItemRow, Para, SectionRow, Table
 from ..validate import diagnostic
 from .common import ITEM_NUMBER, SECTION_ROW, Src, multi_column, name_column, numbered
-from .html_dom import Walker, cells_of, compact, header_row, lines_of, rows_of, span
+from .header import compact
+from .html_dom import Walker, cells_of, header_row, lines_of, rows_of, span
 
 
 @dataclass(eq=False)

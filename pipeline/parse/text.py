@@ -38,6 +38,7 @@ from .header import (
     TITLE_LABELS,
     MetaFields,
     TitleHints,
+    compact,
     is_date_line,
     label_only,
     plausible,
@@ -129,10 +130,10 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
                 and not TABLE_HEADER.match(ln.s) and not ITEM_NUMBER.match(ln.s) and heading_of(ln.s) is None:
             kinds[k] = "junk"
         else:
-            names = {re.sub(r"\s", "", v) for v in _names(stream, kinds)}
-            printed = any(kind == "cand" and re.sub(r"\s", "", stream[j].s) in names for j, kind in kinds.items())
+            names = {compact(v) for v in _names(stream, kinds)}
+            printed = any(kind == "cand" and compact(stream[j].s) in names for j, kind in kinds.items())
             shown = None if printed else next(
-                (j for j in nonblank[n - 1 : n + 40] if re.sub(r"\s", "", stream[j].s) in names), None)
+                (j for j in nonblank[n - 1 : n + 40] if compact(stream[j].s) in names), None)
             if shown is None:  # the body starts here (unless the title the metadata names is printed below)
                 break
             for j in nonblank[n - 1 : nonblank.index(shown)]:  # between the metadata and the title it names
@@ -181,13 +182,14 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
     kinds = _head_kinds(stream)
     order = sorted(kinds)
     best: tuple[float, int, list[int]] | None = None
-    names = {re.sub(r"\s", "", v) for v in _names(stream, kinds)}
+    given = _names(stream, kinds)
+    names = {compact(v) for v in given}
     for n, k in enumerate(order):
         if kinds[k] != "cand":
             continue
         lines, text = [k], _title_parts(stream[k].s)[1]
         for j in order[n + 1 : n + 3]:
-            named = any(name.startswith(re.sub(r"\s", "", text + stream[j].s)) for name in names)
+            named = any(name.startswith(compact(text + stream[j].s)) for name in names)
             if kinds[j] != "cand" or not (continues_title(text, stream[j].s) or named) or j - lines[-1] > 3:
                 break
             lines.append(j)
@@ -205,8 +207,7 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
     if title_lines:
         number, head, date = _title_parts(stream[first].s)
         title = head + "".join(stream[j].s for j in title_lines[1:])
-        compact = re.sub(r"\s", "", title)
-        fuller = [n for n in _names(stream, kinds) if compact in re.sub(r"\s", "", n) and len(n) > len(title)]
+        fuller = [n for n in given if compact(title) in compact(n) and len(n) > len(title)]
         if fuller:  # the visible line is a shortened caption of what the 名称 says in full
             changes.append(Change(kind="title-name", line=stream[first].no, before=title, after=fuller[0]))
             title = fuller[0]
@@ -244,15 +245,15 @@ def _reprinted_head(stream: list[Src], order: list[int], n: int, title: str, kin
 def _repeats(stream: list[Src], order: list[int], n: int, title: str, kinds: dict[int, str]) -> bool:
     """Whether the head line order[n] prints the title again: alone, with a date in brackets after it
     (`…的通知(2004/06/23)`), or wrapped over the next lines."""
-    s = re.sub(r"\s", "", stream[order[n]].s)
-    whole = re.sub(r"\s", "", title)
+    s = compact(stream[order[n]].s)
+    whole = compact(title)
     if s == whole or re.fullmatch(rf"{re.escape(whole)}[（(][\d/.\-年月日]+[）)]", s):
         return True
     joined = s
     for j in order[n + 1 : n + 4]:
         if not whole.startswith(joined) or kinds[j] != "cand":
             break
-        joined += re.sub(r"\s", "", stream[j].s)
+        joined += compact(stream[j].s)
         if joined == whole:
             for m in order[n + 1 : order.index(j) + 1]:
                 kinds[m] = "repeat"
