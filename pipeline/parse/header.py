@@ -349,6 +349,8 @@ def plausible(label: str, value: str, after: str = "") -> bool:
     under 来源): a caption or a sentence there is not, nor the first line of a title (`after`, the
     line below the value, opens with 关于)."""
     name = RANK.get(label, ("", 0))[0]
+    if split_labels(value) or label_only(value):
+        return False  # a label line of its own: the label above it is empty
     if re.search(r"[:：]$", value):
         return False  # a value never ends with a colon: that line is a label, or the 主送机关
     if name == "published":

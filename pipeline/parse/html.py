@@ -177,8 +177,7 @@ def _value_below(units: list[Src | TableAt], k: int, label: str) -> bool:
     """Whether the line after a lone label (`发文日期：`) is its value."""
     nxt = units[k + 1] if k + 1 < len(units) else None
     after = units[k + 2] if k + 2 < len(units) and isinstance(units[k + 2], Src) else None
-    return isinstance(nxt, Src) and not split_labels(nxt.text) and not label_only(nxt.text) \
-        and plausible(label, nxt.s, after.s if after else "")
+    return isinstance(nxt, Src) and plausible(label, nxt.s, after.s if after else "")
 
 
 def _meta_line(units: list[Src | TableAt], k: int, meta: MetaFields, changes: list[Change]) -> bool:

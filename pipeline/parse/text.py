@@ -18,6 +18,7 @@ from ..model import (
 from .common import (
     DOC_NUMBER,
     DOC_NUMBER_LINE,
+    HAS_CJK,
     ISSUER_MARK,
     ITEM_NUMBER,
     ORG_SUFFIX,
@@ -107,8 +108,7 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
         seen_cand = any(kind == "cand" and _strong(stream[j].s) for j, kind in kinds.items())
         if is_chrome(ln.text) or RULE_LINE.match(ln.s):
             kinds[k] = "chrome"
-        elif (label := label_only(ln.text)) and nxt is not None and not split_labels(nxt.text) \
-                and not label_only(nxt.text) and not is_chrome(nxt.text) \
+        elif (label := label_only(ln.text)) and nxt is not None and not is_chrome(nxt.text) \
                 and plausible(label, nxt.s, stream[nonblank[n + 1]].s if n + 1 < len(nonblank) else ""):
             kinds[k], kinds[nonblank[n]] = "label", "value"
         elif split_labels(ln.text) or label_only(ln.text):
@@ -143,7 +143,6 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
 
 
 _BULLETS = frozenset("•·●◆■▪◇○")
-HAS_CJK_ALL = re.compile(r"[\u3400-\u9fff]")
 INFO_LINE = re.compile(
     rf"^(?P<date>{DATE.pattern})\s+(?P<org>\S{{2,30}}?(?:局|委|厅|办|办公室|政府|院|部|中心|站|所))$"
 )
@@ -157,7 +156,7 @@ DISCLOSURE_VALUE = re.compile(
 
 def _strong(s: str) -> bool:
     """A candidate that may be the title, not a place name or a menu item (`兴宁`, `部门动态`)."""
-    return len(HAS_CJK_ALL.findall(s)) >= 6 or bool(TITLE_END.search(s))
+    return len(HAS_CJK.findall(s)) >= 6 or bool(TITLE_END.search(s))
 
 
 def _title_parts(s: str) -> tuple[str | None, str, str | None]:
