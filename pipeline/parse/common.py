@@ -24,6 +24,7 @@ from ..model import (
 )
 from .header import (
     BULLET,
+    ORG_END,
     SIGNATURE_RANK,
     SITE_WORDS,
     TITLE_END,
@@ -131,7 +132,7 @@ ENTRY_MARKER = re.compile(
 )
 SECTION_ROW = re.compile(rf"^(?:[{CN_NUM}]{{1,3}}[、.．]|[（(][{CN_NUM}]{{1,3}}[）)]|第[{CN_NUM}]{{1,3}}[部分类])\S")
 SENTENCE_END = "。！？!?；;…”’）)》"
-ORG_SUFFIX = re.compile(r"(?:局|委|厅|办|办公室|政府|院|会|部|处|中心|公司|所|站|社|队|组|室|署|党委|委员会|小组)$")
+ORG_SUFFIX = re.compile(rf"{ORG_END}$")
 
 
 # a regulation's divisions and articles: `第一章　总则`, `第十二条　…` (Traditional 條 and 節 too)

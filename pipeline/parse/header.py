@@ -437,9 +437,9 @@ SITE_WORDS = re.compile(
 )
 
 
-_ISSUED_BY = re.compile(
-    r"^[\u4e00-\u9fff、]{2,40}?(?:局|委|厅|办|办公室|办公厅|政府|院|部|会|中心|室|队|所|站|处|组|社|公司)关于"
-)
+# how the name of an office ends (局, 办公室, 委员会 …): one list for the issuer, the signer and info lines
+ORG_END = r"(?:局|委|厅|办|办公室|政府|院|会|部|处|中心|公司|所|站|社|队|组|室|署|党委|委员会|小组)"
+_ISSUED_BY = re.compile(rf"^[\u4e00-\u9fff、]{{2,40}}?{ORG_END}关于")
 
 
 @dataclass

@@ -35,6 +35,7 @@ from .header import (
     BULLET,
     CHROME_FRAGMENT,
     DATE,
+    ORG_END,
     TITLE_END,
     TITLE_LABELS,
     MetaFields,
@@ -143,9 +144,7 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
 
 
 _BULLETS = frozenset("•·●◆■▪◇○")
-INFO_LINE = re.compile(
-    rf"^(?P<date>{DATE.pattern})\s+(?P<org>\S{{2,30}}?(?:局|委|厅|办|办公室|政府|院|部|中心|站|所))$"
-)
+INFO_LINE = re.compile(rf"^(?P<date>{DATE.pattern})\s+(?P<org>\S{{2,30}}?{ORG_END})$")
 ADDRESSEE_LIKE = re.compile(r"[、，,].*[:：]$|^各.*[:：]$")  # `各苏木乡镇人民政府,旗直各有关部门:` opens the body
 RULE_LINE = re.compile(r"^[—─━\-－_＿=＝*·~～]{3,}$")  # the 版头's red line, as text
 # the values of a disclosure block printed without their labels
