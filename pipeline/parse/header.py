@@ -206,7 +206,6 @@ class MetaFields:
 
     candidates: list[Candidate] = field(default_factory=list)
     issuer: str | None = None  # 发文机关标志: `浙江省市场监督管理局文件`
-    other: dict[str, str] = field(default_factory=dict)
 
     def best(self, name: str) -> Candidate | None:
         """The chosen candidate of a field: the lowest rank, then the first printed."""
@@ -330,8 +329,7 @@ def take_value(meta: MetaFields, label: str, value: str, lineno: int | None) -> 
         meta.add("source", value, label, lineno)
     elif name:
         meta.add(name, value, label, lineno)
-    else:
-        meta.other.setdefault(label, value)
+    # a label kept aside (索引号, 主题分类) chooses no field: its line is recorded as metadata by the reader
 
 
 LABEL_SET = frozenset(ALL_LABELS)
