@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from copy import copy
 from bisect import bisect_right
 from collections.abc import Sequence
 from functools import cached_property
@@ -371,6 +372,11 @@ def _split_cjk_lines(bl_para, start, stop):
     return [w for line in bl_para.lines[start:stop] for w in line.words]
 
 
+#: what a part of a split paragraph does not take over from the whole (its own lines and size)
+_PER_PART = frozenset({"_wrapped_at", "blPara", "height", "width", "_cjk_cache", "_JustifyLast", "_offsets",
+                       "_splitpara", "style", "bulletText"})
+
+
 class CJKParagraph(Paragraph):
     """A `Paragraph` (use `wordWrap='CJK'` in its style) that breaks lines by the rules above.
 
@@ -437,6 +443,48 @@ class CJKParagraph(Paragraph):
         if self.blPara.kind == 1:
             return _split_cjk_lines
         return super()._get_split_blParaFunc()
+
+    def split(self, availWidth, availHeight):  # noqa: N803 - reportlab's names
+        """reportlab's split (same orphan and widow rules), but both parts keep the lines already
+        broken: reportlab rebuilds the second part from frag copies of every line left and breaks
+        them again, so a paragraph running over k pages cost k times its length."""
+        if not hasattr(self, "blPara"):
+            self.wrap(availWidth, availHeight)
+        bl, style = self.blPara, self.style
+        if bl.kind != 1 or getattr(self, "autoLeading", getattr(style, "autoLeading", "")) not in ("", "off") \
+                or style.endDots or not self.frags or availWidth < _FUZZ or availHeight < _FUZZ:
+            return super().split(availWidth, availHeight)
+        lines, leading = bl.lines, style.leading
+        n, s = len(lines), int(availHeight / leading)
+        orphans = getattr(self, "allowOrphans", getattr(style, "allowOrphans", 0))
+        if (not orphans and s <= 1) or s == 0:
+            del self.blPara
+            return []
+        if n <= s:
+            return [self]
+        if not getattr(self, "allowWidows", getattr(style, "allowWidows", 1)) and n == s + 1:
+            if not ((orphans and n == 3) or n > 3):
+                del self.blPara
+                return []
+            s -= 1
+        first = self._part(lines[:s], availWidth, style, self.bulletText)
+        first._JustifyLast = not getattr(lines[s - 1], "lineBreak", False)
+        rest_style = style
+        if style.firstLineIndent:
+            rest_style = copy(style)
+            rest_style.firstLineIndent = 0
+        return [first, self._part(lines[s:], availWidth, rest_style, None)]
+
+    def _part(self, lines: list, width: float, style, bullet) -> CJKParagraph:
+        """A part of this paragraph holding `lines` as they are (reportlab's `_splitpara`): it keeps
+        the whole paragraph's frags (its runs of style; the text is in the lines)."""
+        part = type(self).__new__(type(self))
+        part.__dict__.update({k: v for k, v in self.__dict__.items() if k not in _PER_PART})
+        measured = self.__dict__.get("_cjk_cache", {}).get("measured")
+        part.__dict__.update(style=style, bulletText=bullet, _splitpara=1, width=width,
+                             blPara=ParaLines(kind=1, lines=lines), height=len(lines) * style.leading,
+                             _cjk_cache={"measured": measured} if measured is not None else {})
+        return part
 
     def _lean(self) -> bool:
         """Plain CJK lines (no links, underlines, images, backgrounds or borders): drawn straight

@@ -58,6 +58,11 @@ def _break_cost(title: str, i: int) -> float:
     return 40.0
 
 
+#: A title of more lines than this is filled line by line: balancing weighs every way of cutting
+#: it, which grows with the number of lines (GB/T 9704 titles have one to three).
+BALANCED_LINES = 6
+
+
 @functools.lru_cache(maxsize=256)  # the .docx and the PDF of a bulletin split the same title
 def split_title(title: str, max_em: float) -> tuple[str, ...]:
     """Return the title cut into lines of at most `max_em` em, breaking between words.
@@ -65,7 +70,8 @@ def split_title(title: str, max_em: float) -> tuple[str, ...]:
     Among cuts into the fewest lines (or one more, at a cost), picks the one that breaks before
     words that commonly open a title line (`关于`, `印发`, …) or after a closing mark, with the most
     even lines; never puts closing marks or `的` at a line start nor leaves the document-type word
-    alone. A title that fits is returned whole.
+    alone. A title that fits is returned whole; one of more than `BALANCED_LINES` lines is filled
+    line by line at the same legal breaks (time linear in its length).
     """
     if em_width(title) <= max_em or len(title) < 4:
         return (title,)
@@ -74,38 +80,74 @@ def split_title(title: str, max_em: float) -> tuple[str, ...]:
     for c in title:
         pre.append(pre[-1] + em_width(c))
     cuts = [0, *(i for i in range(1, n) if _legal(title, i)), n]
-    penalty = {b: _break_cost(title, b) for b in cuts[1:-1]}
     n_min = int(-(-pre[n] // max_em))
+    if n_min > BALANCED_LINES:
+        return _filled(title, pre, cuts, max_em)
+    penalty = {b: _break_cost(title, b) for b in cuts[1:-1]}
     best: tuple[float, list[int]] | None = None
     for k in (n_min, n_min + 1):
-        target = pre[n] / k
-        # cost[(j, m)]: cheapest way to set title[cuts[j]:] in m lines, and its first cut.
-        cost: dict[tuple[int, int], tuple[float, list[int]]] = {}
-        for j in range(len(cuts) - 1, -1, -1):
-            a = cuts[j]
-            for m in range(1, k + 1):
-                if m == 1:
-                    w = pre[n] - pre[a]
-                    if w <= max_em:
-                        cost[(j, 1)] = ((w - target) ** 2 / 4, [])
-                    continue
-                for jj in range(j + 1, len(cuts) - 1):
-                    b = cuts[jj]
-                    w = pre[b] - pre[a]
-                    if w > max_em:
-                        break
-                    rest = cost.get((jj, m - 1))
-                    if rest is not None:
-                        c = rest[0] + (w - target) ** 2 / 4 + penalty[b]
-                        if (j, m) not in cost or c < cost[(j, m)][0]:
-                            cost[(j, m)] = (c, [b, *rest[1]])
-        found = cost.get((0, k))
+        found = _balanced(pre, cuts, penalty, max_em, k)
         if found is not None and (best is None or found[0] + 30 * (k - n_min) < best[0]):
             best = (found[0] + 30 * (k - n_min), found[1])
     if best is None:
-        return (title,)
-    bounds = [0, *best[1], n]
+        return _filled(title, pre, cuts, max_em)
+    bounds = [0, *best[1], len(title)]
     return tuple(title[a:b] for a, b in zip(bounds, bounds[1:], strict=False))
+
+
+def _balanced(pre: list[float], cuts: list[int], penalty: dict[int, float], max_em: float,
+              k: int) -> tuple[float, list[int]] | None:
+    """The cheapest cut of the title into `k` lines (cost: distance from even lines, and the
+    break costs), and its breaks; None when no such cut fits."""
+    n = cuts[-1]
+    target = pre[n] / k
+    last = len(cuts) - 1
+    # cost[m][j]: cheapest way to set title[cuts[j]:] in m lines; nxt[m][j]: its first break
+    cost = [[None] * len(cuts) for _ in range(k + 1)]
+    nxt = [[0] * len(cuts) for _ in range(k + 1)]
+    for j in range(last, -1, -1):
+        a = cuts[j]
+        w = pre[n] - pre[a]
+        if w <= max_em:
+            cost[1][j] = (w - target) ** 2 / 4
+        for m in range(2, k + 1):
+            for jj in range(j + 1, last):
+                w = pre[cuts[jj]] - pre[a]
+                if w > max_em:
+                    break
+                rest = cost[m - 1][jj]
+                if rest is not None:
+                    c = rest + (w - target) ** 2 / 4 + penalty[cuts[jj]]
+                    if cost[m][j] is None or c < cost[m][j]:
+                        cost[m][j], nxt[m][j] = c, jj
+    if cost[k][0] is None:
+        return None
+    breaks, j = [], 0
+    for m in range(k, 1, -1):
+        j = nxt[m][j]
+        breaks.append(cuts[j])
+    return cost[k][0], breaks
+
+
+def _filled(title: str, pre: list[float], cuts: list[int], max_em: float) -> tuple[str, ...]:
+    """Lines filled as far as `max_em` allows, breaking at the last legal cut (or, when none
+    fits, where the line is full)."""
+    lines, start, c = [], 0, 1
+    n = len(title)
+    while start < n:
+        end = start
+        while c < len(cuts) and pre[cuts[c]] - pre[start] <= max_em:
+            end = cuts[c]
+            c += 1
+        if end == start:  # no legal break within the width: cut where the line is full
+            end = start + 1
+            while end < n and pre[end + 1] - pre[start] <= max_em:
+                end += 1
+        lines.append(title[start:end])
+        start = end
+        while c < len(cuts) and cuts[c] <= start:
+            c += 1
+    return tuple(lines)
 
 
 def chinese_date(iso: str | None) -> str | None:
