@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from .errors import InputError
 from .model import Diagnostic, Document, InputInfo
-from .normalise import normalise
+from .normalise import FORBIDDEN, normalise, scrub
 from .parse import parse_text
 from .read import DEFAULT_MAX_BYTES, Text, decode, read_file
 from .render import RENDERERS, renderer
@@ -69,18 +69,23 @@ def document(text: Text, *, name: str | None = None) -> Document:
         last = text.text.count("\n") + 1
         draft.diagnostics.append(diagnostic("truncated-text", last,
                                             f"the file ends inside a character ({text.cut} bytes left out)"))
-    return validate(normalise(draft))
+    # a text page's draft holds only its own characters (and its name): when they are all text,
+    # the scrub has nothing to find; an HTML page's entities and attributes may hold more
+    clean = fmt == "text" and not FORBIDDEN.search(text.text) and not FORBIDDEN.search(info.name or "")
+    return validate(normalise(draft, clean=clean))
 
 
 def from_json(text: str, name: str) -> Document:
-    """Return the Document of a bulletin JSON; a JSON of another shape or version is an InputError."""
+    """Return the Document of a bulletin JSON, scrubbed and validated again (it may have been
+    edited: the semantic checks are run anew); a JSON of another shape or version is an InputError."""
     try:
-        return Document.from_json(text)
+        doc = Document.from_json(text)
     except ValidationError as err:
         first = err.errors()[0]
         where = ".".join(str(x) for x in first["loc"]) or "the document"
         message = first["msg"].removeprefix("Value error, ")
         raise InputError(f"is not a bulletin JSON this tool reads: {where}: {message}", path=name) from None
+    return validate(scrub(doc), again=True)
 
 
 _META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
@@ -123,6 +128,8 @@ def render(doc: Document, formats: list[str], style=None) -> Conversion:
         from .style import cached_style
 
         style = cached_style()
+    if not doc.clean:  # built by hand, not loaded: nothing a renderer may not write gets through
+        scrub(doc)
     result = Conversion(document=doc, diagnostics=list(doc.diagnostics))
     for fmt in formats:
         if fmt == "pdf":

@@ -7,14 +7,26 @@ this module (`bulletin schema`), and a test fails when the two drift apart.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 SCHEMA_NAME = "bulletin"
 SCHEMA_VERSION = "1.1"
 
 Line = Annotated[int | None, Field(ge=1, description="1-based source line, when known")]
+
+
+def _calendar(value: str) -> str:
+    """A date of the calendar (2021-02-30 and 2021-13-45 match the pattern but are none)."""
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date of the calendar") from None
+    return value
+
+
 # A calendar date, or a date-time with the +08:00 (or other) offset when a time was printed.
 IsoDate = Annotated[
     str,
@@ -22,6 +34,7 @@ IsoDate = Annotated[
         pattern=r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2})?$",
         examples=["2021-02-07", "2021-02-07T09:19:00+08:00"],
     ),
+    AfterValidator(_calendar),
 ]
 
 
@@ -222,6 +235,16 @@ class Document(Node):
     diagnostics: list[Diagnostic] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # set by `normalise.scrub`: no string holds a character a renderer may not write
+    _clean: bool = PrivateAttr(default=False)
+
+    def mark_clean(self) -> None:
+        self._clean = True
+
+    @property
+    def clean(self) -> bool:
+        """Whether `normalise.scrub` has taken out every character that is not text."""
+        return self._clean
 
     @field_validator("version")
     @classmethod

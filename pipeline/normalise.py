@@ -1,6 +1,10 @@
 """Normalise a draft Document: spaces, doubled marks, full-width punctuation, entry markers.
 
 Never drops or invents content: each edit is recorded as a `Change(kind, line, before, after)`.
+The one exception is characters that are not text at all — those XML 1.0 forbids (C0 controls
+but tab and line breaks), C1 controls, lone surrogates and Unicode noncharacters: `scrub` takes
+them out of every string of the model (each removal recorded), so no renderer can write an
+invalid part.
 The draft is the parser's own throwaway object, so it is edited in place (a deep copy would cost
 a third of the stage's time) and returned.
 """
@@ -8,6 +12,8 @@ a third of the stage's time) and returned.
 from __future__ import annotations
 
 import re
+
+from pydantic import BaseModel
 
 from .model import (
     Addressee,
@@ -35,8 +41,67 @@ _HALF = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（",
 _CJK_CHAR = re.compile(f"[{_WIDE}]")
 
 
-def normalise(doc: Document) -> Document:
-    """Normalise the draft `doc` in place, append every change to `doc.changes`, and return it."""
+#: Characters that are not text: C0 controls but tab, LF and CR (XML 1.0 forbids them), DEL and
+#: the C1 controls, lone surrogates, and the noncharacters (U+FDD0–U+FDEF and the last two code
+#: points of every plane, U+FFFE, U+FFFF, U+1FFFE …). Vertical tab, form feed and NEL become a space.
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                       + "".join(f"{chr(p << 16 | 0xFFFE)}{chr(p << 16 | 0xFFFF)}" for p in range(17)) + "]")
+_AS_SPACE = {"\x0b": " ", "\x0c": " ", "\x85": " "}
+
+
+def scrub(doc: Document) -> Document:
+    """Take the characters `FORBIDDEN` matches out of every string of `doc` (in place), each text
+    so changed recorded in `doc.changes` (kind `invalid-character`, the removed characters
+    written as `<U+FFFE>` in `before`); return `doc`, marked clean for the renderers."""
+    log: list[Change] = []
+    _scrub(doc, None, log)
+    doc.changes.extend(log)
+    doc.mark_clean()
+    return doc
+
+
+def _clean(text: str) -> str:
+    return FORBIDDEN.sub(lambda m: _AS_SPACE.get(m[0], ""), text)
+
+
+def _shown(text: str) -> str:
+    return FORBIDDEN.sub(lambda m: f"<U+{ord(m[0]):04X}>", text)
+
+
+def _scrub(node: BaseModel, line: int | None, log: list[Change] | None) -> None:
+    """Scrub the strings of `node` and of the models below it; record into `log` (None: the
+    model's own records, changes and diagnostics, are cleaned without a record of their own)."""
+    line = getattr(node, "line", None) or line
+    for name, value in node.__dict__.items():
+        if type(value) is str:
+            if FORBIDDEN.search(value):
+                setattr(node, name, _clean(value))
+                if log is not None:
+                    log.append(Change(kind="invalid-character", line=line, before=_shown(value), after=_clean(value)))
+        elif isinstance(value, BaseModel):
+            _scrub(value, line, log)
+        elif type(value) is list:
+            own = log if name not in ("changes", "diagnostics") else None
+            for i, item in enumerate(value):
+                if type(item) is str:
+                    if FORBIDDEN.search(item):
+                        value[i] = _clean(item)
+                        if own is not None:
+                            log.append(Change(kind="invalid-character", line=line, before=_shown(item),
+                                              after=value[i]))
+                elif isinstance(item, BaseModel):
+                    _scrub(item, line, own)
+
+
+def normalise(doc: Document, *, clean: bool = False) -> Document:
+    """Normalise the draft `doc` in place, append every change to `doc.changes`, and return it.
+
+    `clean=True` says the draft holds no `FORBIDDEN` character (its source text has none), so
+    the scrub is passed over."""
+    if clean:
+        doc.mark_clean()
+    else:
+        scrub(doc)
     log = doc.changes
 
     def fix(text: str, line: int | None) -> str:

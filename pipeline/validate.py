@@ -29,8 +29,16 @@ def diagnostic(code: str, line: int | None, message: str) -> Diagnostic:
     return Diagnostic(severity=SEVERITY[code], code=code, line=line, message=message)
 
 
-def validate(doc: Document) -> Document:
-    """Return a copy of `doc` with the semantic diagnostics appended (parser ones kept first)."""
+#: the codes `validate` finds; a document validated `again` drops its stored ones first
+CHECKS = frozenset({"missing-title", "missing-date", "missing-source", "cell-count", "empty-cell",
+                    "item-number-gap", "item-number-restart", "entry-number-gap", "truncated-text"})
+
+
+def validate(doc: Document, *, again: bool = False) -> Document:
+    """Return a copy of `doc` with the semantic diagnostics appended (parser ones kept first).
+
+    `again`: the document was validated before (a bulletin JSON, perhaps edited since), so the
+    diagnostics of these checks it holds are dropped and found anew."""
     found: list[Diagnostic] = []
     if not doc.meta.title.strip():
         found.append(diagnostic("missing-title", None, "no title found before the body"))
@@ -45,7 +53,7 @@ def validate(doc: Document) -> Document:
     if last is not None and _cut_off(last.text):
         found.append(diagnostic("truncated-text", last.line,
                                 f"the last sentence seems cut off: …{last.text[-12:]!r}"))
-    fixed = [d for d in doc.diagnostics if d.code in SEVERITY]
+    fixed = [d for d in doc.diagnostics if d.code in SEVERITY and not (again and d.code in CHECKS)]
     return doc.model_copy(update={"diagnostics": fixed + found})
 
 

@@ -13,8 +13,12 @@ from collections.abc import Callable
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+from ..errors import RenderError
+from ..model import SectionRow
+
 if TYPE_CHECKING:
-    from ..model import Document, Heading, Paragraph
+    from ..model import Document, Heading, Paragraph, Table
+    from ..style import Length, StyleSheet
 
 Renderer = Callable[["Document", object], bytes]
 
@@ -34,6 +38,24 @@ def marked(block: Heading | Paragraph) -> str:
     run on (`一、`, `1.`)."""
     marker = block.marker or ""
     return marker + ("\u3000" if _DIVISION.match(marker) else "") + block.text
+
+
+def table_columns(table: Table, style: StyleSheet, total: Length) -> tuple[list[str], list[str], list[Length]]:
+    """The header texts, column roles and widths (summing to `total`) of a table, as every format
+    lays it out: as many columns as its widest row. A table whose narrowest column could not
+    hold one character of the cell size beside its padding cannot be laid out: a RenderError
+    names it (at the default style, about 30 columns fit across the page)."""
+    ncols = max([len(table.columns)] + [len(r.cells) for r in table.rows if not isinstance(r, SectionRow)])
+    headers = table.columns + [""] * (ncols - len(table.columns))
+    roles = table.column_roles(ncols)
+    widths = style.table.column_widths(roles, total)
+    need = style.role("table_cell").size + style.table.cell_padding * 2
+    if min(widths) < need:
+        fit = sum(1 for _ in range(ncols) if need * (_ + 1) <= total)
+        where = f" at line {table.line}" if table.line else ""
+        raise RenderError(f"the table{where} has {ncols} columns: too many to lay out across the page "
+                          f"(a column must hold one character: at most {fit} such columns fit)")
+    return headers, roles, widths
 
 
 def renderer(fmt: str) -> Renderer:

@@ -40,10 +40,10 @@ from lxml import etree
 
 from .. import __version__
 from ..errors import RenderError
-from ..model import Addressee, Attachments, Document, Heading, ItemRow, Paragraph, Signature, Table
+from ..model import Addressee, Attachments, Document, Heading, Paragraph, Signature, Table
 from ..style import StyleSheet, TextRole
 from . import docx_xml as X
-from . import marked
+from . import marked, table_columns
 from .textfit import chinese_date, em_width, set_width, split_title
 
 # [std] 成文日期: its first character two characters right of the signer's first character.
@@ -358,10 +358,10 @@ class _Writer:
         """The table, its grid and header row through the API (borders, margins and the header
         repeat as XML); the body rows as XML, parsed in one go."""
         s = self.style
-        ncols = max([len(table.columns)] + [len(r.cells) for r in table.rows if isinstance(r, ItemRow)])
-        headers = table.columns + [""] * (ncols - len(table.columns))
+        headers, _, lengths = table_columns(table, s, s.page.type_width)
+        ncols = len(headers)
         total = s.page.type_width.twips
-        widths = [x.twips for x in s.table.column_widths(table.column_roles(ncols), s.page.type_width)]
+        widths = [x.twips for x in lengths]
         widths[-1] = total - sum(widths[:-1])
 
         t = self.document.add_table(rows=1, cols=ncols)

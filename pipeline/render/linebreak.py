@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 import weakref
-from copy import copy
 from bisect import bisect_right
 from collections.abc import Sequence
+from copy import copy
 from functools import cached_property
 from itertools import accumulate
 from weakref import WeakKeyDictionary

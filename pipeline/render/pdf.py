@@ -42,7 +42,7 @@ from ..model import (
     Table,
 )
 from ..validate import diagnostic
-from . import marked
+from . import marked, table_columns
 from .linebreak import CJKParagraph, clone_frag, text_pen
 from .rowtable import Row, RowTable
 from .textfit import chinese_date, em_width, split_title
@@ -308,12 +308,11 @@ class _Builder:
 
     def table(self, table: Table) -> Flowable:
         ts = self.style.table
-        ncols = max([len(table.columns)] + [len(r.cells) for r in table.rows if not isinstance(r, SectionRow)])
-        headers = table.columns + [""] * (ncols - len(table.columns))
-        roles = table.column_roles(ncols)
-        cols = [ts.columns.get(k) for k in ts.column_kinds(roles)]
         # the frame holds the whole line width: half a border on each side stays inside
-        widths = [w.pt for w in ts.column_widths(roles, self.style.page.type_width - ts.border)]
+        headers, roles, lengths = table_columns(table, self.style, self.style.page.type_width - ts.border)
+        ncols = len(headers)
+        cols = [ts.columns.get(k) for k in ts.column_kinds(roles)]
+        widths = [w.pt for w in lengths]
         header = Row([[self.para(h, "table_header", table.line, balance=True)] for h in headers], ["center"] * ncols)
         valign = [col.valign if col else "top" for col in cols]
         sections = any(isinstance(r, SectionRow) for r in table.rows)
