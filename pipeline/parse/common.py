@@ -426,6 +426,18 @@ def entry(text: str, line: int | None, group: int) -> Para:
 # --- what both readers ask of a line: title, table header, column roles -----------------------
 
 ITEM_NUMBER = re.compile(r"^(\d{1,4})[.、．]?$")
+_LONG_ITEM_NUMBER = re.compile(r"^(\d{5,9})[.、．]?$")
+
+
+def item_number(s: str, prev: int | None) -> str | None:
+    """The item number a line holding only a number gives (`12`, `12.`, `12、`), or None.
+
+    Four digits at most, as a figure alone on a line inside a cell rarely has fewer; a longer
+    number is an item's only when it follows the item before it (9999, then 10000)."""
+    m = ITEM_NUMBER.match(s)
+    if m is None and prev is not None and (m := _LONG_ITEM_NUMBER.match(s)) and int(m[1]) != prev + 1:
+        return None
+    return m[1] if m else None
 TABLE_HEADER = re.compile(r"^序\s*[号號](?:$|[\t \u3000]+\S)")
 ISSUER_MARK = re.compile(r"^\S{2,30}(?:文件|公报|简报|通报)$")
 # the multi-line column's header, most telling first

@@ -20,6 +20,7 @@ from .common import (
     entry,
     heading_of,
     is_date_line,
+    item_number,
     looks_like_signer,
     multi_column,
     name_column,
@@ -148,12 +149,18 @@ def table_start(lines: list[Src], k: int) -> bool:
     return len(rows) == 2 and all("\t" in ln.text for ln in rows)
 
 
-def _spaced_row(ln: Src, ncols: int) -> Src:
-    """A row whose cells a scrape separated by single spaces, as a tab row: its first ncols - 1
-    spaces after the item number split it; a line with no number continues the cell above."""
-    if not ITEM_NUMBER.match(ln.s.split(" ", 1)[0]):
-        return ln
-    return Src(ln.no, "\t".join(ln.s.split(" ", ncols - 1)))
+def _spaced_rows(lines: list[Src], ncols: int) -> list[Src]:
+    """Rows whose cells a scrape separated by single spaces, as tab rows: the first ncols - 1
+    spaces after an item number split a line; a line with no number continues the cell above."""
+    out, prev = [], None
+    for ln in lines:
+        number = item_number(ln.s.split(" ", 1)[0], prev)
+        if number is None:
+            out.append(ln)
+        else:
+            out.append(Src(ln.no, "\t".join(ln.s.split(" ", ncols - 1))))
+            prev = int(number)
+    return out
 
 
 def _header_cells(lines: list[Src], h: int) -> tuple[list[Src], int, bool]:
@@ -197,7 +204,7 @@ def read_table(lines: list[Src], h: int, diags: list[Diagnostic]) -> tuple[Table
     layout = Layout(columns)
     end = next((j for j in range(k, len(lines)) if table_start(lines, j)), len(lines))
     if tabbed and "\t" not in lines[h].text:  # cells printed with single spaces: split each numbered row so
-        lines = lines[:k] + [_spaced_row(ln, len(columns)) for ln in lines[k:end]] + lines[end:]  # (rest joins)
+        lines = lines[:k] + _spaced_rows(lines[k:end], len(columns)) + lines[end:]
     if tabbed:  # `注：…` / `数据来源：…` under the rows close the table
         end = next((j for j in range(k, end) if TABLE_NOTE.match(lines[j].s)), end)
     chunks = _tab_chunks(lines[k:end], len(columns)) if tabbed else _chunks(lines[k:end], layout)
@@ -249,10 +256,11 @@ def _chunks(region: list[Src], layout: Layout) -> list[list[Src]]:
     """
     chunks: list[list[Src]] = [[]]
     filled = layout.before
+    prev = None
     for ln in region:
-        if ITEM_NUMBER.match(ln.s) and filled >= layout.before:
+        if filled >= layout.before and (number := item_number(ln.s, prev)) is not None:
             chunks.append([ln])
-            filled = 0
+            filled, prev = 0, int(number)
         else:
             chunks[-1].append(ln)
             if ln.s and len(chunks) > 1:
@@ -364,7 +372,7 @@ def _row(chunk: list[Src], layout: Layout) -> ItemRow:
         j -= 1
     runs = [run for _, run in segs[i:j]]
     cells = [_cell([number_line]), *head, _multi_cell(runs if blank_separated else [sum(runs, [])]), *tail]
-    return ItemRow(number=ITEM_NUMBER.match(number_line.s)[1], name=_name(cells, layout), cells=cells,
+    return ItemRow(number=re.match(r"\d+", number_line.s)[0], name=_name(cells, layout), cells=cells,
                    line=number_line.no)
 
 
@@ -388,10 +396,13 @@ def _tab_chunks(region: list[Src], ncols: int) -> list[list[Src]]:
     lines until it has its ncols - 1 tabs — unless a line starts with the next item's number
     (a row whose merged cells were left out has fewer tabs)."""
     chunks: list[list[Src]] = [[]]
+    prev = None
     for ln in region:
         if not ln.s:
             continue
-        starts_item = "\t" in ln.text and ITEM_NUMBER.match(ln.text.split("\t", 1)[0].strip())
+        number = item_number(ln.text.split("\t", 1)[0].strip(), prev) if "\t" in ln.text else None
+        starts_item = number is not None
+        prev = int(number) if number is not None else prev
         section = "\t" not in ln.text and SECTION_ROW.match(ln.s) and len(ln.s) <= 40
         if len(chunks) > 1 and sum(x.text.count("\t") for x in chunks[-1]) < ncols - 1 and not starts_item \
                 and not section and not (len(chunks[-1]) == 1 and "\t" not in chunks[-1][0].text):
