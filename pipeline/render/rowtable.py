@@ -103,11 +103,16 @@ class RowTable(Flowable):
         for w in widths:
             self.xs.append(self.xs[-1] + w)
         self.width = self.xs[-1]
+        self._body: float | None = None  # the rows' heights, added up on first wrap
 
-    def _part(self, rows: list[Row]) -> RowTable:
-        return RowTable(self.header, rows, self.widths, padding=self.padding,
+    def _part(self, rows: list[Row], body: float | None = None) -> RowTable:
+        """A table of some of the rows; `body`, their heights' sum when known (a page end takes
+        the rows of one page: what is left is known without adding up every row again)."""
+        part = RowTable(self.header, rows, self.widths, padding=self.padding,
                         padding_vertical=self.padding_vertical, border=self.border, color=self.color,
                         min_part=self.min_part)
+        part._body = body
+        return part
 
     def _stacks(self, row: Row) -> list[tuple[float, list[tuple]]]:
         if row.stacks is None:
@@ -123,7 +128,9 @@ class RowTable(Flowable):
         return row.height  # type: ignore[return-value]
 
     def wrap(self, availWidth, availHeight):  # noqa: N803 - reportlab's names
-        self.height = self._height(self.header) + sum(self._height(r) for r in self.rows)
+        if self._body is None:
+            self._body = sum(self._height(r) for r in self.rows)
+        self.height = self._height(self.header) + self._body
         return self.width, self.height
 
     def split(self, availWidth, availHeight):  # noqa: N803 - reportlab's names
@@ -138,14 +145,19 @@ class RowTable(Flowable):
             n += 1
         if used > availHeight or n == len(self.rows):
             return []
-        cut = self._split_row(self.rows[n], availHeight - used, sum(r.height for r in self.rows[n + 1:]), n == 0)
+        taken = used - self.header.height  # the heights of rows[:n]
+        row = self.rows[n]
+        after = self._body - taken - row.height
+        cut = self._split_row(row, availHeight - used, after, n == 0)
         if cut:
-            return [self._part([*self.rows[:n], cut[0]]), self._part([cut[1], *self.rows[n + 1:]])]
+            return [self._part([*self.rows[:n], cut[0]], taken + cut[0].height),
+                    self._part([cut[1], *self.rows[n + 1:]], cut[1].height + after)]
         if n and self.rows[n - 1].span:  # a row across the table heads the rows after it
             n -= 1
+            taken -= self.rows[n].height
         if not n:
             return []
-        return [self._part(self.rows[:n]), self._part(self.rows[n:])]
+        return [self._part(self.rows[:n], taken), self._part(self.rows[n:], self._body - taken)]
 
     def _split_row(self, row: Row, room: float, after: float, alone: bool) -> tuple[Row, Row] | None:
         """Cut `row` so that its first part takes at most `room`; None when it cannot be cut: a row
