@@ -372,11 +372,6 @@ def _split_cjk_lines(bl_para, start, stop):
     return [w for line in bl_para.lines[start:stop] for w in line.words]
 
 
-#: what a part of a split paragraph does not take over from the whole (its own lines and size)
-_PER_PART = frozenset({"_wrapped_at", "blPara", "height", "width", "_cjk_cache", "_JustifyLast", "_offsets",
-                       "_splitpara", "style", "bulletText"})
-
-
 class CJKParagraph(Paragraph):
     """A `Paragraph` (use `wordWrap='CJK'` in its style) that breaks lines by the rules above.
 
@@ -389,6 +384,9 @@ class CJKParagraph(Paragraph):
     def __init__(self, text, style=None, *args, balance: bool = False, **kw):
         super().__init__(text, style, *args, **kw)
         self.balance = balance
+        # what a part of this paragraph takes over when it is split (not what layout adds later:
+        # its lines and size, the frame's marks such as `_postponed`)
+        self._given = tuple(k for k in self.__dict__ if k not in ("style", "bulletText"))
 
     def getSpaceBefore(self):  # noqa: N802 - reportlab's name
         # Flowable's asks hasattr(self, "spaceBefore") first: an exception per call, and tables
@@ -422,6 +420,9 @@ class CJKParagraph(Paragraph):
             _handleBulletWidth(self.bulletText, self.style, maxWidths)
         if getattr(self, "_splitpara", 0) and hasattr(self, "blPara"):
             return self.blPara
+        part = self.__dict__.get("_part_lines")
+        if part is not None:  # a part of a split paragraph (see `split`), whose lines were dropped
+            return ParaLines(kind=1, lines=part)
         frags = self.frags
         if not frags:
             style = self.style
@@ -479,9 +480,10 @@ class CJKParagraph(Paragraph):
         """A part of this paragraph holding `lines` as they are (reportlab's `_splitpara`): it keeps
         the whole paragraph's frags (its runs of style; the text is in the lines)."""
         part = type(self).__new__(type(self))
-        part.__dict__.update({k: v for k, v in self.__dict__.items() if k not in _PER_PART})
+        d = self.__dict__
+        part.__dict__.update({k: d[k] for k in self._given if k in d}, _given=self._given)
         measured = self.__dict__.get("_cjk_cache", {}).get("measured")
-        part.__dict__.update(style=style, bulletText=bullet, _splitpara=1, width=width,
+        part.__dict__.update(style=style, bulletText=bullet, _splitpara=1, width=width, _part_lines=lines,
                              blPara=ParaLines(kind=1, lines=lines), height=len(lines) * style.leading,
                              _cjk_cache={"measured": measured} if measured is not None else {})
         return part
