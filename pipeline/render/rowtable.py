@@ -161,14 +161,14 @@ class RowTable(Flowable):
 
     def _split_row(self, row: Row, room: float, after: float, alone: bool) -> tuple[Row, Row] | None:
         """Cut `row` so that its first part takes at most `room`; None when it cannot be cut: a row
-        across the table, too little room, a cell whose first paragraph cannot leave two lines on
+        across the table with rows above it on this page, too little room, a cell whose first paragraph cannot leave two lines on
         each side, or (when rows above it can take this page: not `alone`) less than `min_part`
         of the table (its rows `after` this one included) left for the next page."""
-        if row.span or room < self.min_part:
-            return None
+        if (row.span and not alone) or room < self.min_part:
+            return None  # a row across the table (a section's name) moves whole unless it is alone
         pad, inner = 2 * self.padding_vertical, 2 * self.padding
         tops, bottoms = [], []
-        for (_, items), width in zip(self._stacks(row), self.widths, strict=True):
+        for (_, items), width in zip(self._stacks(row), [self.width] if row.span else self.widths, strict=True):
             top, bottom = _split_cell(items, width - inner, room - pad)
             if top is None:
                 return None
@@ -176,8 +176,8 @@ class RowTable(Flowable):
             bottoms.append(bottom)
         if not any(bottoms):
             return None
-        top_row = Row(tops, ["top"] * len(tops))
-        bottom_row = Row(bottoms, ["top"] * len(bottoms))
+        top_row = Row(tops, ["top"] * len(tops), row.span)
+        bottom_row = Row(bottoms, ["top"] * len(bottoms), row.span)
         top_row.height = min(room, self._height(top_row))
         bottom_row.height = max(self._height(bottom_row), row.height - top_row.height)
         if not alone and bottom_row.height + after < self.min_part:
