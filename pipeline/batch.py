@@ -5,7 +5,7 @@
 `inputs.plan` turns folders, globs and files into `Job`s whose outputs mirror the input's path
 under `--out` and never leave it. `convert_file(Task) -> Result` is the per-file task: the same
 function runs in-process (`jobs=1`), in a process pool worker or on a Dask worker, writes its
-outputs with `api.write_atomic` and returns only hashes and counts. The parent alone decides what
+outputs with `files.write_all` (all or none) and returns only hashes and counts. The parent alone decides what
 to skip, shows progress and keeps `OUT/manifest.jsonl` (see `manifest.py`).
 """
 
@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, api
-from .errors import BulletinError
+from .errors import BulletinError, OutputError
+from .files import reason, write_all
 from .inputs import Job, plan
-from .manifest import Manifest, file_sha256, locked, options_key, sweep_temporaries
+from .manifest import MANIFEST, Manifest, file_sha256, locked, options_key, sweep_temporaries
 from .read import DEFAULT_MAX_BYTES
 from .render import RENDERERS
 from .report import Progress, Report
@@ -138,8 +139,9 @@ def convert_file(task: Task) -> Result:
         doc = api.load(task.source, max_bytes=task.max_bytes)
         result.sha256 = doc.meta.input.sha256
         conv = api.render(doc, list(task.formats), _style(task.style, task.formats))
-        for fmt, data in conv.outputs.items():  # every format rendered before the first is written
-            api.write_atomic(Path(task.out) / task.outputs[fmt], data)
+        # every format rendered before the first is written, and all of them or none is written
+        write_all({Path(task.out) / task.outputs[fmt]: data for fmt, data in conv.outputs.items()})
+        for fmt, data in conv.outputs.items():
             result.outputs[fmt] = {"path": task.outputs[fmt], "sha256": hashlib.sha256(data).hexdigest()}
         result.status = "converted"
         for d in conv.diagnostics:
@@ -147,8 +149,8 @@ def convert_file(task: Task) -> Result:
             result.messages.append((d.severity, d.line, d.code, d.message))
     except BulletinError as err:
         result.error = err.message
-    except OSError as err:
-        result.error = f"cannot write an output: {err}"
+    except OSError as err:  # reading the input: the reader's own errors are InputErrors
+        result.error = f"cannot convert it: {reason(err)}"
     except Exception as err:  # a bug: keep the batch going, but say so
         where = traceback.extract_tb(err.__traceback__)[-1]
         result.error = (f"internal error, please report it: {type(err).__name__}: {err} "
@@ -372,6 +374,20 @@ class _Run:
             self.client = None
 
 
+def output_folder(out: Path) -> Path:
+    """Create `out` when needed and return it resolved; an OutputError when it is not a folder
+    one can write into (a file, read-only, on a full disk)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputError(f"--out {out} is not a folder", path=str(out)) from None
+    except OSError as err:
+        raise OutputError(f"cannot create the output folder {out}: {reason(err)}", path=str(out)) from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write into the output folder {out}: it is read-only", path=str(out))
+    return out.resolve()
+
+
 def run(args: Iterable[str | os.PathLike], opts: Options, progress: Progress | None = None) -> Report:
     """Convert every input `args` names into `opts.out`; return the `Report` of the run.
 
@@ -380,13 +396,13 @@ def run(args: Iterable[str | os.PathLike], opts: Options, progress: Progress | N
     """
     progress = progress or Progress()
     args = list(args)
-    opts.out.mkdir(parents=True, exist_ok=True)
-    out = opts.out.resolve()
+    out = output_folder(opts.out)
     with locked(out), _Signals() as signals:
         total = sum(1 for _ in plan(args, out, opts.formats))  # a cheap first walk, for the ETA
         state = _Run(opts, out, progress, total, signals)
         if state.manifest.dirty:
             sweep_temporaries(out)
+        state.manifest.open()
         progress.start(total)
         try:
             for job in plan(args, out, opts.formats):
@@ -404,6 +420,10 @@ def run(args: Iterable[str | os.PathLike], opts: Options, progress: Progress | N
             state.close()
             if state.report.interrupted or state.broken or opts.fail_fast:
                 sweep_temporaries(out)
-            state.manifest.commit()
+            try:
+                state.manifest.commit()
+            except OutputError as err:
+                state.report.failure(str(out / MANIFEST), err.message)
+                progress.log(f"{out / MANIFEST}: error: {err.message}")
             progress.close()
     return state.report

@@ -12,6 +12,7 @@ import typer
 
 from . import __version__, api, batch
 from .errors import BulletinError
+from .files import write_atomic
 from .inputs import sources
 from .model import Diagnostic, json_schema
 from .read import DEFAULT_MAX_BYTES
@@ -129,7 +130,7 @@ def convert(
     try:
         report = batch.run(inputs, opts, progress_for(progress.value, quiet))
     except BulletinError as err:
-        typer.echo(f"error: {err}", err=True)
+        typer.echo(f"error: {err.message}", err=True)
         raise typer.Exit(Exit.USAGE) from None
     if not quiet or report.failed:
         typer.echo(report.summary(), err=True)
@@ -189,7 +190,11 @@ def schema(
     if out is None:
         typer.echo(text, nl=False)
     else:
-        api.write_atomic(out, text.encode("utf-8"))
+        try:
+            write_atomic(out, text.encode("utf-8"))
+        except BulletinError as err:
+            typer.echo(f"error: {err.message}", err=True)
+            raise typer.Exit(Exit.FAILED) from None
 
 
 def _style(path: Path | None):

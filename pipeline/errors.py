@@ -34,5 +34,9 @@ class FontError(BulletinError):
     """No usable font for a role; the message says what to install."""
 
 
+class OutputError(BulletinError):
+    """An output cannot be written: its folder is a file, read-only, or the disk is full."""
+
+
 class RenderError(BulletinError):
     """A renderer could not produce its output."""

@@ -18,12 +18,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import __version__
-from .api import write_atomic
-from .errors import BulletinError
+from .errors import BulletinError, OutputError
+from .files import reason, write_atomic
 
 MANIFEST = "manifest.jsonl"
 JOURNAL = ".manifest.journal.jsonl"
-# The temporary names `api.write_atomic` uses: `.<name>.<pid>.tmp`.
+# The temporary names `files.write_all` uses: `.<name>.<pid>.tmp`.
 _TMP = re.compile(r"^\..+\.\d+\.tmp$")
 UP_TO_DATE = ("converted", "skipped")
 
@@ -104,28 +104,52 @@ class Manifest:
             return False
         return all(file_sha256(self.out / p) == recorded[f].get("sha256") for f, p in outputs.items())
 
+    def open(self) -> None:
+        """Open the journal for the run (an OutputError when the folder takes no file)."""
+        try:
+            self._fh = open(self.journal, "a", encoding="utf-8")
+        except OSError as err:
+            raise OutputError(f"cannot write into the output folder {self.out}: {reason(err)}",
+                              path=str(self.journal)) from None
+
     def record(self, entry: dict) -> None:
-        """Remember `entry` and append it to the journal at once (one write, flushed)."""
+        """Remember `entry` and append it to the journal at once (one write, flushed). The journal
+        only serves a run killed before `commit`: when the disk is full, the entry is kept here."""
         self.entries[entry["path"]] = entry
         if self._fh is None:
-            self._fh = open(self.journal, "a", encoding="utf-8")
-        self._fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
-        self._fh.flush()
+            return
+        try:
+            self._fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+            self._fh.flush()
+        except OSError:
+            self._close()
+
+    def _close(self) -> None:
+        fh, self._fh = self._fh, None
+        if fh is not None:
+            with contextlib.suppress(OSError):
+                fh.close()
+
+    def commit(self) -> None:
+        """Rewrite the manifest atomically with every entry, then drop the journal; an OutputError
+        when the manifest cannot be written (the journal is dropped when it holds nothing)."""
+        self._close()
+        lines = (json.dumps(self.entries[k], ensure_ascii=False, sort_keys=True) + "\n" for k in sorted(self.entries))
+        try:
+            write_atomic(self.path, "".join(lines).encode("utf-8"))
+        except OutputError as err:
+            with contextlib.suppress(OSError):
+                if not self.journal.stat().st_size:
+                    self.journal.unlink()
+            raise OutputError(f"{err.message}; the outputs written are kept, and the next run converts "
+                              "again what it cannot find recorded", path=err.path) from None
+        with contextlib.suppress(FileNotFoundError):
+            self.journal.unlink()
+        self.dirty = False
 
     def mark_skipped(self, path: str) -> None:
         # Not journaled: the entry on disk already says the same outputs are up to date.
         self.entries[path] = {**self.entries[path], "status": "skipped"}
-
-    def commit(self) -> None:
-        """Rewrite the manifest atomically with every entry, then drop the journal."""
-        if self._fh is not None:
-            self._fh.close()
-            self._fh = None
-        lines = (json.dumps(self.entries[k], ensure_ascii=False, sort_keys=True) + "\n" for k in sorted(self.entries))
-        write_atomic(self.path, "".join(lines).encode("utf-8"))
-        with contextlib.suppress(FileNotFoundError):
-            self.journal.unlink()
-        self.dirty = False
 
 
 def sweep_temporaries(out: Path) -> int:

@@ -161,9 +161,9 @@ class RowTable(Flowable):
 
     def _split_row(self, row: Row, room: float, after: float, alone: bool) -> tuple[Row, Row] | None:
         """Cut `row` so that its first part takes at most `room`; None when it cannot be cut: a row
-        across the table with rows above it on this page, too little room, a cell whose first paragraph cannot leave two lines on
-        each side, or (when rows above it can take this page: not `alone`) less than `min_part`
-        of the table (its rows `after` this one included) left for the next page."""
+        across the table with rows above it on this page, too little room, a cell whose first
+        paragraph cannot leave two lines on each side, or (when rows above it can take this page:
+        not `alone`) less than `min_part` of the table (its rows `after` this one included) left for the next page."""
         if (row.span and not alone) or room < self.min_part:
             return None  # a row across the table (a section's name) moves whole unless it is alone
         pad, inner = 2 * self.padding_vertical, 2 * self.padding
