@@ -17,6 +17,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import select
 import signal
 import threading
 import time
@@ -32,7 +33,7 @@ from .inputs import Job, plan
 from .manifest import MANIFEST, Manifest, file_sha256, locked, options_key, sweep_temporaries
 from .read import DEFAULT_MAX_BYTES
 from .render import RENDERERS
-from .report import Progress, Report
+from .report import Exit, Progress, Report
 
 DASK_HINT = "pip install 'bulletin-pipeline[dask]'"
 
@@ -119,11 +120,45 @@ def _on_signal(signum, frame):
     raise SystemExit(128 + signum)  # idle worker: leave quietly
 
 
-def init_worker(style: str | None, formats: tuple[str, ...]) -> None:
+def die_with(pid: int, grace: float = 2.0) -> None:
+    """End this process when process `pid` ends, even by SIGKILL: a pool's workers are children
+    of the forkserver, which outlives the run (each worker holds its pipe open), so nothing else
+    would stop them. A daemon thread waits on the process (a pidfd on Linux, else a poll each
+    second), then sends SIGTERM (a busy task removes its temporary file) and exits `grace` later."""
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)
+        except (AttributeError, OSError):  # not Linux ≥ 5.3
+            while _alive(pid):
+                time.sleep(1.0)
+        else:
+            select.select([fd], [], [])
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(grace)
+        os._exit(Exit.INTERRUPTED + signal.SIGTERM)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def init_worker(style: str | None, formats: tuple[str, ...], parent: int | None = None) -> None:
     """Process pool initializer: Ctrl-C is the parent's to handle; SIGTERM interrupts the current
-    task (its temporary file is removed); style and fonts are loaded now, once."""
+    task (its temporary file is removed); the worker ends when the `parent` run does; style and
+    fonts are loaded now, once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_signal)
+    if parent is not None:
+        die_with(parent)
     _warm_up(style, formats)
     # What is alive now (modules, fonts, styles) lives as long as the worker: out of the cyclic
     # collector's sight, a full collection no longer walks it (~50 ms each, ~1.3 % of the time).
@@ -201,7 +236,7 @@ def _executor(opts: Options, jobs: int) -> tuple[cf.Executor, int, object]:
         renderers = [f"pipeline.render.{RENDERERS[f].partition(':')[0]}" for f in opts.formats]
         ctx.set_forkserver_preload(["pipeline.batch", *renderers])
     pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=init_worker,
-                                  initargs=(_path(opts.style), opts.formats))
+                                  initargs=(_path(opts.style), opts.formats, os.getpid()))
     return pool, 2 * jobs + 2, None
 
 
