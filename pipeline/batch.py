@@ -292,6 +292,10 @@ class _Run:
 
     def handle(self, job: Job) -> None:
         """Fail, skip or queue one job."""
+        if job.note:
+            if not self.opts.quiet:
+                self.progress.log(f"{job.source}: note: {job.note}")
+            return
         if job.error:
             self.failed(job, job.error)
             return
@@ -433,7 +437,7 @@ def run(args: Iterable[str | os.PathLike], opts: Options, progress: Progress | N
     args = list(args)
     out = output_folder(opts.out)
     with locked(out), _Signals() as signals:
-        total = sum(1 for _ in plan(args, out, opts.formats))  # a cheap first walk, for the ETA
+        total = sum(1 for job in plan(args, out, opts.formats) if not job.note)  # a cheap first walk, for the ETA
         state = _Run(opts, out, progress, total, signals)
         if state.manifest.dirty:
             sweep_temporaries(out)

@@ -149,7 +149,11 @@ def check(
     """Parse and validate only; print diagnostics as `file:line: severity: code: message`."""
     report = Report(strict=strict)
     machine: list[dict] = []
-    for path in map(Path, sources(inputs)):
+    for name, note in sources(inputs):
+        path = Path(name)
+        if note is not None:
+            typer.echo(f"{path}: note: {note}", err=True)
+            continue
         try:
             doc = api.load(path, max_bytes=max_bytes)
         except BulletinError as err:

@@ -22,34 +22,57 @@ SUFFIXES = (".txt", ".html", ".htm")
 @dataclass(frozen=True)
 class Job:
     """One input: `source` as found, `rel` its path under the folder it was found in (the manifest
-    key), `outputs` format → path relative to --out; or an `error` found while planning."""
+    key), `outputs` format → path relative to --out; or an `error` found while planning; or a
+    `note` saying why it is passed over (a symlink out of its folder)."""
 
     source: str
     rel: str
     outputs: dict[str, str] = field(default_factory=dict)
     error: str | None = None
+    note: str | None = None
 
 
-def _walk(root: str, base: str, out: Path | None) -> Iterator[tuple[str, str]]:
-    """Yield (path, path relative to `base`) of every bulletin under `root`, in a stable order.
+def _outside(path: str, root: str) -> bool:
+    """Whether `path`, a symlink, leads out of the folder `root` it was found in."""
+    return not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
 
-    Hidden files and folders, symlinked folders and the output folder itself are passed over.
+
+_LINKED_FOLDER = "a symlinked folder: passed over (name its target to convert what it holds)"
+
+
+def _walk(root: str, base: str, out: Path | None) -> Iterator[tuple[str, str, str | None]]:
+    """Yield (path, path relative to `base`, note) of every bulletin under `root`, in a stable order.
+
+    Hidden files and folders and the output folder itself are passed over; so are symlinked
+    folders and symlinks to files outside `root`, with a note: a folder's contents are what it
+    holds (a link to /etc/passwd dropped in an archive is not converted). A file named on the
+    command line is converted whatever it links to.
     """
     for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and Path(os.path.realpath(os.path.join(folder, d))) != out)
+        keep = []
+        for d in sorted(dirs):
+            path = os.path.join(folder, d)
+            if d.startswith(".") or Path(os.path.realpath(path)) == out:
+                continue
+            if os.path.islink(path):
+                yield path, os.path.relpath(path, base), _LINKED_FOLDER
+            else:
+                keep.append(d)
+        dirs[:] = keep
         for name in sorted(files):
             if not name.startswith(".") and name.lower().endswith(SUFFIXES):
                 path = os.path.join(folder, name)
-                yield path, os.path.relpath(path, base)
+                note = (f"a symlink to a file outside {root}: passed over (name it to convert it)"
+                        if os.path.islink(path) and _outside(path, root) else None)
+                yield path, os.path.relpath(path, base), note
 
 
-def _expand(arg: str, out: Path | None) -> Iterator[tuple[str, str]]:
-    """(path, relative path) of each input an argument names: a folder, a file or a glob."""
+def _expand(arg: str, out: Path | None) -> Iterator[tuple[str, str, str | None]]:
+    """(path, relative path, note) of each input an argument names: a folder, a file or a glob."""
     if os.path.isdir(arg):
         yield from _walk(arg, arg, out)
     elif os.path.exists(arg) or not glob.has_magic(arg):
-        yield arg, os.path.basename(arg)  # a missing file fails in the task, with the reader's message
+        yield arg, os.path.basename(arg), None  # a missing file fails in the task, with the reader's message
     else:
         parts = Path(arg).parts
         i = next(i for i, p in enumerate(parts) if glob.has_magic(p))
@@ -58,19 +81,24 @@ def _expand(arg: str, out: Path | None) -> Iterator[tuple[str, str]]:
             if os.path.isdir(match):
                 yield from _walk(match, base, out)
             elif match.lower().endswith(SUFFIXES):
-                yield match, os.path.relpath(match, base)
+                note = (f"a symlink to a file outside {base}: passed over (name it to convert it)"
+                        if os.path.islink(match) and _outside(match, base) else None)
+                yield match, os.path.relpath(match, base), note
 
 
-def sources(args: Iterable[str | os.PathLike]) -> Iterator[str]:
-    """Every input `args` names (folders recursively, globs, files), each once, in a stable order;
-    an argument that names nothing is yielded as it is, for the reader to refuse."""
+def sources(args: Iterable[str | os.PathLike]) -> Iterator[tuple[str, str | None]]:
+    """(path, note) of every input `args` names (folders recursively, globs, files), each once, in
+    a stable order; a note says why the path is passed over. An argument that names nothing is
+    yielded as it is, for the reader to refuse."""
     seen: set[str] = set()
     for arg in map(os.fspath, args):
-        found = [source for source, _ in _expand(arg, None)]
-        for source in found or [arg]:
-            if os.path.realpath(source) not in seen:
+        found = [(source, note) for source, _, note in _expand(arg, None)]
+        for source, note in found or [(arg, None)]:
+            if note is not None:
+                yield source, note
+            elif os.path.realpath(source) not in seen:
                 seen.add(os.path.realpath(source))
-                yield source
+                yield source, None
 
 
 def plan(args: Iterable[str | os.PathLike], out: Path, formats: Iterable[str]) -> Iterator[Job]:
@@ -78,7 +106,8 @@ def plan(args: Iterable[str | os.PathLike], out: Path, formats: Iterable[str]) -
 
     `out` must be resolved. Outputs mirror the path below the folder (or glob base) the input was
     found in; a file named directly lands at the top of `out`. Two inputs that would share an
-    output, or an output that would land outside `out` (`..`, a symlinked folder), get an error.
+    output, or an output that would land outside `out` (`..`, a symlinked folder), get an error;
+    what a folder links to outside itself gets a note and is passed over.
     """
     formats = tuple(formats)
     seen: set[str] = set()
@@ -86,8 +115,11 @@ def plan(args: Iterable[str | os.PathLike], out: Path, formats: Iterable[str]) -
     inside: dict[Path, bool] = {}
     for arg in map(os.fspath, args):
         found = False
-        for source, rel in _expand(arg, out):
+        for source, rel, note in _expand(arg, out):
             found = True
+            if note is not None:
+                yield Job(source=source, rel=rel, note=note)
+                continue
             real = os.path.realpath(source)
             if real in seen:  # the same file named twice (a folder and a file inside it)
                 continue
