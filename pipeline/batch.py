@@ -33,7 +33,7 @@ from .inputs import Job, plan
 from .manifest import MANIFEST, Manifest, file_sha256, locked, options_key, sweep_temporaries
 from .read import DEFAULT_MAX_BYTES
 from .render import RENDERERS
-from .report import Exit, Progress, Report
+from .report import Exit, Progress, Report, shown
 
 DASK_HINT = "pip install 'bulletin-pipeline[dask]'"
 
@@ -294,7 +294,7 @@ class _Run:
         """Fail, skip or queue one job."""
         if job.note:
             if not self.opts.quiet:
-                self.progress.log(f"{job.source}: note: {job.note}")
+                self.progress.log(f"{shown(job.source)}: note: {job.note}")
             return
         if job.error:
             self.failed(job, job.error)
@@ -365,7 +365,7 @@ class _Run:
         self.manifest.record(entry)
         for severity, line, code, message in result.messages:  # as `file:line: severity: code: message`
             if not self.opts.quiet or severity == "error":
-                where = f"{job.source}:{line}" if line else job.source
+                where = f"{shown(job.source)}:{line}" if line else shown(job.source)
                 self.progress.log(f"{where}: {severity}: {code}: {message}")
         if result.status == "converted":
             self.report.converted(counts=result.diagnostics)
@@ -379,7 +379,7 @@ class _Run:
                                   "sha256": None, "outputs": {}, "diagnostics": {}, "ms": 0,
                                   "options": self.key, "version": __version__})
         self.report.failure(job.source, message)
-        self.progress.log(f"{job.source}: error: {message}")
+        self.progress.log(f"{shown(job.source)}: error: {message}")
         self.progress.advance(self.report)
 
     def stop(self, signum: int | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -17,7 +18,7 @@ from .inputs import sources
 from .model import Diagnostic, json_schema
 from .read import DEFAULT_MAX_BYTES
 from .render import RENDERERS
-from .report import Exit, Report, progress_for
+from .report import Exit, Report, progress_for, shown
 from .validate import diagnostic
 
 app = typer.Typer(
@@ -152,7 +153,7 @@ def check(
     for name, note in sources(inputs):
         path = Path(name)
         if note is not None:
-            typer.echo(f"{path}: note: {note}", err=True)
+            typer.echo(f"{shown(path)}: note: {note}", err=True)
             continue
         try:
             doc = api.load(path, max_bytes=max_bytes)
@@ -227,15 +228,25 @@ def _fonts(sheet, font_dirs: list[Path]) -> None:
 
 
 def _line(path: Path, d: Diagnostic) -> str:
-    where = f"{path}:{d.line}" if d.line else str(path)
+    where = f"{shown(path)}:{d.line}" if d.line else shown(path)
     return f"{where}: {d.severity}: {d.code}: {d.message}"
 
 
 def _github(path: Path, d: Diagnostic) -> str:
+    """A GitHub Actions workflow command; its properties and message escaped as the runner
+    reads them back (a comma or colon in a file name would end the property)."""
     kind = {"error": "error", "warning": "warning"}.get(d.severity, "notice")
     line = f",line={d.line}" if d.line else ""
-    message = d.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::{kind} file={path}{line},title={d.code}::{message}"
+    name = os.fsencode(path).decode("utf-8", "backslashreplace")  # a name that is not UTF-8: its bytes as \xNN
+    return f"::{kind} file={_property(name)}{line},title={_property(d.code)}::{_data(d.message)}"
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def main() -> None:

@@ -78,6 +78,17 @@ def _read_lines(path: Path) -> Iterator[dict]:
                 yield entry
 
 
+def _line(entry: dict) -> str:
+    """One manifest line. A file name that is not UTF-8 holds lone surrogates (os.fsdecode's
+    stand-ins for its bytes); its line is written in ASCII escapes, which read back the same."""
+    line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(entry, sort_keys=True) + "\n"
+    return line
+
+
 class Manifest:
     """The manifest of an output folder: `entries` by input path, `record` during a run, `commit`."""
 
@@ -119,7 +130,7 @@ class Manifest:
         if self._fh is None:
             return
         try:
-            self._fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+            self._fh.write(_line(entry))
             self._fh.flush()
         except OSError:
             self._close()
@@ -134,7 +145,7 @@ class Manifest:
         """Rewrite the manifest atomically with every entry, then drop the journal; an OutputError
         when the manifest cannot be written (the journal is dropped when it holds nothing)."""
         self._close()
-        lines = (json.dumps(self.entries[k], ensure_ascii=False, sort_keys=True) + "\n" for k in sorted(self.entries))
+        lines = (_line(self.entries[k]) for k in sorted(self.entries))
         try:
             write_atomic(self.path, "".join(lines).encode("utf-8"))
         except OutputError as err:

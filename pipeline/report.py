@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Mapping
@@ -66,13 +68,33 @@ class Report:
 
     def summary(self) -> str:
         """One line of counts (and the rate), preceded by one line per failure."""
-        lines = [f"failed: {path}: {_indent(message)}" for path, message in self.failed]
+        lines = [f"failed: {shown(path)}: {_indent(message)}" for path, message in self.failed]
         seconds = time.perf_counter() - self.started
         rate = f", {self.total / seconds:.1f} files/s" if seconds > 0 and self.total > 1 else ""
         head = f"{self.done} converted, {self.skipped} skipped, {len(self.failed)} failed"
         tail = f"{self.errors} errors, {self.warnings} warnings; {seconds:.2f} s{rate}"
         stop = f"; interrupted by signal {self.interrupted}, run again to resume" if self.interrupted else ""
         return "\n".join([*lines, f"{head} ({tail}){stop}"])
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\udc80-\udcff]")
+
+
+def shown(path: str | os.PathLike) -> str:
+    """A file name as `file:line:` lines print it: its control characters escaped (`\\n`, `\\t`,
+    `\\x01`; a newline in a name would start a line of its own) and the bytes of a name that
+    is not UTF-8 as `\\xNN` (they cannot be printed at all)."""
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(m: re.Match) -> str:
+    o = ord(m[0])
+    if 0xDC80 <= o <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
+        return f"\\x{o - 0xDC00:02x}"
+    return m[0].encode("unicode_escape").decode("ascii")
 
 
 def _indent(message: str) -> str:
