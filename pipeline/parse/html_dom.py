@@ -47,11 +47,31 @@ MAX_SPAN = 200  # rowspan/colspan beyond this are markup errors, not tables
 _END_OF_PAGE = re.compile(r"</\s*(?:html|body)\s*>", re.I)
 
 
+# Elements whose content is text, not markup: one left open takes the rest of the page as its text.
+_RAW_TEXT = ("title", "textarea", "iframe", "script", "style", "xmp", "noembed", "noframes")
+_RAW_START = {t: re.compile(rf"<{t}\b[^>]*>", re.I) for t in _RAW_TEXT}
+_RAW_END = {t: re.compile(rf"</{t}\s*>", re.I) for t in _RAW_TEXT}
+
+
+def _close_raw_text(text: str) -> str:
+    """Close a text-only element (`<title>`, `<textarea>`, `<iframe>`, `<script>` …) left open: with
+    no end tag after its start, it would hold the whole rest of the page as text (a browser shows an
+    empty page, or the page inside a text box), so it is closed where it starts."""
+    for tag in _RAW_TEXT:
+        last = None
+        for last in _RAW_START[tag].finditer(text):
+            pass
+        if last is not None and not _RAW_END[tag].search(text, last.end()):
+            text = f"{text[:last.end()]}</{tag}>{text[last.end():]}"
+    return text
+
+
 def parse_dom(text: str) -> etree._Element:
     """The page's element tree. A `</body>` or `</html>` that an included fragment leaves in the
     middle of the page ends nothing for a browser; libxml2 would drop all that follows it, so those
-    end tags are removed (on their own line, so line numbers hold) before parsing."""
-    text = _END_OF_PAGE.sub("", text)
+    end tags are removed (on their own line, so line numbers hold) before parsing; a text-only
+    element left open is closed (`_close_raw_text`)."""
+    text = _close_raw_text(_END_OF_PAGE.sub("", text))
     # Bytes with an explicit encoding: the page is already decoded, so a <meta charset> inside it
     # must not make libxml2 decode it a second time.
     parser = etree.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True,
