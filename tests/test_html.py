@@ -399,11 +399,19 @@ def test_deep_nesting_and_huge_spans_are_bounded():
     assert table.columns == ["序号", "项目名称", "进展"] and table.rows[0].name == "甲"
 
 
-@pytest.mark.parametrize("page", ["", "   ", "<html></html>", "<html><head><title>只有标题</title></head></html>",
-                                  "<html><head><title>未闭合<body><p>正文</p></body></html>"])
+@pytest.mark.parametrize("page", ["", "   ", "<html></html>", "<html><head><title>只有标题</title></head></html>"])
 def test_pages_without_visible_text_are_refused(page):
     with pytest.raises(InputError, match="HTML page"):
         parse_html(page)
+
+
+@pytest.mark.parametrize("tag", ["title", "textarea", "iframe", "script", "style", "TITLE", "Textarea"])
+def test_a_text_only_element_left_open_does_not_take_the_page(tag):
+    """Unclosed, libxml2 (and a browser) reads the rest of the page as its text: the page was empty."""
+    page = f"<html><head><{tag} x=1>某局关于开展检查的通知<body><h1>某局关于开展检查的通知</h1><p>一、正文内容。</p></body></html>"
+    doc = parse_html(page)
+    assert doc.meta.title == "某局关于开展检查的通知"
+    assert any("正文内容" in getattr(b, "text", "") for b in doc.body)
 
 
 TOKENS = [*"<>/=\"' \n&;#trdhpabl序号一二1.。：来源发布日期", "<td>", "<tr>", "<table>", "</td>", "<br>", "<p>",
