@@ -64,6 +64,10 @@ def document(text: Text, *, name: str | None = None) -> Document:
     info = InputInfo(name=os.path.basename(name) if name else None, sha256=text.sha256,
                      encoding=text.encoding, format=fmt, bytes=text.size)
     draft.meta.input = info
+    if text.replaced:
+        draft.diagnostics.append(diagnostic("broken-bytes", text.replaced_line,
+                                            f"{text.replaced} byte sequence{'s' * (text.replaced > 1)} that "
+                                            "are not UTF-8 (the first on this line) read as U+FFFD (�)"))
     if text.cut:
         last = text.text.count("\n") + 1
         draft.diagnostics.append(diagnostic("truncated-text", last,

@@ -54,6 +54,8 @@ class Text:
     sha256: str  # hex digest of the raw bytes
     size: int  # number of raw bytes
     cut: int = 0  # bytes of an incomplete character at the very end, left out (a truncated scrape)
+    replaced: int = 0  # byte sequences that are not UTF-8 in a UTF-8 file, each read as U+FFFD
+    replaced_line: int | None = None  # the line of the first of them
 
 
 def decode(
@@ -75,12 +77,45 @@ def decode(
         raise InputError(f"is empty (0 bytes); {_EXPECTED}", path=name)
     data = bytes(data)
     cut = _incomplete_utf8_tail(data)
-    text, encoding = _decode(data[: len(data) - cut], name, declared)
+    body = data[: len(data) - cut]
+    text, encoding, replaced, first = _decode(body, name, declared)
     if encoding == "gb18030" and text.startswith("\ufeff"):  # GB18030's own byte-order mark
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     _check_is_text(text, name)
-    return Text(text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest(), size=size, cut=cut)
+    return Text(text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest(), size=size, cut=cut,
+                replaced=replaced, replaced_line=first)
+
+
+#: At most this share of a UTF-8 file's bytes (or 8) may be broken for it to be read as UTF-8 (the
+#: broken ones as U+FFFD): a byte lost or flipped in a copy. Text in another encoding read as
+#: UTF-8 breaks at nearly every non-ASCII character.
+_MAX_BROKEN_SHARE = 0.002
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int, int] | None:
+    """(text, sequences replaced, line of the first) when `data` is UTF-8 but for a few broken
+    byte sequences; None when it is not (or has no other non-ASCII character to tell)."""
+    if b"\x00" in data:
+        return None
+    broken: list[int] = []
+    most = max(8, int(_MAX_BROKEN_SHARE * len(data)))
+
+    def count(err: UnicodeDecodeError) -> tuple[str, int]:
+        broken.append(err.start)
+        if len(broken) > most:  # not UTF-8: stop at once (a GBK file breaks at every character)
+            raise err
+        return "\ufffd", err.end
+
+    codecs.register_error("bulletin-count", count)
+    try:
+        text = data.decode("utf-8", "bulletin-count")
+    except UnicodeDecodeError:
+        return None
+    wide = len(text) - len(text.encode("ascii", "ignore")) - len(broken)
+    if not broken or wide < 10 * len(broken):
+        return None
+    return text, len(broken), data.count(b"\n", 0, broken[0]) + 1
 
 
 def _incomplete_utf8_tail(data: bytes) -> int:
@@ -131,27 +166,31 @@ def read_file(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES,
     return decode(data, name=name, declared=sniff(data) if sniff else None, max_bytes=max_bytes)
 
 
-def _decode(data: bytes, name: str, declared: str | None) -> tuple[str, str]:
-    """Return (text, codec) for `data`, or raise `InputError`."""
+def _decode(data: bytes, name: str, declared: str | None) -> tuple[str, str, int, int | None]:
+    """Return (text, codec, broken sequences read as U+FFFD, the line of the first) for `data`, or
+    raise `InputError`."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             text = _strict(data, codec)
             if text is None:
                 label = codec.removesuffix("-sig").upper()
                 raise InputError(f"starts with a {label} byte-order mark but is not valid {label}", path=name)
-            return text, codec
+            return text, codec, 0, None
     if b"\x00" in data:
         raise InputError(f"is not text (contains NUL bytes); {_EXPECTED}", path=name)
     text = _strict(data, "utf-8")
     if text is not None:
-        return text, "utf-8"
+        return text, "utf-8", 0, None
     codec = _charset(declared)
     if codec is not None and (text := _strict(data, codec)) is not None:
-        return text, codec
+        return text, codec, 0, None
+    mostly = _mostly_utf8(data)
+    if mostly is not None:  # UTF-8 with a broken byte: not GB18030 that happens to decode
+        return mostly[0], "utf-8", mostly[1], mostly[2]
     found = _detect(data)
     if found is None:
         raise InputError(f"is not text (not valid UTF-8, GB18030 or any detected encoding); {_EXPECTED}", path=name)
-    return found
+    return (*found, 0, None)
 
 
 def _detect(data: bytes) -> tuple[str, str] | None:

@@ -21,6 +21,7 @@ SEVERITY: dict[str, str] = {
     "missing-glyph": "warning",
     "unreadable": "error",
     "bad-date": "warning",
+    "broken-bytes": "warning",
 }
 _TERMINAL = "。！？!?；;…”’）)》」』"
 

@@ -9,7 +9,7 @@ test_mode=0
 [ "${1:-}" = "--test" ] && test_mode=1
 
 debs="fontconfig fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-lxgw-wenkai fonts-liberation2"
-[ "$test_mode" = 1 ] && debs="$debs poppler-utils libreoffice-writer-nogui pandoc"
+[ "$test_mode" = 1 ] && debs="$debs poppler-utils libreoffice-writer-nogui pandoc qpdf"
 
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   missing=$(for p in $debs; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)

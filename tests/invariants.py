@@ -40,11 +40,13 @@ def _title_line(line: str, head: Counter) -> bool:
     return bool(chars) and not chars - head
 
 
-def lost_text(doc: Document, raw: bytes) -> str:
-    """The Chinese characters of a text input, outside the lines set aside as chrome or metadata,
-    that the document lost or put out of order ('' when none): a subsequence check."""
+def lost_text(doc: Document, raw: bytes | str) -> str:
+    """The Chinese characters of a text input (its bytes, or its text as the reader decoded it),
+    outside the lines set aside as chrome or metadata, that the document lost or put out of order
+    ('' when none): a subsequence check."""
     set_aside = {c.line for c in doc.changes if c.kind in SET_ASIDE}
-    text = raw.decode(doc.meta.input.encoding).replace("\r\n", "\n").replace("\r", "\n")
+    text = raw if isinstance(raw, str) else raw.decode(doc.meta.input.encoding)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     # what the header holds, and what it took off the title line (a portal's `北京：` dateline)
     taken = "".join(c.before for c in doc.changes if c.kind == "dateline")
     head = Counter(IDEOGRAPH.findall(doc.meta.title + (doc.meta.doc_number or "") + taken))

@@ -408,7 +408,8 @@ def test_pages_without_visible_text_are_refused(page):
 @pytest.mark.parametrize("tag", ["title", "textarea", "iframe", "script", "style", "TITLE", "Textarea"])
 def test_a_text_only_element_left_open_does_not_take_the_page(tag):
     """Unclosed, libxml2 (and a browser) reads the rest of the page as its text: the page was empty."""
-    page = f"<html><head><{tag} x=1>某局关于开展检查的通知<body><h1>某局关于开展检查的通知</h1><p>一、正文内容。</p></body></html>"
+    page = (f"<html><head><{tag} x=1>某局关于开展检查的通知<body><h1>某局关于开展检查的通知</h1>"
+            "<p>一、正文内容。</p></body></html>")
     doc = parse_html(page)
     assert doc.meta.title == "某局关于开展检查的通知"
     assert any("正文内容" in getattr(b, "text", "") for b in doc.body)

@@ -8,6 +8,7 @@ as many cells); everything else — layout tables, disclosure grids, menus — i
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
 
 from lxml import etree
@@ -58,10 +59,8 @@ def _close_raw_text(text: str) -> str:
     no end tag after its start, it would hold the whole rest of the page as text (a browser shows an
     empty page, or the page inside a text box), so it is closed where it starts."""
     for tag in _RAW_TEXT:
-        last = None
-        for last in _RAW_START[tag].finditer(text):
-            pass
-        if last is not None and not _RAW_END[tag].search(text, last.end()):
+        last = deque(_RAW_START[tag].finditer(text), maxlen=1)
+        if last and not _RAW_END[tag].search(text, (last := last[0]).end()):
             text = f"{text[:last.end()]}</{tag}>{text[last.end():]}"
     return text
 
