@@ -88,7 +88,8 @@ def _sentence(s: str) -> bool:
 # --- the header: chrome, metadata, title ------------------------------------------------------
 
 
-_HEAD_LINES = 60  # the title is looked for among this many lines at the most
+_HEAD_LINES = 60  # the title is looked for among this many lines at the most, chrome and menus not counted
+_HEAD_SCAN = 2000  # nor past this many lines, all counted
 
 
 def _head_kinds(stream: list[Src]) -> dict[int, str]:
@@ -98,15 +99,16 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
     as body — or, when the metadata names the title, at the line that prints it."""
     kinds: dict[int, str] = {}
     nonblank = [k for k, ln in enumerate(stream) if ln.s]
-    n = 0
-    while n < min(len(nonblank), _HEAD_LINES):
+    n = passed = 0  # lines read, and how many of them were chrome or menu items
+    strong: set[int] = set()  # the candidates that may be the title (`_strong`)
+    while n < min(len(nonblank), _HEAD_LINES + passed, _HEAD_SCAN):
         k = nonblank[n]
         n += 1
         if k in kinds:
             continue
         ln = stream[k]
         nxt = stream[nonblank[n]] if n < len(nonblank) else None
-        seen_cand = any(kind == "cand" and _strong(stream[j].s) for j, kind in kinds.items())
+        seen_cand = bool(strong)
         if is_chrome(ln.text) or RULE_LINE.match(ln.s):
             kinds[k] = "chrome"
         elif (label := label_only(ln.text)) and nxt is not None and not is_chrome(nxt.text) \
@@ -126,6 +128,8 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
             kinds[k] = "info"  # `2023-01-05 10:00 区人民政府办公室`: a date and who published it, unlabelled
         elif ln.s[:1] not in _BULLETS and title_like(_title_parts(ln.s)[1]):
             kinds[k] = "cand"
+            if _strong(ln.s):
+                strong.add(k)
         elif (not seen_cand and len(ln.s) <= 20 or ln.s[:1] in _BULLETS and len(ln.s) <= 24) \
                 and not re.search(r"[。；]", ln.s) and not ADDRESSEE_LIKE.search(ln.s) \
                 and not TABLE_HEADER.match(ln.s) and not ITEM_NUMBER.match(ln.s) and heading_of(ln.s) is None:
@@ -139,7 +143,10 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
                 break
             for j in nonblank[n - 1 : nonblank.index(shown)]:  # between the metadata and the title it names
                 kinds[j] = "chrome"
+                strong.discard(j)
             n = nonblank.index(shown)
+        if kinds.get(k) in ("chrome", "junk"):  # a site's menu of any length leaves the title in the head
+            passed += 1
     return kinds
 
 
