@@ -65,9 +65,9 @@ def document(text: Text, *, name: str | None = None) -> Document:
                      encoding=text.encoding, format=fmt, bytes=text.size)
     draft.meta.input = info
     if text.replaced:
-        draft.diagnostics.append(diagnostic("broken-bytes", text.replaced_line,
-                                            f"{text.replaced} byte sequence{'s that are' if text.replaced > 1 else ' that is'}"
-                                            " not UTF-8 (the first on this line) read as U+FFFD (�)"))
+        what = "byte sequences that are" if text.replaced > 1 else "byte sequence that is"
+        draft.diagnostics.append(diagnostic("broken-bytes", text.replaced_line, f"{text.replaced} {what} not UTF-8 "
+                                            "(the first on this line) read as U+FFFD (�)"))
     if text.cut:
         last = text.text.count("\n") + 1
         draft.diagnostics.append(diagnostic("truncated-text", last,

@@ -50,7 +50,23 @@ def lost_text(doc: Document, raw: bytes | str) -> str:
     # what the header holds, and what it took off the title line (a portal's `北京：` dateline)
     taken = "".join(c.before for c in doc.changes if c.kind == "dateline")
     head = Counter(IDEOGRAPH.findall(doc.meta.title + (doc.meta.doc_number or "") + taken))
+    # a 文号 fused into a body line (`(新政发〔1994〕103号)伊犁…各部门:`) moves to the header
+    numbered = {c.line for c in doc.changes if c.kind == "doc-number"}
+    number = IDEOGRAPH.findall(doc.meta.doc_number or "")
     expected = [ch for no, line in enumerate(text.split("\n"), 1) if no not in set_aside
-                and not _title_line(line, head) for ch in IDEOGRAPH.findall(line)]
+                and not _title_line(line, head)
+                for ch in _without(IDEOGRAPH.findall(line), number if no in numbered else [])]
     got = iter(IDEOGRAPH.findall(body_text(doc)))
     return "".join(ch for ch in expected if ch not in got)  # `in` consumes `got`
+
+
+def _without(chars: list[str], sub: list[str]) -> list[str]:
+    """`chars` less the first run of characters that spells `sub` in order (a subsequence)."""
+    out, want = [], iter(sub)
+    nxt = next(want, None)
+    for ch in chars:
+        if ch == nxt:
+            nxt = next(want, None)
+        else:
+            out.append(ch)
+    return out if nxt is None else chars

@@ -415,7 +415,8 @@ def test_a_utf8_file_with_a_broken_byte_is_read_with_a_warning():
     assert doc.meta.title == "省市场监管局年度重点工作四季度完成情况" and doc.meta.input.encoding == "utf-8"
     warning = next(d for d in doc.diagnostics if d.code == "broken-bytes")
     assert warning.line == data[:at].count(b"\n") + 1 and "1 byte sequence that is not UTF-8" in warning.message
-    gbk = "浙江省市场监督管理局关于开展质量提升行动的通知\n\n各市场监管局：\n\n现将有关事项通知如下。\n".encode("gb18030")
+    gbk = "浙江省市场监督管理局关于开展质量提升行动的通知\n\n各市场监管局：\n\n现将有关事项通知如下。\n"
+    gbk = gbk.encode("gb18030")
     assert api.load(gbk, name="g.txt").meta.input.encoding == "gb18030"  # another encoding is not "broken UTF-8"
 
 
@@ -423,9 +424,9 @@ def test_a_utf8_file_with_a_broken_byte_is_read_with_a_warning():
 
 
 def test_a_long_site_menu_does_not_push_the_title_out_of_the_head():
-    menu = "\n".join(f"[栏目{n}]" for n in range(80))
-    text = (f"{menu}\n自治区人民政府关于\n印发温饱工程计划的通知\n(新政发〔1994〕103号)各州、市人民政府:\n"
-            "现将《温饱工程计划》印发给你们，请认真贯彻执行。\n")
+    menu = "[Home]\n" + "[Databases]\n" * 60 + "[WorldLII]\n[Search]\n[Feedback]\n自治区地方法规 |\n"
+    text = (f"{menu}【发布文号】新政发[1994]103号\n【发布日期】1994-12-27\n自治区人民政府关于\n印发温饱工程计划的通知\n"
+            "(新政发〔1994〕103号)各州、市人民政府:\n现将《温饱工程计划》印发给你们，请认真贯彻执行。\n")
     doc = api.load(text.encode(), name="menu.txt")
     assert doc.meta.title == "自治区人民政府关于印发温饱工程计划的通知"
     assert doc.meta.doc_number == "新政发〔1994〕103号"

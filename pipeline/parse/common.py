@@ -68,8 +68,11 @@ CHROME_LINE = re.compile(
     r")$"
 )
 _BULLET_CHARS = frozenset("•·●◆■▪◇○*-")
-MENU_WORDS = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}\s+){4,}[\u4e00-\u9fff]{2,6}$")  # 我的法规 最新法规 点击最多 …
-NAV_LINE = re.compile(r"^(?:[^\s|｜丨。，；]{1,8}(?:\s*[|｜丨]\s*|\s{2,}|\u3000+)){3,}[^\s|｜丨。，；]{1,8}$")
+# Possessive and atomic (`++`, `(?>…)`): a word and the gap after it are read one way only. With
+# backtracking, the gaps `\u3000\u3000` (two spaces, or one and one) made a long line that fails at
+# its end take exponential time (a 6,000-character line hung the reader, found by the fuzzer).
+MENU_WORDS = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}+\s++){4,}+[\u4e00-\u9fff]{2,6}+$")  # 我的法规 最新法规 点击最多 …
+NAV_LINE = re.compile(r"^(?:[^\s|｜丨。，；]{1,8}+(?>\s*+[|｜丨]\s*+|\s{2,}+|\u3000++)){3,}+[^\s|｜丨。，；]{1,8}+$")
 
 
 _SYMBOLS_ONLY = re.compile(r"^[^\w\u3400-\u9fff]{1,12}$")  # `< ] ^ ]`: a widget's glyphs
