@@ -33,7 +33,9 @@ from .parse.common import CJK, ENTRY_MARKER, doc_number
 _SPACES = "\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff\t "
 # a CJK character or a full-width mark: spaces beside one of these are stray
 _WIDE = f"{CJK}\u3000-\u303f\uff00-\uffef“”‘’《》—…"
-_STRAY_SPACE = re.compile(f"(?<=[{_WIDE}])[{_SPACES}]+|[{_SPACES}]+(?=[{_WIDE}])")
+# a run of spaces is tried from its first space only (`(?<!…)`): a search trying each space of a
+# long run in turn is quadratic in its length
+_STRAY_SPACE = re.compile(f"(?<=[{_WIDE}])[{_SPACES}]+|(?<![{_SPACES}])[{_SPACES}]+(?=[{_WIDE}])")
 _ODD_SPACE = re.compile(f"[{_SPACES}]+")
 _DOUBLED = re.compile(r"^(\d{1,3})[.．]{2,}(?=\D)|([，。、；：！？])\2+")
 _DOUBLED_MARK = re.compile(r"([，。、；：！？])\1")

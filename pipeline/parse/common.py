@@ -110,7 +110,7 @@ DOC_NUMBER_LINE = re.compile(rf"^(?:{DOC_NUMBER.pattern})$")
 ADDRESSEE_START = re.compile(r"^各[^：:。]{2,}[、，,][^：:。]*$")
 LEADING_DOC_NUMBER = re.compile(rf"^[（(]\s*(?P<num>{DOC_NUMBER.pattern})\s*[）)]\s*")
 DATELINE = re.compile(rf"^[{CJK}]{{2,4}}[:：]\s*(?=关于)")  # a place before the title, as news portals print it
-TITLE_DOC_NUMBER = re.compile(rf"\s*[（(]\s*(?P<num>{DOC_NUMBER.pattern})\s*[）)]\s*$")
+TITLE_DOC_NUMBER = re.compile(rf"(?<!\s)\s*[（(]\s*(?P<num>{DOC_NUMBER.pattern})\s*[）)]\s*$")
 
 
 def doc_number(text: str) -> str | None:

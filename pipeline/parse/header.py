@@ -102,7 +102,7 @@ CHROME_FRAGMENT = re.compile(
     r"|分享到\s*[:：]?"
     r"|(?<![文件])(?:字体|字号|文字大小)\s*[:：]?\s*[\[【［(（][^\]】］)）]*[\]】］)）]"
     r"|(?:浏览次数|访问次数|浏览量|阅读次数|阅读量|点击数|点击量|阅读数|访问量|点击率|点击|阅读)\s*[:：]?\s*[\[【［(（]?\s*\d*\s*[\]】］)）]?\s*次?"
-    r"|【?\s*(?:打印本页|打印|关闭窗口|关闭)\s*】?(?=\s|$)"
+    r"|(?:【|(?<![\s【]))\s*(?:打印本页|打印|关闭窗口|关闭)\s*】?(?=\s|$)"
     r"|(?:放大字体|缩小字体|默认字体|繁体|简体|无障碍|长者模式|关怀版|适老化)(?=\s|$)"
 )
 _BRACKETS = re.compile(r"[【】\[\]]")
@@ -299,7 +299,7 @@ def split_labels(line: str) -> list[tuple[str, str]]:
 
 
 _UNKNOWN_LEAD = re.compile(r"(?:[\u4e00-\u9fff]{2,6}\s*[:：][^:：]{0,30}?(?:\s+|$))+")
-_EMPTY_VALUE = re.compile(r"^[\[(（【\s]*[\])）】\s]*$|^(?:无|暂无|无号|无文号|空|/|-|—|－)$")
+_EMPTY_VALUE = re.compile(r"^[\[(（【\s]*+[\])）】\s]*+$|^(?:无|暂无|无号|无文号|空|/|-|—|－)$")
 
 
 def take_meta(line: str, lineno: int | None, meta: MetaFields) -> bool:
@@ -313,7 +313,7 @@ def take_meta(line: str, lineno: int | None, meta: MetaFields) -> bool:
     return True
 
 
-_TRAILING_BUTTON = re.compile(r"\s*(?:收藏|打印|分享到?|关闭|纠错)\s*[:：]?$")
+_TRAILING_BUTTON = re.compile(r"(?<!\s)\s*(?:收藏|打印|分享到?|关闭|纠错)\s*[:：]?$")
 
 
 def take_value(meta: MetaFields, label: str, value: str, lineno: int | None) -> None:

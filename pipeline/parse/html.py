@@ -45,7 +45,7 @@ from .header import (
 from .html_dom import SAVED_FROM, SPACE, TableAt, Walker, data_tables, parse_dom, text_of
 from .html_tables import read_table
 
-_TITLE_SEP = re.compile(r"\s*(?:[_|｜]|\s[-–—]+\s|--)\s*")
+_TITLE_SEP = re.compile(r"(?<!\s)\s*(?:[_|｜]|\s[-–—]+\s|--)\s*")
 
 
 @dataclass

@@ -152,7 +152,9 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
 
 _BULLETS = frozenset("•·●◆■▪◇○")
 INFO_LINE = re.compile(rf"^(?P<date>{DATE.pattern})\s+(?P<org>\S{{2,30}}?{ORG_END})$")
-ADDRESSEE_LIKE = re.compile(r"[、，,].*[:：]$|^各.*[:：]$")  # `各苏木乡镇人民政府,旗直各有关部门:` opens the body
+# `各苏木乡镇人民政府,旗直各有关部门:` opens the body (a comma, then the line ends in a colon: each comma is
+# not tried in turn, which was quadratic in a long line of commas)
+ADDRESSEE_LIKE = re.compile(r"^(?:各|[^、，,]*+[、，,])(?>.*)(?<=[:：])$")
 RULE_LINE = re.compile(r"^[—─━\-－_＿=＝*·~～]{3,}$")  # the 版头's red line, as text
 # the values of a disclosure block printed without their labels
 DISCLOSURE_VALUE = re.compile(
@@ -178,7 +180,7 @@ def _title_parts(s: str) -> tuple[str | None, str, str | None]:
     return number, s, date
 
 
-_TRAILING_DATE = re.compile(rf"[ \t\u3000]+({DATE.pattern})\s*$")
+_TRAILING_DATE = re.compile(rf"(?<![ \t\u3000])[ \t\u3000]+({DATE.pattern})\s*$")
 
 
 def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[str | None, int]:

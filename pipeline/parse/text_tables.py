@@ -31,7 +31,7 @@ from .common import (
 
 _PIPE_ROW = re.compile(r"^\s*\|?(?:[^|]*\|){2,}[^|]*$")  # `| a | b |`, `a | b | c`
 _PIPE_CELL = re.compile(r"^(?P<cell>.*\S)\s+\|\s*$")  # one cell a line, closed by ` |`
-_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")  # |---|:--:|
+_PIPE_RULE = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")  # |---|:--:|
 _LONE_PIPE = re.compile(r"^\s*\|\s*$")
 
 

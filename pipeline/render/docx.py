@@ -268,7 +268,7 @@ class _Writer:
 
     def run(self, p: DocxParagraph, role: str, text: str) -> None:
         """Add a run of `text` (w:br for newlines, w:tab for tabs) in the role's formatting."""
-        run = p.add_run(X.clean(text))
+        run = p.add_run(text)
         run.element.insert(0, copy.deepcopy(self.parts.rpr[role]))
 
     def header(self, doc: Document) -> None:
@@ -414,7 +414,6 @@ class _Parts(dict):
 
 def _core_text(text: str) -> str:
     """python-docx refuses core-property strings over 255 characters: shorten them."""
-    text = X.clean(text)
     return text if len(text) <= 255 else text[:254] + "…"
 
 

@@ -172,18 +172,10 @@ def header_row(tr: BaseOxmlElement) -> None:
     trpr.append(el("w:tblHeader"))
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
-
-
-def clean(text: str) -> str:
-    # Control characters cannot appear in XML at all; they carry no content.
-    return _CONTROL.sub("", text)
-
-
 def text_xml(text: str) -> str:
     """Return the run content for `text`: w:t pieces, w:br for newlines, w:tab for tabs."""
     out = []
-    for k, line in enumerate(clean(text).split("\n")):
+    for k, line in enumerate(text.split("\n")):  # `normalise.scrub` took out what XML forbids
         if k:
             out.append("<w:br/>")
         for j, piece in enumerate(line.split("\t")):
