@@ -246,11 +246,23 @@ class TableStyle(_Model):
         by_role: dict[str, ColumnKind] = {"number": "number", "name": "name", "progress": "text"}
         return [by_role.get(r, other) for r in roles]
 
-    def column_widths(self, roles: list[str], total: Length) -> list[Length]:
-        """Return one width per column, in proportion to the kinds' ratios, summing to `total`."""
+    def column_widths(self, roles: list[str], total: Length, minimum: Length | None = None) -> list[Length]:
+        """Return one width per column, in proportion to the kinds' ratios, summing to `total`; a
+        column the ratios would make narrower than `minimum` gets `minimum`, and the others share
+        what is left by their ratios (`minimum` × the columns must fit in `total`)."""
         ratios = [self.columns[k].ratio if k in self.columns else 1.0 for k in self.column_kinds(roles)]
-        s = sum(ratios)
-        widths = [total * (r / s) for r in ratios]
+        fixed: set[int] = set()
+        while True:
+            free = [i for i in range(len(ratios)) if i not in fixed]
+            room = total - (minimum * len(fixed) if fixed else Length(0))
+            s = sum(ratios[i] for i in free)
+            widths = [minimum if i in fixed else room * (ratios[i] / s) for i in range(len(ratios))]
+            low = {i for i in free if minimum is not None and widths[i] < minimum}
+            if not low or len(low) == len(free):
+                break
+            fixed |= low
+        if low:  # every column left is below the minimum: all of them get an equal share
+            widths = [total * (1 / len(ratios))] * len(ratios)
         widths[-1] = total - sum((w for w in widths[:-1]), Length(0))
         return widths
 

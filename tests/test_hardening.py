@@ -430,3 +430,25 @@ def test_a_long_site_menu_does_not_push_the_title_out_of_the_head():
     doc = api.load(text.encode(), name="menu.txt")
     assert doc.meta.title == "自治区人民政府关于印发温饱工程计划的通知"
     assert doc.meta.doc_number == "新政发〔1994〕103号"
+
+
+def test_wide_tables_get_columns_a_character_wide_and_the_limit_is_the_page():
+    from pipeline.render import table_columns
+    from pipeline.style import load_style
+
+    style = load_style(None)
+    cell = style.role("table_cell").size + style.table.cell_padding * 2
+    for n in (8, 12, 20, 25, 29):
+        table = Table(columns=["序号", "名称", *[f"数{i}" for i in range(n - 3)], "进展"])
+        widths = table_columns(table, style, style.page.type_width)[2]
+        assert sum(w.emu for w in widths) == style.page.type_width.emu
+        assert min(widths) >= (cell if n <= 20 else style.role("table_cell").size * 0.5 + style.table.cell_padding * 2)
+    rows = [ItemRow(number=str(k), cells=[Cell(paragraphs=[Para(text=f"{k}{c}")]) for c in range(12)])
+            for k in range(1, 4)]
+    table = Table(columns=["序号", *[f"指标{c}" for c in range(11)]], rows=rows)
+    doc = Document(meta=Meta(title="统计表"), body=[table])
+    conv = api.render(doc, ["docx", "pdf"])
+    docx_is_valid(conv.outputs["docx"])
+    assert len(PdfReader(io.BytesIO(conv.outputs["pdf"])).pages) == 1
+    with pytest.raises(RenderError, match="30 columns"):
+        table_columns(Table(columns=[str(c) for c in range(30)]), style, style.page.type_width)

@@ -42,20 +42,21 @@ def marked(block: Heading | Paragraph) -> str:
 
 def table_columns(table: Table, style: StyleSheet, total: Length) -> tuple[list[str], list[str], list[Length]]:
     """The header texts, column roles and widths (summing to `total`) of a table, as every format
-    lays it out: as many columns as its widest row. A table whose narrowest column could not
-    hold one character of the cell size beside its padding cannot be laid out: a RenderError
-    names it (at the default style, about 30 columns fit across the page)."""
+    lays it out: as many columns as its widest row, in proportion to the style's ratios but none
+    narrower than one character of the cell size (beside its padding) while that fits, else none
+    narrower than half a character (a digit). A table with more columns than that cannot be laid
+    out: a RenderError names it (29 columns at the default style)."""
     ncols = max([len(table.columns)] + [len(r.cells) for r in table.rows if not isinstance(r, SectionRow)])
     headers = table.columns + [""] * (ncols - len(table.columns))
     roles = table.column_roles(ncols)
-    widths = style.table.column_widths(roles, total)
-    need = style.role("table_cell").size + style.table.cell_padding * 2
-    if min(widths) < need:
-        fit = sum(1 for _ in range(ncols) if need * (_ + 1) <= total)
+    char, pad = style.role("table_cell").size, style.table.cell_padding * 2
+    least = char + pad if (char + pad) * ncols <= total else char * 0.5 + pad
+    if least * ncols > total:
+        fit = total.emu // least.emu
         where = f" at line {table.line}" if table.line else ""
         raise RenderError(f"the table{where} has {ncols} columns: too many to lay out across the page "
-                          f"(a column must hold one character: at most {fit} such columns fit)")
-    return headers, roles, widths
+                          f"(at most {fit} columns half a character wide fit)")
+    return headers, roles, style.table.column_widths(roles, total, least)
 
 
 def renderer(fmt: str) -> Renderer:
