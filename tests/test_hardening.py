@@ -452,3 +452,14 @@ def test_wide_tables_get_columns_a_character_wide_and_the_limit_is_the_page():
     assert len(PdfReader(io.BytesIO(conv.outputs["pdf"])).pages) == 1
     with pytest.raises(RenderError, match="30 columns"):
         table_columns(Table(columns=[str(c) for c in range(30)]), style, style.page.type_width)
+
+
+def test_a_second_doc_number_fused_to_the_addressee_stays_in_the_text():
+    from invariants import lost_text
+
+    text = ("浙市监〔2021〕1号\n自治区人民政府关于印发温饱工程计划的通知\n"
+            "(新政发〔1994〕103号)伊犁哈萨克自治州,各州、市人民政府:\n现将《温饱工程计划》印发给你们，请认真贯彻执行。\n")
+    doc = api.load(text.encode(), name="two-numbers.txt")
+    assert doc.meta.doc_number == "浙市监〔2021〕1号"
+    assert "新政发" in next(b for b in doc.body if b.type == "addressee").text
+    assert lost_text(doc, text) == ""

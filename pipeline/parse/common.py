@@ -249,6 +249,8 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
             continue
         bare = BULLET.sub("", s)  # `• 各县（区）医疗保障局…：`
         numbered = LEADING_DOC_NUMBER.match(bare)  # `（新政发〔1994〕103号）伊犁哈萨克自治州，各州…：`
+        if numbered and meta.doc_number and doc_number(meta.doc_number) != doc_number(numbered["num"]):
+            numbered = None  # another 文号 than the header's: it stays where it is printed
         rest = bare[numbered.end():] if numbered else bare
         if (first and _preamble(blocks) and re.search(r"[:：]$", rest) and len(rest) <= 250 and "。" not in rest
                 and not label_only(rest) and heading_of(rest) is None
