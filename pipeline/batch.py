@@ -33,7 +33,7 @@ from .inputs import Job, plan
 from .manifest import MANIFEST, Manifest, file_sha256, locked, options_key, sweep_temporaries
 from .read import DEFAULT_MAX_BYTES
 from .render import RENDERERS
-from .report import Exit, Progress, Report, shown
+from .report import Exit, Progress, Report, shown, where
 
 DASK_HINT = "pip install 'bulletin-pipeline[dask]'"
 
@@ -146,8 +146,8 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # alive, under another user
+        pass
     return True
 
 
@@ -365,8 +365,7 @@ class _Run:
         self.manifest.record(entry)
         for severity, line, code, message in result.messages:  # as `file:line: severity: code: message`
             if not self.opts.quiet or severity == "error":
-                where = f"{shown(job.source)}:{line}" if line else shown(job.source)
-                self.progress.log(f"{where}: {severity}: {code}: {message}")
+                self.progress.log(f"{where(job.source, line)}: {severity}: {code}: {message}")
         if result.status == "converted":
             self.report.converted(counts=result.diagnostics)
             self.progress.advance(self.report)

@@ -18,7 +18,7 @@ from .inputs import sources
 from .model import Diagnostic, json_schema
 from .read import DEFAULT_MAX_BYTES
 from .render import RENDERERS
-from .report import Exit, Report, progress_for, shown
+from .report import Exit, Report, progress_for, shown, where
 from .validate import diagnostic
 
 app = typer.Typer(
@@ -228,8 +228,7 @@ def _fonts(sheet, font_dirs: list[Path]) -> None:
 
 
 def _line(path: Path, d: Diagnostic) -> str:
-    where = f"{shown(path)}:{d.line}" if d.line else shown(path)
-    return f"{where}: {d.severity}: {d.code}: {d.message}"
+    return f"{where(path, d.line)}: {d.severity}: {d.code}: {d.message}"
 
 
 def _github(path: Path, d: Diagnostic) -> str:

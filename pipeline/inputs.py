@@ -32,9 +32,11 @@ class Job:
     note: str | None = None
 
 
-def _outside(path: str, root: str) -> bool:
-    """Whether `path`, a symlink, leads out of the folder `root` it was found in."""
-    return not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+def _linked_out(path: str, root: str) -> str | None:
+    """The note for `path` when it is a symlink out of the folder `root` it was found in, else None."""
+    if os.path.islink(path) and not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
+        return f"a symlink to a file outside {root}: passed over (name it to convert it)"
+    return None
 
 
 _LINKED_FOLDER = "a symlinked folder: passed over (name its target to convert what it holds)"
@@ -62,9 +64,7 @@ def _walk(root: str, base: str, out: Path | None) -> Iterator[tuple[str, str, st
         for name in sorted(files):
             if not name.startswith(".") and name.lower().endswith(SUFFIXES):
                 path = os.path.join(folder, name)
-                note = (f"a symlink to a file outside {root}: passed over (name it to convert it)"
-                        if os.path.islink(path) and _outside(path, root) else None)
-                yield path, os.path.relpath(path, base), note
+                yield path, os.path.relpath(path, base), _linked_out(path, root)
 
 
 def _expand(arg: str, out: Path | None) -> Iterator[tuple[str, str, str | None]]:
@@ -81,9 +81,7 @@ def _expand(arg: str, out: Path | None) -> Iterator[tuple[str, str, str | None]]
             if os.path.isdir(match):
                 yield from _walk(match, base, out)
             elif match.lower().endswith(SUFFIXES):
-                note = (f"a symlink to a file outside {base}: passed over (name it to convert it)"
-                        if os.path.islink(match) and _outside(match, base) else None)
-                yield match, os.path.relpath(match, base), note
+                yield match, os.path.relpath(match, base), _linked_out(match, base)
 
 
 def sources(args: Iterable[str | os.PathLike]) -> Iterator[tuple[str, str | None]]:

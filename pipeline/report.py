@@ -90,6 +90,11 @@ def shown(path: str | os.PathLike) -> str:
     return _UNPRINTABLE.sub(_escape, text)
 
 
+def where(path: str | os.PathLike, line: int | None) -> str:
+    """`file:line` (or `file`) as a diagnostic line starts."""
+    return f"{shown(path)}:{line}" if line else shown(path)
+
+
 def _escape(m: re.Match) -> str:
     o = ord(m[0])
     if 0xDC80 <= o <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
