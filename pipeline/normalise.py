@@ -62,14 +62,6 @@ def scrub(doc: Document) -> Document:
     return doc
 
 
-def _clean(text: str) -> str:
-    return FORBIDDEN.sub(lambda m: _AS_SPACE.get(m[0], ""), text)
-
-
-def _shown(text: str) -> str:
-    return FORBIDDEN.sub(lambda m: f"<U+{ord(m[0]):04X}>", text)
-
-
 def _scrub(node: BaseModel, line: int | None, log: list[Change] | None) -> None:
     """Scrub the strings of `node` and of the models below it; record into `log` (None: the
     model's own records, changes and diagnostics, are cleaned without a record of their own)."""
@@ -77,9 +69,7 @@ def _scrub(node: BaseModel, line: int | None, log: list[Change] | None) -> None:
     for name, value in node.__dict__.items():
         if type(value) is str:
             if FORBIDDEN.search(value):
-                setattr(node, name, _clean(value))
-                if log is not None:
-                    log.append(Change(kind="invalid-character", line=line, before=_shown(value), after=_clean(value)))
+                setattr(node, name, _scrubbed(value, line, log))
         elif isinstance(value, BaseModel):
             _scrub(value, line, log)
         elif type(value) is list:
@@ -87,12 +77,18 @@ def _scrub(node: BaseModel, line: int | None, log: list[Change] | None) -> None:
             for i, item in enumerate(value):
                 if type(item) is str:
                     if FORBIDDEN.search(item):
-                        value[i] = _clean(item)
-                        if own is not None:
-                            log.append(Change(kind="invalid-character", line=line, before=_shown(item),
-                                              after=value[i]))
+                        value[i] = _scrubbed(item, line, own)
                 elif isinstance(item, BaseModel):
                     _scrub(item, line, own)
+
+
+def _scrubbed(text: str, line: int | None, log: list[Change] | None) -> str:
+    """`text` without its `FORBIDDEN` characters, the change recorded into `log` (when given)."""
+    after = FORBIDDEN.sub(lambda m: _AS_SPACE.get(m[0], ""), text)
+    if log is not None:
+        log.append(Change(kind="invalid-character", line=line,
+                          before=FORBIDDEN.sub(lambda m: f"<U+{ord(m[0]):04X}>", text), after=after))
+    return after
 
 
 def normalise(doc: Document, *, clean: bool = False) -> Document:

@@ -98,24 +98,17 @@ def _mostly_utf8(data: bytes) -> tuple[str, int, int] | None:
     byte sequences; None when it is not (or has no other non-ASCII character to tell)."""
     if b"\x00" in data:
         return None
-    broken: list[int] = []
-    most = max(8, int(_MAX_BROKEN_SHARE * len(data)))
-
-    def count(err: UnicodeDecodeError) -> tuple[str, int]:
-        broken.append(err.start)
-        if len(broken) > most:  # not UTF-8: stop at once (a GBK file breaks at every character)
-            raise err
-        return "\ufffd", err.end
-
-    codecs.register_error("bulletin-count", count)
     try:
-        text = data.decode("utf-8", "bulletin-count")
-    except UnicodeDecodeError:
+        data.decode("utf-8")
         return None
-    wide = len(text) - len(text.encode("ascii", "ignore")) - len(broken)
-    if not broken or wide < 10 * len(broken):
+    except UnicodeDecodeError as err:
+        first = err.start
+    text = data.decode("utf-8", "replace")
+    broken = text.count("\ufffd") - data.count("\ufffd".encode())  # the ones the file did not hold
+    wide = len(text) - len(text.encode("ascii", "ignore")) - broken
+    if broken > max(8, _MAX_BROKEN_SHARE * len(data)) or wide < 10 * broken:
         return None
-    return text, len(broken), data.count(b"\n", 0, broken[0]) + 1
+    return text, broken, data.count(b"\n", 0, first) + 1
 
 
 def _incomplete_utf8_tail(data: bytes) -> int:
