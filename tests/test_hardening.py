@@ -463,3 +463,11 @@ def test_a_second_doc_number_fused_to_the_addressee_stays_in_the_text():
     assert doc.meta.doc_number == "浙市监〔2021〕1号"
     assert "新政发" in next(b for b in doc.body if b.type == "addressee").text
     assert lost_text(doc, text) == ""
+
+
+def test_a_title_number_that_differs_from_the_headers_stays_in_the_title():
+    text = ("浙市监〔2021〕1号\n\n某市人民政府办公室印发《实施意见》的通知(岳办发〔2017〕2号)\n\n"
+            "各县市区人民政府：\n\n现将《实施意见》印发给你们，请认真贯彻执行。\n")
+    doc = api.load(text.encode(), name="t.txt")
+    assert doc.meta.doc_number == "浙市监〔2021〕1号"
+    assert doc.meta.title.endswith("（岳办发〔2017〕2号）")

@@ -395,10 +395,12 @@ def draft(title: str | None, meta: MetaFields, body: list[Block], changes: list[
           diagnostics: list[Diagnostic], *, url: str | None = None) -> Document:
     """Assemble a reader's draft Document, the same way for every reader.
 
-    A document number in the title's brackets moves to `meta.doc_number`; the signature's date is
-    the last candidate for the publication date; every field is chosen by `header.resolve`.
+    A document number in the title's brackets moves to `meta.doc_number` (one that differs from
+    the number the header gives stays in the title, as printed); the signature's date is the last
+    candidate for the publication date; every field is chosen by `header.resolve`.
     """
-    if title and (m := TITLE_DOC_NUMBER.search(title)):
+    if title and (m := TITLE_DOC_NUMBER.search(title)) and (
+            not meta.doc_number or doc_number(meta.doc_number) == doc_number(m["num"])):
         changes.append(Change(kind="doc-number", line=None, before=title, after=title[: m.start()]))
         meta.doc_number = meta.doc_number or m["num"]
         title = title[: m.start()]
