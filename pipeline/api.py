@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from .diagnostics import diagnostic
 from .errors import InputError
 from .model import Diagnostic, Document, InputInfo
 from .normalise import FORBIDDEN, normalise, scrub
 from .parse import parse_text
 from .read import DEFAULT_MAX_BYTES, Text, decode, read_file
 from .render import RENDERERS, renderer
-from .validate import diagnostic, validate
+from .validate import validate
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from . import __version__, api, batch
+from .diagnostics import diagnostic
 from .errors import BulletinError
 from .files import write_atomic
 from .inputs import sources
@@ -19,7 +20,6 @@ from .model import Diagnostic, json_schema
 from .read import DEFAULT_MAX_BYTES
 from .render import RENDERERS
 from .report import Exit, Report, progress_for, shown, where
-from .validate import diagnostic
 
 app = typer.Typer(
     name="bulletin",

@@ -1,33 +1,13 @@
-"""Semantic checks: diagnostics with stable codes. Severities are decided here, in one place."""
+"""Semantic checks: diagnostics with stable codes (their severities are in `diagnostics.SEVERITY`)."""
 
 from __future__ import annotations
 
 import re
 
+from .diagnostics import SEVERITY, diagnostic
 from .model import Diagnostic, Document, ItemRow, Para, SectionRow, Table
 
-# code → severity. The README lists this table; `--strict` turns warnings into failures.
-SEVERITY: dict[str, str] = {
-    "missing-title": "error",
-    "cell-count": "error",
-    "missing-date": "warning",
-    "missing-source": "warning",
-    "item-number-gap": "warning",
-    "item-number-restart": "info",
-    "entry-number-gap": "warning",
-    "empty-cell": "warning",
-    "truncated-text": "warning",
-    "unplaced-line": "warning",
-    "missing-glyph": "warning",
-    "unreadable": "error",
-    "bad-date": "warning",
-    "broken-bytes": "warning",
-}
 _TERMINAL = "。！？!?；;…”’）)》」』"
-
-
-def diagnostic(code: str, line: int | None, message: str) -> Diagnostic:
-    return Diagnostic(severity=SEVERITY[code], code=code, line=line, message=message)
 
 
 #: the codes `validate` finds; a document validated `again` drops its stored ones first

@@ -16,8 +16,8 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
+from ..diagnostics import diagnostic
 from ..model import Change, Diagnostic
-from ..validate import diagnostic
 
 # field → groups of labels, most trusted group first. The order of the groups is the precedence.
 PRECEDENCE: dict[str, tuple[tuple[str, ...], ...]] = {

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ..diagnostics import diagnostic
 from ..model import Cell, Change, Diagnostic, ItemRow, Para, SectionRow, Table
-from ..validate import diagnostic
 from .common import ITEM_NUMBER, SECTION_ROW, Src, multi_column, name_column, numbered
 from .header import compact
 from .html_dom import Walker, cells_of, header_row, lines_of, rows_of, span

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
+from ..diagnostics import diagnostic
 from ..model import Cell, Diagnostic, ItemRow, SectionRow, Table
-from ..validate import diagnostic
 from .common import (
     ENTRY_MARKER,
     ITEM_NUMBER,

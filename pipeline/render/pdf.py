@@ -27,6 +27,7 @@ try:
 except ImportError:  # pragma: no cover - a platform without its wheel: the standard zlib
     zlib_ng = None
 
+from ..diagnostics import diagnostic
 from ..errors import BulletinError, RenderError
 from ..fonts import FontSet, resolve_fonts
 from ..model import (
@@ -41,7 +42,6 @@ from ..model import (
     Signature,
     Table,
 )
-from ..validate import diagnostic
 from . import marked, table_columns
 from .linebreak import CJKParagraph, clone_frag, text_pen
 from .rowtable import Row, RowTable
