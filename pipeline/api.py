@@ -24,6 +24,13 @@ from .render import RENDERERS, renderer
 from .validate import validate
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+#: the output formats, each also its file suffix
+FORMATS: tuple[str, ...] = tuple(RENDERERS)
+
+
+def renderer_modules(formats) -> list[str]:
+    """The modules that render `formats` (for a process to import ahead of its first input)."""
+    return [f"{__package__}.render.{RENDERERS[f].partition(':')[0]}" for f in formats]
 
 
 @dataclass
@@ -150,4 +157,4 @@ def convert(source: str | os.PathLike | bytes, *, formats: list[str] | None = No
             name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Conversion:
     """Load `source` and render it (default: every available format)."""
     doc = load(source, name=name, max_bytes=max_bytes)
-    return render(doc, formats or list(RENDERERS), style)
+    return render(doc, formats or list(FORMATS), style)

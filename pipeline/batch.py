@@ -32,7 +32,6 @@ from .files import reason, write_all
 from .inputs import Job, plan
 from .manifest import MANIFEST, Manifest, file_sha256, locked, options_key, sweep_temporaries
 from .read import DEFAULT_MAX_BYTES
-from .render import RENDERERS
 from .report import Exit, Progress, Report, shown, where
 
 DASK_HINT = "pip install 'bulletin-pipeline[dask]'"
@@ -233,8 +232,7 @@ def _executor(opts: Options, jobs: int) -> tuple[cf.Executor, int, object]:
     # in a process with threads, such as the progress bar's).
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:  # the renderers too: imported once, not once per worker
-        renderers = [f"pipeline.render.{RENDERERS[f].partition(':')[0]}" for f in opts.formats]
-        ctx.set_forkserver_preload(["pipeline.batch", *renderers])
+        ctx.set_forkserver_preload([__name__, *api.renderer_modules(opts.formats)])
     pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=init_worker,
                                   initargs=(_path(opts.style), opts.formats, os.getpid()))
     return pool, 2 * jobs + 2, None

@@ -18,7 +18,6 @@ from .files import write_atomic
 from .inputs import sources
 from .model import Diagnostic, json_schema
 from .read import DEFAULT_MAX_BYTES
-from .render import RENDERERS
 from .report import Exit, Report, progress_for, shown, where
 
 app = typer.Typer(
@@ -65,11 +64,11 @@ Strict = Annotated[bool, typer.Option("--strict", help="Exit 1 when an input has
 
 def formats_option(value: str) -> list[str]:
     """Parse `--to docx,pdf` / `all` into a list of known formats (a usage error otherwise)."""
-    names = list(RENDERERS) if value.strip() == "all" else [v.strip() for v in value.split(",") if v.strip()]
-    unknown = [n for n in names if n not in RENDERERS]
+    names = list(api.FORMATS) if value.strip() == "all" else [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [n for n in names if n not in api.FORMATS]
     if unknown or not names:
         raise typer.BadParameter(f"unknown format {', '.join(unknown) or value!r}; "
-                                 f"choose from {', '.join(RENDERERS)} or all")
+                                 f"choose from {', '.join(api.FORMATS)} or all")
     return list(dict.fromkeys(names))
 
 
@@ -93,7 +92,7 @@ Sources = Annotated[list[str], typer.Argument(help="Bulletin files, folders (sea
 @app.command()
 def convert(
     inputs: Sources,
-    to: Annotated[str, typer.Option("--to", help=f"Formats, comma separated ({', '.join(RENDERERS)}) "
+    to: Annotated[str, typer.Option("--to", help=f"Formats, comma separated ({', '.join(api.FORMATS)}) "
                                     "or all.")] = "all",
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder; input folders are mirrored "
                                       "inside it.")] = Path("out"),
