@@ -203,12 +203,10 @@ def _read_ttfont(name: str, path: str, index: int):
             except (OSError, pickle.PickleError, TypeError, AttributeError):
                 pass  # no cache: the next process parses again
 
-    stock = ttfonts.TTFontFace
-    ttfonts.TTFontFace = CachedFace  # TTFont.__init__ builds its face from this module name
-    try:
+    from .render.rlsettings import loading_faces
+
+    with loading_faces(CachedFace):  # TTFont.__init__ builds its face from ttfonts.TTFontFace
         return ttfonts.TTFont(name, path, subfontIndex=index)
-    finally:
-        ttfonts.TTFontFace = stock
 
 
 @functools.lru_cache(maxsize=64)

@@ -384,3 +384,27 @@ def test_rendered_documents_are_freed():
         render_pdf(report(), style)
     gc.collect()
     assert sum(isinstance(o, PDFDocument) for o in gc.get_objects()) == 0
+
+
+def test_reportlab_is_stock_again_after_a_render(sample_doc):
+    """The renderer changes reportlab's module attributes for its own documents only (rlsettings)."""
+    import gc
+
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfdoc, ttfonts
+
+    from pipeline.render.pdf import render_pdf
+    from pipeline.render.rlsettings import our_documents
+    from pipeline.style import cached_style
+
+    def state():
+        return (rl_config.useA85, pdfdoc.PDFZCompress.encode, pdfdoc.pdfdocEnc, ttfonts.TTFontFace, gc.isenabled())
+
+    before = state()
+    with our_documents():
+        assert rl_config.useA85 == 0 and not gc.isenabled()
+        with our_documents():  # re-entrant: the inner exit keeps the outer render's set-up
+            pass
+        assert rl_config.useA85 == 0
+    render_pdf(sample_doc, cached_style())
+    assert state() == before

@@ -9,23 +9,15 @@ from the bulletin).
 
 from __future__ import annotations
 
-import gc
 import io
 import re
-import zlib
 
-from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Spacer
 from reportlab.platypus import Paragraph as RLParagraph
-
-try:
-    from zlib_ng import zlib_ng
-except ImportError:  # pragma: no cover - a platform without its wheel: the standard zlib
-    zlib_ng = None
 
 from ..diagnostics import diagnostic
 from ..errors import BulletinError, RenderError
@@ -44,34 +36,9 @@ from ..model import (
 )
 from . import marked, table_columns
 from .linebreak import CJKParagraph, clone_frag, text_pen
+from .rlsettings import our_documents
 from .rowtable import Row, RowTable
 from .textfit import chinese_date, em_width, split_title
-
-# Binary (Flate only) streams: smaller and faster to write than reportlab's ASCII85 default.
-rl_config.useA85 = 0
-# Every stream reportlab writes (pages, font subsets, ToUnicode maps) goes through this one filter
-# object. zlib-ng deflates at zlib's level 6 in ~60% of the time, to the same size (valid Flate,
-# the same bytes on every run); the font subsets were a fifth of a render's instructions.
-_deflate = (zlib_ng or zlib).compress
-
-
-def _flate(data: bytes | str) -> bytes:
-    return _deflate(data.encode("utf8") if isinstance(data, str) else data, 6)
-
-
-pdfdoc.PDFZCompress.encode = _flate
-_pdfdoc_enc = pdfdoc.pdfdocEnc
-
-
-def _pdfdoc(x):
-    """reportlab's `pdfdocEnc`, which writes every number and name of the file through a charmap
-    codec run in Python: printable ASCII is the same bytes in PDFDocEncoding, encoded in C here."""
-    if isinstance(x, str) and x.isascii() and x.isprintable():
-        return x.encode("ascii")
-    return _pdfdoc_enc(x)
-
-
-pdfdoc.pdfdocEnc = _pdfdoc
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY,
           "distribute": TA_JUSTIFY}
@@ -396,15 +363,8 @@ def render_pdf_with_diagnostics(doc: Document, style, *, font_dirs=(), system_fo
     Fonts are looked up in `font_dirs`, `BULLETIN_FONT_PATH`, then (if `system_fonts`) the
     system. Raises FontError when a role has no usable font, RenderError when reportlab cannot
     lay the document out."""
-    # A render allocates some 10^5 short-lived objects and leaves under a thousand in cycles: the
-    # cyclic collector running during it costs ~10% of the time and frees next to nothing.
-    collect = gc.isenabled()
-    gc.disable()
-    try:
+    with our_documents():  # reportlab set up for this render only (rlsettings)
         return _render(doc, style, font_dirs, system_fonts)
-    finally:
-        if collect:
-            gc.enable()
 
 
 def _render(doc: Document, style, font_dirs, system_fonts: bool) -> tuple[bytes, list[Diagnostic]]:
