@@ -16,7 +16,7 @@ from conftest import ROOT
 from invariants import IDEOGRAPH, body_text, lost_text
 
 from pipeline.model import Document, ItemRow
-from pipeline.parse.common import is_chrome
+from pipeline.parse.chrome import is_chrome
 from pipeline.parse.html_dom import data_tables, parse_dom, rows_of, text_of
 
 _spec = importlib.util.spec_from_file_location("corpus_score", ROOT / "benchmarks" / "corpus_score.py")

@@ -7,15 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.lib.styles import ParagraphStyle
 
-from pipeline.render.linebreak import (
-    CLOSERS,
-    OPENERS,
-    UNITS,
-    CJKParagraph,
-    break_points,
-    line_texts,
-    split_lines,
-)
+from pipeline.render.breaks import CLOSERS, OPENERS, UNITS, break_points, split_lines
+from pipeline.render.linebreak import CJKParagraph, line_texts
 
 CLOSING = "，。、；：？！）》”’」』】〕…"
 OPENING = "“‘（《「『【〔"
@@ -218,7 +211,7 @@ def test_fast_text_output_matches_reportlab_textout(cjk_font: str) -> None:
 
     from reportlab.pdfgen.canvas import Canvas
 
-    from pipeline.render.linebreak import _Shower
+    from pipeline.render.pdftext import TextPen
 
     ideographs = [chr(c) for c in range(0x4E00, 0x4E00 + 700)]
     texts = ["(x)\\y", "\xa0 a", *("".join(ideographs[i:i + 37]) for i in range(0, 700, 37)),
@@ -228,7 +221,7 @@ def test_fast_text_output_matches_reportlab_textout(cjk_font: str) -> None:
     def draw(lean: bool) -> bytes:
         canvas = Canvas(io.BytesIO(), invariant=1)
         tx = canvas.beginText()
-        show = _Shower(tx)
+        show = TextPen(tx)
         for n, text in enumerate(texts):
             size = 12 + n % 2
             if lean:

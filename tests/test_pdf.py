@@ -20,7 +20,7 @@ from pipeline.errors import FontError
 from pipeline.fonts import ENV_VAR, describe_fonts, essential_names, read_faces, resolve_fonts
 from pipeline.model import Paragraph, SectionRow
 from pipeline.render import renderer
-from pipeline.render.linebreak import CLOSERS, OPENERS
+from pipeline.render.breaks import CLOSERS, OPENERS
 from pipeline.render.pdf import render_pdf, render_pdf_with_diagnostics
 from pipeline.style import load_style
 

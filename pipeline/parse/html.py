@@ -18,13 +18,13 @@ from lxml import etree
 
 from ..errors import InputError
 from ..model import Block, Change, Diagnostic, Document
+from .chrome import is_chrome
 from .common import (
     DOC_NUMBER_LINE,
     ISSUER_MARK,
     Src,
     continues_title,
     draft,
-    is_chrome,
     notice_blocks,
     title_like,
 )

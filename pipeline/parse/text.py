@@ -15,6 +15,7 @@ from ..model import (
     Diagnostic,
     Document,
 )
+from .chrome import is_chrome
 from .common import (
     DOC_NUMBER,
     DOC_NUMBER_LINE,
@@ -27,7 +28,6 @@ from .common import (
     continues_title,
     draft,
     heading_of,
-    is_chrome,
     notice_blocks,
     title_like,
 )

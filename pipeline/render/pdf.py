@@ -35,7 +35,8 @@ from ..model import (
     Table,
 )
 from . import marked, table_columns
-from .linebreak import CJKParagraph, clone_frag, text_pen
+from .linebreak import CJKParagraph, clone_frag
+from .pdftext import text_pen
 from .rlsettings import our_documents
 from .rowtable import Row, RowTable
 from .textfit import chinese_date, em_width, split_title
