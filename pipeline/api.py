@@ -20,7 +20,7 @@ from .model import Diagnostic, Document, InputInfo
 from .normalise import FORBIDDEN, normalise, scrub
 from .parse import parse_text
 from .read import DEFAULT_MAX_BYTES, Text, decode, read_file
-from .render import RENDERERS, renderer
+from .render import RENDERERS, Context, renderer
 from .validate import validate
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
@@ -30,7 +30,7 @@ FORMATS: tuple[str, ...] = tuple(RENDERERS)
 
 def renderer_modules(formats) -> list[str]:
     """The modules that render `formats` (for a process to import ahead of its first input)."""
-    return [f"{__package__}.render.{RENDERERS[f].partition(':')[0]}" for f in formats]
+    return [f"{__package__}.render.{RENDERERS[f]}" for f in formats]
 
 
 @dataclass
@@ -133,8 +133,10 @@ def load(source: str | os.PathLike | bytes, *, name: str | None = None,
     return document(read(source, max_bytes), name=str(source))
 
 
-def render(doc: Document, formats: list[str], style=None) -> Conversion:
-    """Render `doc` into every format; nothing is written anywhere."""
+def render(doc: Document, formats: list[str], style=None, context: Context | None = None) -> Conversion:
+    """Render `doc` into every format; nothing is written anywhere. `context` defaults to this
+    process's (`Context.here()`: its SOURCE_DATE_EPOCH, no extra font folders)."""
+    context = context or Context.here()
     if style is None and any(f != "json" for f in formats):
         from .style import cached_style
 
@@ -143,18 +145,14 @@ def render(doc: Document, formats: list[str], style=None) -> Conversion:
         scrub(doc)
     result = Conversion(document=doc, diagnostics=list(doc.diagnostics))
     for fmt in formats:
-        if fmt == "pdf":
-            from .render.pdf import render_pdf_with_diagnostics
-
-            result.outputs[fmt], extra = render_pdf_with_diagnostics(doc, style)
-            result.diagnostics += extra
-        else:
-            result.outputs[fmt] = renderer(fmt)(doc, style)
+        out = renderer(fmt)(doc, style, context)
+        result.outputs[fmt] = out.data
+        result.diagnostics += out.diagnostics
     return result
 
 
 def convert(source: str | os.PathLike | bytes, *, formats: list[str] | None = None, style=None,
-            name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Conversion:
+            name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, context: Context | None = None) -> Conversion:
     """Load `source` and render it (default: every available format)."""
     doc = load(source, name=name, max_bytes=max_bytes)
-    return render(doc, formats or list(FORMATS), style)
+    return render(doc, formats or list(FORMATS), style, context)

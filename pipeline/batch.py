@@ -32,6 +32,7 @@ from .files import reason, write_all
 from .inputs import Job, plan
 from .manifest import MANIFEST, Manifest, file_sha256, locked, options_key, sweep_temporaries
 from .read import DEFAULT_MAX_BYTES
+from .render import Context
 from .report import Exit, Progress, Report, shown, where
 
 DASK_HINT = "pip install 'bulletin-pipeline[dask]'"
@@ -50,6 +51,7 @@ class Options:
     out: Path
     formats: tuple[str, ...]
     style: Path | None = None
+    font_dirs: tuple[str, ...] = ()  # searched for fonts first (`--font-dir`), here and on every worker
     max_bytes: int = DEFAULT_MAX_BYTES
     jobs: int = 1
     executor: str = "process"  # or "dask"
@@ -80,6 +82,7 @@ class Task:
     formats: tuple[str, ...]
     style: str | None
     max_bytes: int
+    context: Context = Context()  # font folders, SOURCE_DATE_EPOCH: the parent's, not the worker's
 
 
 @dataclass
@@ -172,7 +175,7 @@ def convert_file(task: Task) -> Result:
     try:
         doc = api.load(task.source, max_bytes=task.max_bytes)
         result.sha256 = doc.meta.input.sha256
-        conv = api.render(doc, list(task.formats), _style(task.style, task.formats))
+        conv = api.render(doc, list(task.formats), _style(task.style, task.formats), task.context)
         # every format rendered before the first is written, and all of them or none is written
         write_all({Path(task.out) / task.outputs[fmt]: data for fmt, data in conv.outputs.items()})
         for fmt, data in conv.outputs.items():
@@ -276,7 +279,8 @@ class _Run:
         self.opts, self.out, self.progress, self.total, self.signals = opts, out, progress, total, signals
         self.report = Report(strict=opts.strict)
         self.manifest = Manifest(out)
-        self.key = options_key(opts.formats, opts.style)
+        self.context = Context.here(opts.font_dirs)
+        self.key = options_key(opts.formats, opts.style, self.context)
         self.executor: cf.Executor | None = None
         self.client = None
         self.limit = 1
@@ -318,7 +322,7 @@ class _Run:
         while self.backlog and not self.stopping:
             job = self.backlog.pop(0)
             task = Task(os.path.abspath(job.source), str(self.out), job.outputs, self.opts.formats,
-                        _path(self.opts.style), self.opts.max_bytes)
+                        _path(self.opts.style), self.opts.max_bytes, self.context)
             self.inflight[self.executor.submit(convert_file, task)] = job
             while len(self.inflight) >= self.limit and not self.stopping:
                 self.collect(wait_all=False)

@@ -118,13 +118,14 @@ def convert(
     bulletin convert archive/ --to docx,pdf --out build/ --jobs 4
     """
     formats = formats_option(to)
+    font_dirs = tuple(str(Path(d).expanduser().resolve()) for d in font_dir or [])
     if any(f != "json" for f in formats):
         sheet = _style(style)  # a bad style, or no font for the PDF, is a usage error before any work
         if "pdf" in formats:
-            _fonts(sheet, font_dir or [])
+            _fonts(sheet, font_dirs)
     if executor is Executor.dask and not scheduler:
         raise typer.BadParameter("--executor dask needs --scheduler tcp://HOST:8786", param_hint="--scheduler")
-    opts = batch.Options(out=out, formats=tuple(formats), style=style, max_bytes=max_bytes,
+    opts = batch.Options(out=out, formats=tuple(formats), style=style, font_dirs=font_dirs, max_bytes=max_bytes,
                          jobs=jobs or batch.default_jobs(), executor=executor.value, scheduler=scheduler,
                          force=force, fail_fast=fail_fast, strict=strict, quiet=quiet)
     try:
@@ -181,8 +182,9 @@ def fonts(
     from .fonts import describe_fonts
 
     sheet = _style(style)
-    _fonts(sheet, font_dir or [])
-    typer.echo(describe_fonts(sheet))
+    font_dirs = tuple(str(Path(d).expanduser().resolve()) for d in font_dir or [])
+    _fonts(sheet, font_dirs)
+    typer.echo(describe_fonts(sheet, font_dirs))
 
 
 @app.command()
@@ -211,13 +213,12 @@ def _style(path: Path | None):
         raise typer.Exit(Exit.USAGE) from None
 
 
-def _fonts(sheet, font_dirs: list[Path]) -> None:
-    """Search `font_dirs` first (here and in worker processes); no usable font is a usage error."""
+def _fonts(sheet, font_dirs: tuple[str, ...]) -> None:
+    """No usable font for a role (`font_dirs` searched first) is a usage error."""
     from .errors import FontError
-    from .fonts import resolve_fonts, use_font_dirs
+    from .fonts import resolve_fonts
 
-    use_font_dirs(font_dirs)
-    found = resolve_fonts(sheet)
+    found = resolve_fonts(sheet, font_dirs)
     try:
         for role in sheet.fonts:
             found.font(role)

@@ -41,8 +41,7 @@ from .fontfiles import (
     read_faces,
 )
 
-__all__ = ["ENV_VAR", "Face", "FontSet", "Role", "catalog", "describe_fonts", "read_faces", "resolve_fonts",
-           "use_font_dirs"]
+__all__ = ["ENV_VAR", "Face", "FontSet", "Role", "catalog", "describe_fonts", "read_faces", "resolve_fonts"]
 
 
 # --- resolving roles and loading faces into reportlab ----------------------------------------
@@ -410,10 +409,4 @@ def describe_fonts(style, font_dirs: Sequence[str | Path] = (), *, system: bool 
     return resolve_fonts(style, font_dirs, system=system).describe()
 
 
-def use_font_dirs(font_dirs: Iterable[str | Path]) -> None:
-    """Put `font_dirs` (the CLI's `--font-dir`) in front of `BULLETIN_FONT_PATH` for this process
-    and the worker processes it starts, so every renderer searches them first."""
-    dirs = [str(Path(d).expanduser().resolve()) for d in font_dirs]
-    old = [d for d in os.environ.get(ENV_VAR, "").split(os.pathsep) if d and d not in dirs]
-    if dirs:
-        os.environ[ENV_VAR] = os.pathsep.join(dirs + old)
+

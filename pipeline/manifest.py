@@ -28,15 +28,18 @@ _TMP = re.compile(r"^\..+\.\d+\.tmp$")
 UP_TO_DATE = ("converted", "skipped")
 
 
-def options_key(formats: Iterable[str], style: str | os.PathLike | None) -> str:
+def options_key(formats: Iterable[str], style: str | os.PathLike | None, context=None) -> str:
     """Return a short hash of everything besides the input that shapes the outputs.
 
-    That is the formats, the tool version, `SOURCE_DATE_EPOCH` and, when a .docx or PDF is made,
-    the bundled style and the house style's bytes.
+    That is the formats, the tool version, the render context (`SOURCE_DATE_EPOCH`, the font
+    folders searched first) and, when a .docx or PDF is made, the bundled style and the house
+    style's bytes.
     """
     formats = sorted(formats)
-    h = hashlib.sha256(json.dumps({"formats": formats, "version": __version__,
-                                   "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")}).encode())
+    epoch = context.source_date_epoch if context is not None else os.environ.get("SOURCE_DATE_EPOCH")
+    fonts = list(context.font_dirs) if context is not None and context.font_dirs else None
+    h = hashlib.sha256(json.dumps({"formats": formats, "version": __version__, "SOURCE_DATE_EPOCH": epoch,
+                                   **({"font_dirs": fonts} if fonts else {})}).encode())
     if any(f != "json" for f in formats):
         from .style import DEFAULT_STYLE
 

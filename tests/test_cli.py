@@ -161,7 +161,7 @@ def test_no_usable_font_is_a_usage_error_saying_what_to_install(tmp_path, monkey
     import pipeline.fonts as fonts
 
     real = fonts.resolve_fonts
-    monkeypatch.delenv("BULLETIN_FONT_PATH", raising=False)  # restored after: --font-dir sets it
+    monkeypatch.delenv("BULLETIN_FONT_PATH", raising=False)
     monkeypatch.setattr(fonts, "resolve_fonts", lambda sheet, *a, **k: real(sheet, system=False, env=""))
     convert = ["convert", str(sample_txt), "--to", "pdf", "--out", str(tmp_path / "o")]
     for args in (["fonts", "--font-dir", str(tmp_path)], [*convert, "--font-dir", str(tmp_path)]):

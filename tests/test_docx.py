@@ -78,7 +78,11 @@ def notice_docx(style) -> bytes:
 
 
 def test_registered():
-    assert renderer("docx") is render_docx
+    from pipeline.render import Rendered, docx
+
+    assert renderer("docx") is docx.render
+    out = renderer("docx")(notice(), load_style(), None)
+    assert isinstance(out, Rendered) and out.data == render_docx(notice(), load_style()) and out.diagnostics == []
 
 
 def test_lengths():

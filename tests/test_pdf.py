@@ -19,9 +19,9 @@ from pypdf import PdfReader
 from pipeline.errors import FontError
 from pipeline.fonts import ENV_VAR, describe_fonts, essential_names, read_faces, resolve_fonts
 from pipeline.model import Paragraph, SectionRow
-from pipeline.render import renderer
+from pipeline.render import Context, renderer
 from pipeline.render.breaks import CLOSERS, OPENERS
-from pipeline.render.pdf import render_pdf, render_pdf_with_diagnostics
+from pipeline.render.pdf import render, render_pdf
 from pipeline.style import load_style
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,7 +68,7 @@ def lines_of(page) -> list[tuple[float, float, str]]:
 
 
 def test_registered():
-    assert renderer("pdf") is render_pdf
+    assert renderer("pdf") is render
 
 
 @pytest.mark.parametrize("name", ["report", "notice", "sample"])
@@ -258,11 +258,11 @@ def test_same_bytes_every_run(pdfs, style, sample_doc):
 def test_missing_glyph_is_a_warning_with_its_line(style):
     doc = notice()
     doc.body.append(Paragraph(text="私用区字符\ue000在此。", line=42))
-    data, diags = render_pdf_with_diagnostics(doc, style)
+    data, diags = (out := render(doc, style)).data, out.diagnostics
     assert [(d.severity, d.code, d.line) for d in diags] == [("warning", "missing-glyph", 42)]
     assert "U+E000" in diags[0].message
     assert data.startswith(b"%PDF")
-    assert render_pdf_with_diagnostics(notice(), style)[1] == []
+    assert render(notice(), style).diagnostics == []
 
 
 def test_a_character_missing_from_the_role_font_comes_from_a_fallback(style):
@@ -274,7 +274,7 @@ def test_a_character_missing_from_the_role_font_comes_from_a_fallback(style):
     ch = next(chr(c) for c in sorted(set(wqy) - set(primary)) if 0x4E00 <= c <= 0x9FFF)
     doc = notice()
     doc.body.append(Paragraph(text=f"生僻字{ch}照常印出。", line=7))
-    data, diags = render_pdf_with_diagnostics(doc, style)
+    data, diags = (out := render(doc, style)).data, out.diagnostics
     assert diags == []
     text = squash("".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
     assert f"生僻字{ch}照常印出。" in text
@@ -283,7 +283,7 @@ def test_a_character_missing_from_the_role_font_comes_from_a_fallback(style):
 def test_no_font_at_all_is_a_font_error_saying_what_to_install(style, tmp_path, monkeypatch):
     monkeypatch.delenv(ENV_VAR, raising=False)
     with pytest.raises(FontError) as err:
-        render_pdf_with_diagnostics(report(), style, font_dirs=[tmp_path], system_fonts=False)
+        render(report(), style, Context(font_dirs=(str(tmp_path),), system_fonts=False))
     message = str(err.value)
     assert "apt-get install fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei" in message
     assert "--font-dir" in message and str(tmp_path) in message
@@ -365,12 +365,30 @@ def test_font_metrics_cache_gives_the_same_font(tmp_path, monkeypatch):
     assert cached.face.glyphToChar[cached.face.charToGlyph[ord("中")]] == [ord("中")]
 
 
-def test_use_font_dirs_puts_them_first_in_the_environment(tmp_path, monkeypatch):
-    from pipeline.fonts import use_font_dirs
+def test_font_dirs_travel_in_the_render_context_not_the_environment(tmp_path, monkeypatch, sample_txt):
+    """--font-dir reaches every worker (and a Dask worker elsewhere) in the task, and is part of the
+    resume key: a run with other font folders converts again."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
 
     monkeypatch.setenv(ENV_VAR, "/elsewhere")
-    use_font_dirs([tmp_path])
-    assert os.environ[ENV_VAR].split(os.pathsep) == [str(tmp_path.resolve()), "/elsewhere"]
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    out = tmp_path / "out"
+
+    def run(*extra):
+        result = CliRunner().invoke(app, ["convert", str(sample_txt), "--to", "pdf", "--out", str(out), *extra])
+        assert result.exit_code == 0, result.output
+        return json.loads((out / "manifest.jsonl").read_text())["options"], result.output
+
+    plain, _ = run()
+    with_dir, output = run("--font-dir", str(fonts))
+    assert os.environ[ENV_VAR] == "/elsewhere"
+    assert with_dir != plain and "1 converted, 0 skipped" in output
+    assert run("--font-dir", str(fonts))[1].count("0 converted, 1 skipped") == 1
 
 
 def test_rendered_documents_are_freed():

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import io
-import os
 import threading
 from datetime import UTC, datetime
 
@@ -42,8 +41,8 @@ from .. import __version__
 from ..errors import RenderError
 from ..model import Addressee, Attachments, Document, Heading, Paragraph, Signature, Table
 from ..style import StyleSheet, TextRole
+from . import Context, Rendered, marked, table_columns
 from . import docx_xml as X
-from . import marked, table_columns
 from .textfit import chinese_date, em_width, set_width, split_title
 
 # [std] 成文日期: its first character two characters right of the signer's first character.
@@ -228,8 +227,8 @@ def _style_parts(style: StyleSheet) -> _StyleParts:
 class _Writer:
     """Adds one bulletin's content to the style's empty document."""
 
-    def __init__(self, style: StyleSheet):
-        self.style = style
+    def __init__(self, style: StyleSheet, epoch: str | None = None):
+        self.style, self.epoch = style, epoch
         self.parts = _style_parts(style)
         self.document = self.parts.document()
         self.body = self.document.element.body
@@ -393,7 +392,7 @@ class _Writer:
         core.comments = _core_text(meta.url or "")
         core.language = "zh-CN"
         core.revision = 1
-        core.created = core.modified = _timestamp(meta.published)  # never the wall clock
+        core.created = core.modified = _timestamp(meta.published, self.epoch)  # never the wall clock
         # python-docx's save, less its zip: `zip_parts` zips once, in a fixed order
         package = self.document.part.package
         for part in package.parts:
@@ -417,13 +416,12 @@ def _core_text(text: str) -> str:
     return text if len(text) <= 255 else text[:254] + "…"
 
 
-def _timestamp(published: str | None) -> datetime:
-    """Return the UTC time for the core properties: the publication date, else
-    `SOURCE_DATE_EPOCH`, else a fixed epoch. A date without a time is midnight China time."""
+def _timestamp(published: str | None, epoch: str | None) -> datetime:
+    """Return the UTC time for the core properties: the publication date, else `epoch` (the
+    context's `SOURCE_DATE_EPOCH`), else a fixed epoch. A date without a time is midnight China time."""
     if published:
         text = published if "T" in published else published + "T00:00:00+08:00"
         return datetime.fromisoformat(text).astimezone(UTC)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
             return datetime.fromtimestamp(int(epoch), UTC)
@@ -432,9 +430,13 @@ def _timestamp(published: str | None) -> datetime:
     return _FIXED_EPOCH
 
 
-def render_docx(doc: Document, style: StyleSheet) -> bytes:
-    """Return the .docx bytes of `doc` laid out by `style` (GB/T 9704 with the default style)."""
-    wr = _Writer(style)
+def render(doc: Document, style: StyleSheet, context: Context | None = None) -> Rendered:
+    """The .docx of `doc` laid out by `style` (GB/T 9704 with the default style)."""
+    wr = _Writer(style, (context or Context.here()).source_date_epoch)
     wr.header(doc)
     wr.blocks(doc)
-    return wr.finish(doc)
+    return Rendered(wr.finish(doc))
+
+
+def render_docx(doc: Document, style: StyleSheet) -> bytes:
+    return render(doc, style).data

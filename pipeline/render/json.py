@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from ..model import Document
+from . import Context, Rendered
+
+
+def render(doc: Document, style: object = None, context: Context | None = None) -> Rendered:
+    """The document's canonical JSON as UTF-8 bytes (style and context are not used)."""
+    return Rendered(doc.to_json().encode("utf-8"))
 
 
 def render_json(doc: Document, style: object = None) -> bytes:
-    """Return the document's canonical JSON as UTF-8 bytes (the style is not used)."""
-    return doc.to_json().encode("utf-8")
+    return render(doc, style).data

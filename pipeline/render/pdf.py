@@ -34,7 +34,7 @@ from ..model import (
     Signature,
     Table,
 )
-from . import marked, table_columns
+from . import Context, Rendered, marked, table_columns
 from .linebreak import CJKParagraph, clone_frag
 from .pdftext import text_pen
 from .rlsettings import our_documents
@@ -356,16 +356,16 @@ def _page_decoration(style, fonts: FontSet, pub_date: str | None):
     return on_page
 
 
-def render_pdf_with_diagnostics(doc: Document, style, *, font_dirs=(), system_fonts: bool = True
-                                ) -> tuple[bytes, list[Diagnostic]]:
-    """Return the PDF bytes of `doc` laid out by `style`, and the diagnostics rendering produced
-    (a `missing-glyph` warning per character no installed font has).
+def render(doc: Document, style, context: Context | None = None) -> Rendered:
+    """The PDF of `doc` laid out by `style`, with the diagnostics rendering produced (a
+    `missing-glyph` warning per character no installed font has).
 
-    Fonts are looked up in `font_dirs`, `BULLETIN_FONT_PATH`, then (if `system_fonts`) the
-    system. Raises FontError when a role has no usable font, RenderError when reportlab cannot
-    lay the document out."""
+    Fonts are looked up in the context's `font_dirs`, `BULLETIN_FONT_PATH`, then (if
+    `system_fonts`) the system. Raises FontError when a role has no usable font, RenderError
+    when reportlab cannot lay the document out."""
+    context = context or Context.here()
     with our_documents():  # reportlab set up for this render only (rlsettings)
-        return _render(doc, style, font_dirs, system_fonts)
+        return Rendered(*_render(doc, style, context.font_dirs, context.system_fonts))
 
 
 def _render(doc: Document, style, font_dirs, system_fonts: bool) -> tuple[bytes, list[Diagnostic]]:
@@ -394,6 +394,4 @@ def _render(doc: Document, style, font_dirs, system_fonts: bool) -> tuple[bytes,
 
 
 def render_pdf(doc: Document, style) -> bytes:
-    """Return the PDF bytes of `doc` (the registry's signature; the diagnostics are dropped:
-    call `render_pdf_with_diagnostics` to get them)."""
-    return render_pdf_with_diagnostics(doc, style)[0]
+    return render(doc, style).data
