@@ -25,6 +25,7 @@ from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines, _handle
 from ..errors import RenderError
 from .breaks import FUZZ, MAX_JUSTIFY_EM, WORD_CHARS, WORD_RUN, break_points, is_word, split_lines
 from .pdftext import TextPen, text_pen
+from .textfit import BALANCED_LINES
 
 REPORTLAB_VERSION = "5.1.0"
 if reportlab.Version != REPORTLAB_VERSION:  # pragma: no cover - depends on the environment
@@ -189,17 +190,21 @@ class _Measured:
                 line.cjkCharSpace = space
         return line
 
-    def lines(self, max_widths: Sequence[float], break_widths: Sequence[float] | None = None) -> ParaLines:
-        spans = self.split(break_widths or max_widths)
+    def lines(self, max_widths: Sequence[float], break_widths: Sequence[float] | None = None,
+              spans: list[tuple[int, int]] | None = None) -> ParaLines:
+        spans = spans if spans is not None else self.split(break_widths or max_widths)
         last = len(max_widths) - 1
         return ParaLines(kind=1, lines=[self.line(a, b, max_widths[min(n, last)])
                                         for n, (a, b) in enumerate(spans)])
 
     def balanced(self, max_widths: Sequence[float]) -> ParaLines:
-        """Lines as even as possible: the narrowest width giving no more lines than the full one."""
-        count = len(self.split(max_widths))
-        if count < 2 or self.hard:
-            return self.lines(max_widths)
+        """Lines as even as possible: the narrowest width giving no more lines than the full one.
+        Balancing is for a few centred lines (a name, a header): a text of more than
+        `BALANCED_LINES` lines is set as it breaks (each try breaks all of it again)."""
+        spans = self.split(max_widths)
+        count = len(spans)
+        if count < 2 or self.hard or count > BALANCED_LINES:
+            return self.lines(max_widths, spans=spans)
         lo, hi = sum(self.widths) / count, max(max_widths)
         while hi - lo > 0.5:  # half a point is as even as print can show
             mid = (lo + hi) / 2
