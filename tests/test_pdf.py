@@ -16,7 +16,7 @@ import pytest
 from factories import notice, report
 from pypdf import PdfReader
 
-from pipeline.errors import FontError
+from pipeline.errors import FontError, RenderError
 from pipeline.fonts import ENV_VAR, describe_fonts, essential_names, read_faces, resolve_fonts
 from pipeline.model import Paragraph, SectionRow
 from pipeline.render import Context, renderer
@@ -426,3 +426,22 @@ def test_reportlab_is_stock_again_after_a_render(sample_doc):
         assert rl_config.useA85 == 0
     render_pdf(sample_doc, cached_style())
     assert state() == before
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_a_block_type_a_renderer_cannot_set_is_an_error_not_a_silent_loss(fmt):
+    """Every renderer dispatches a block to its `block_<type>` method (render.draw): a type added to
+    the model without one is a RenderError in every format."""
+    from typing import Literal
+
+    from pipeline.model import Node
+
+    class Note(Node):
+        type: Literal["note"] = "note"
+        text: str
+        line: int | None = None
+
+    doc = notice()
+    doc.body.insert(1, Note(text="（此件公开发布）"))
+    with pytest.raises(RenderError, match="cannot set a block of type 'note'"):
+        renderer(fmt)(doc, load_style(), None)

@@ -42,7 +42,7 @@ def item(n: int, entries: int = 3) -> ItemRow:
 
 
 def table(builder, rows) -> RowTable:
-    return builder().table(Table(columns=["序号", "项目名称", "12月工作进展"], rows=rows))
+    return builder().block_table(Table(columns=["序号", "项目名称", "12月工作进展"], rows=rows))[0]
 
 
 def pages(t: RowTable, height: float) -> list[RowTable]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
 from typing import TYPE_CHECKING
@@ -21,7 +21,7 @@ from ..errors import RenderError
 from ..model import Diagnostic, SectionRow
 
 if TYPE_CHECKING:
-    from ..model import Document, Heading, Paragraph, Table
+    from ..model import Block, Document, Heading, Paragraph, Table
     from ..style import Length, StyleSheet
 
 
@@ -65,6 +65,31 @@ def marked(block: Heading | Paragraph) -> str:
     run on (`一、`, `1.`)."""
     marker = block.marker or ""
     return marker + ("\u3000" if _DIVISION.match(marker) else "") + block.text
+
+
+def blocks(body: list[Block]) -> Iterator[tuple[Block, Paragraph | None]]:
+    """The body as every format sets it: each block, and for a heading the paragraph that runs on
+    its line (`run_in`), which is not a block of its own then."""
+    i = 0
+    while i < len(body):
+        block = body[i]
+        nxt = body[i + 1] if i + 1 < len(body) else None
+        if block.type == "heading" and nxt is not None and nxt.type == "paragraph" and nxt.run_in:
+            yield block, nxt
+            i += 2
+        else:
+            yield block, None
+            i += 1
+
+
+def draw(writer, block: Block, run_in: Paragraph | None = None):
+    """Call `writer`'s method for the block's type (`block_heading`, `block_table` …; a heading's
+    also gets its run-in paragraph): a block type a writer has no method for is a RenderError, in
+    every format, never a silent loss."""
+    method = getattr(writer, f"block_{block.type}", None)
+    if method is None:
+        raise RenderError(f"the {writer.FORMAT} renderer cannot set a block of type {block.type!r}")
+    return method(block, run_in) if run_in is not None else method(block)
 
 
 def table_columns(table: Table, style: StyleSheet, total: Length) -> tuple[list[str], list[str], list[Length]]:

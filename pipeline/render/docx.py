@@ -41,7 +41,7 @@ from .. import __version__
 from ..errors import RenderError
 from ..model import Addressee, Attachments, Document, Heading, Paragraph, Signature, Table
 from ..style import StyleSheet, TextRole
-from . import Context, Rendered, marked, table_columns
+from . import Context, Rendered, blocks, draw, marked, table_columns
 from . import docx_xml as X
 from .textfit import chinese_date, em_width, set_width, split_title
 
@@ -225,7 +225,9 @@ def _style_parts(style: StyleSheet) -> _StyleParts:
 
 
 class _Writer:
-    """Adds one bulletin's content to the style's empty document."""
+    """Adds one bulletin's content to the style's empty document: one `block_<type>` method per block type."""
+
+    FORMAT = ".docx"
 
     def __init__(self, style: StyleSheet, epoch: str | None = None):
         self.style, self.epoch = style, epoch
@@ -293,31 +295,23 @@ class _Writer:
             self.para("meta", text, after=None if i == len(items) - 1 else 0)
 
     def blocks(self, doc: Document) -> None:
-        heading_p: DocxParagraph | None = None
-        for block in doc.body:
-            if isinstance(block, Paragraph) and block.run_in and heading_p is not None:
-                self.run(heading_p, "body", marked(block))
-                # Now a paragraph of text: not kept with the next one as a bare heading is.
-                heading_p.paragraph_format.keep_with_next = False
-                heading_p = None
-                continue
-            heading_p = None
-            if isinstance(block, Heading):
-                heading_p = self.para(f"heading{block.level}", marked(block))
-            elif isinstance(block, Paragraph):
-                self.para("body", marked(block))
-            elif isinstance(block, Addressee):
-                self.para("addressee", block.text)
-            elif isinstance(block, Attachments):
-                self.attachments(block)
-            elif isinstance(block, Signature):
-                self.signature(block)
-            elif isinstance(block, Table):
-                self.table(block)
-            else:  # pragma: no cover - the model's union is closed
-                raise RenderError(f"the .docx renderer does not know block {type(block).__name__}")
+        for block, run_in in blocks(doc.body):
+            draw(self, block, run_in)
 
-    def attachments(self, block: Attachments) -> None:
+    def block_heading(self, block: Heading, run_in: Paragraph | None = None) -> None:
+        p = self.para(f"heading{block.level}", marked(block))
+        if run_in is not None:
+            self.run(p, "body", marked(run_in))
+            # Now a paragraph of text: not kept with the next one as a bare heading is.
+            p.paragraph_format.keep_with_next = False
+
+    def block_paragraph(self, block: Paragraph) -> None:
+        self.para("body", marked(block))
+
+    def block_addressee(self, block: Addressee) -> None:
+        self.para("addressee", block.text)
+
+    def block_attachments(self, block: Attachments) -> None:
         first = self.style.role("attachments").first_line_indent
         label = self.style.labels.attachments
         lw = em_width(label)
@@ -337,7 +331,7 @@ class _Writer:
             if p.style != attachments:
                 return
 
-    def signature(self, block: Signature) -> None:
+    def block_signature(self, block: Signature) -> None:
         self.keep_with_next()
         date = chinese_date(block.date) or block.date_text
         base = self.style.role("signature").right_indent
@@ -353,7 +347,7 @@ class _Writer:
             self.para("signature", text, ind=(0, 0, right), before=None if i == 0 else 0,
                       keep_next=i < len(lines) - 1)
 
-    def table(self, table: Table) -> None:
+    def block_table(self, table: Table) -> None:
         """The table, its grid and header row through the API (borders, margins and the header
         repeat as XML); the body rows as XML, parsed in one go."""
         s = self.style

@@ -34,7 +34,7 @@ from ..model import (
     Signature,
     Table,
 )
-from . import Context, Rendered, marked, table_columns
+from . import Context, Rendered, blocks, draw, marked, table_columns
 from .linebreak import CJKParagraph, clone_frag
 from .pdftext import text_pen
 from .rlsettings import our_documents
@@ -87,7 +87,10 @@ class _Rule(Flowable):
 
 
 class _Builder:
-    """Turns the document into reportlab flowables; collects diagnostics on the way."""
+    """Turns the document into reportlab flowables, one `block_<type>` method per block type;
+    collects diagnostics on the way."""
+
+    FORMAT = "PDF"
 
     def __init__(self, style, fonts: FontSet):
         self.style, self.fonts = style, fonts
@@ -188,38 +191,26 @@ class _Builder:
         return [KeepTogether(out)]
 
     def blocks(self, doc: Document) -> list:
-        out: list = []
-        body, i = doc.body, 0
-        while i < len(body):
-            block = body[i]
-            nxt = body[i + 1] if i + 1 < len(body) else None
-            if isinstance(block, Table):
-                out.append(self.table(block))
-            elif isinstance(block, Heading):
-                out.append(self.bookmark(marked(block), block.level - 1))
-                role = f"heading{block.level}"
-                if isinstance(nxt, Paragraph) and nxt.run_in:  # the paragraph runs on the heading's line
-                    ps = self.pstyle(role, align=self.style.role("body").align)
-                    frags = self.frags(marked(block), self.style.role(role).font, block.line, ps)
-                    frags += self.frags(marked(nxt), self.style.role("body").font,
-                                        nxt.line, ps)
-                    out.append(CJKParagraph(None, ps, frags=frags))
-                    i += 1
-                else:
-                    out.append(self.para(marked(block), role, block.line,
-                                               keepWithNext=int(self.style.role(role).keep_with_next)))
-            elif isinstance(block, Paragraph):
-                out.append(self.para(marked(block), "body", block.line))
-            elif isinstance(block, Addressee):
-                out.append(self.para(block.text, "addressee", block.line))
-            elif isinstance(block, Attachments):
-                out.append(self.attachments(block))
-            elif isinstance(block, Signature):
-                out.append(self.signature(block))
-            i += 1
-        return out
+        return [f for block, run_in in blocks(doc.body) for f in draw(self, block, run_in)]
 
-    def attachments(self, block: Attachments) -> Flowable:
+    def block_heading(self, block: Heading, run_in: Paragraph | None = None) -> list[Flowable]:
+        role = f"heading{block.level}"
+        mark = self.bookmark(marked(block), block.level - 1)
+        if run_in is None:
+            return [mark, self.para(marked(block), role, block.line,
+                                    keepWithNext=int(self.style.role(role).keep_with_next))]
+        ps = self.pstyle(role, align=self.style.role("body").align)  # the paragraph runs on its line
+        frags = self.frags(marked(block), self.style.role(role).font, block.line, ps)
+        frags += self.frags(marked(run_in), self.style.role("body").font, run_in.line, ps)
+        return [mark, CJKParagraph(None, ps, frags=frags)]
+
+    def block_paragraph(self, block: Paragraph) -> list[Flowable]:
+        return [self.para(marked(block), "body", block.line)]
+
+    def block_addressee(self, block: Addressee) -> list[Flowable]:
+        return [self.para(block.text, "addressee", block.line)]
+
+    def block_attachments(self, block: Attachments) -> list[Flowable]:
         """`附件：1.名称`; the following names under the first one's number."""
         label, role = self.style.labels.attachments, self.style.role("attachments")
         unit = self.char("attachments")
@@ -231,9 +222,9 @@ class _Builder:
             chars = {"left": role.first_line_indent + label_chars, "first": -label_chars if n == 0 else 0}
             over = {} if n == 0 else {"spaceBefore": 0}
             out.append(self.para(text, "attachments", item.line or block.line, chars=chars, **over))
-        return KeepTogether(out)
+        return [KeepTogether(out)]
 
-    def signature(self, block: Signature) -> Flowable:
+    def block_signature(self, block: Signature) -> list[Flowable]:
         """署名 `right_indent` characters from the right, the date on the next line starting as
         many characters right of the signer's start; a longer date pushes the signer left."""
         role, unit = self.style.role("signature"), self.char("signature")
@@ -253,7 +244,7 @@ class _Builder:
             over = {"spaceBefore": 0} if n else {}
             out.append(self.para(text, "signature", block.line, align="left",
                                  chars={"left": indent, "first": 0, "right": 0}, **over))
-        return KeepTogether(out)
+        return [KeepTogether(out)]
 
     # --- tables --------------------------------------------------------------------------------
 
@@ -274,7 +265,7 @@ class _Builder:
                 out.append(self.para(p.text, "table_cell", p.line, balance=align == "center", **over))
         return out
 
-    def table(self, table: Table) -> Flowable:
+    def block_table(self, table: Table) -> list[Flowable]:
         ts = self.style.table
         # the frame holds the whole line width: half a border on each side stays inside
         headers, roles, lengths = table_columns(table, self.style, self.style.page.type_width - ts.border)
@@ -299,8 +290,8 @@ class _Builder:
         # A row splits across pages (rather than leaving the page part-empty) when each part
         # keeps at least two lines of cell text.
         min_part = 2 * self.style.role("table_cell").line_pitch.pt + 2 * ts.cell_padding_vertical.pt
-        return RowTable(header, rows, widths, padding=ts.cell_padding.pt, padding_vertical=ts.cell_padding_vertical.pt,
-                        border=ts.border.pt, color=_color(ts.border_color), min_part=min_part)
+        return [RowTable(header, rows, widths, padding=ts.cell_padding.pt, padding_vertical=ts.cell_padding_vertical.pt,
+                         border=ts.border.pt, color=_color(ts.border_color), min_part=min_part)]
 
 
 def _glyph_middle(font_name: str, ch: str) -> float:
