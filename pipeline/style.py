@@ -177,6 +177,7 @@ class TextRole(_Model):
     first_line_indent: float = 0  # characters; negative = hanging
     left_indent: float = 0  # characters
     right_indent: float = 0  # characters
+    date_shift: float = 0  # characters (the signature): its date starts this far right of the signer
     line_pitch: Length  # exact baseline-to-baseline distance
     space_before: Length = Length(0, "0pt")
     space_after: Length = Length(0, "0pt")

@@ -46,7 +46,6 @@ from . import docx_xml as X
 from .textfit import chinese_date, em_width, set_width, split_title
 
 # [std] 成文日期: its first character two characters right of the signer's first character.
-_DATE_SHIFT = 2
 _FIXED_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
@@ -334,14 +333,15 @@ class _Writer:
     def block_signature(self, block: Signature) -> None:
         self.keep_with_next()
         date = chinese_date(block.date) or block.date_text
-        base = self.style.role("signature").right_indent
+        role = self.style.role("signature")
+        base, shift = role.right_indent, role.date_shift
         signer_right = date_right = base
         if block.signers and date:
             s, d = max(set_width(x) for x in block.signers), set_width(date)
-            date_right = signer_right + s - _DATE_SHIFT - d
+            date_right = signer_right + s - shift - d
             if date_right < base:  # a date longer than the signer pushes the signer left
                 date_right = base
-                signer_right = base + d + _DATE_SHIFT - s
+                signer_right = base + d + shift - s
         lines = [(x, signer_right) for x in block.signers] + ([(date, date_right)] if date else [])
         for i, (text, right) in enumerate(lines):
             self.para("signature", text, ind=(0, 0, right), before=None if i == 0 else 0,

@@ -235,8 +235,8 @@ class _Builder:
         def chars(text: str) -> float:
             return (pdfmetrics.stringWidth(text, font, size) + len(text) * (unit - size)) / unit
 
-        shift = role.right_indent
-        left = self.style.page.type_width.pt / unit - shift - max(
+        right, shift = role.right_indent, role.date_shift
+        left = self.style.page.type_width.pt / unit - right - max(
             max(chars(x) for x in signers), chars(date) + shift if date else 0)
         out = []
         for n, text in enumerate([*signers, date] if date else signers):
