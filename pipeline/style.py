@@ -238,6 +238,15 @@ class TableStyle(_Model):
     cell_padding_vertical: Length
     group_gap: Length  # extra space before the first entry of a new blank-line group
     entry_hanging_indent: float = Field(ge=0)  # characters of the cell size, for `1.` markers
+    entry_marker_gap: float = Field(ge=0)  # characters after a cell's widest marker
+    min_row_part_lines: int = Field(ge=1)  # lines a row cut by a page end keeps on each side
+
+    def entry_hang(self, markers) -> float:
+        """The hanging indent of a cell's entries, in characters: one per cell, wide enough for
+        its widest marker, so that the texts align."""
+        from .render.textfit import em_width
+
+        return max([self.entry_hanging_indent] + [em_width(m) + self.entry_marker_gap for m in markers if m])
 
     def column_kinds(self, roles: list[str]) -> list[ColumnKind]:
         """Return the kind of each column from its role in the table (`Table.column_roles`):

@@ -28,7 +28,6 @@ from lxml import etree
 
 from ..model import Cell, ItemRow, Table
 from ..style import StyleSheet, TextRole
-from .textfit import em_width
 
 # Paragraph style per text role: (styleId, name, outline level or None). Word's built-in names
 # ("Normal", "Title", "heading 1", "footer") keep Word's own meaning (navigation pane, outline).
@@ -257,8 +256,7 @@ def _cell_body(out: list[str], cell: Cell, align: str | None, style: StyleSheet,
         return
     prev_group = cell.paragraphs[0].group
     # One hanging indent per cell, wide enough for its widest marker: the texts align.
-    markers = [p.marker for p in cell.paragraphs if p.marker]
-    hang = max([style.table.entry_hanging_indent] + [em_width(m) + 0.25 for m in markers])
+    hang = style.table.entry_hang(p.marker for p in cell.paragraphs)
     ind = ind_xml(role, -hang, hang)
     tab = role.chars(hang).twips
     gap = style.table.group_gap.twips

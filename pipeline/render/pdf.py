@@ -39,7 +39,7 @@ from .linebreak import CJKParagraph, clone_frag
 from .pdftext import text_pen
 from .rlsettings import our_documents
 from .rowtable import Row, RowTable
-from .textfit import chinese_date, em_width, split_title
+from .textfit import chinese_date, split_title
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY,
           "distribute": TA_JUSTIFY}
@@ -252,7 +252,7 @@ class _Builder:
         """A cell's entries: markers hang (one indent per cell, wide enough for its widest
         marker, as the .docx does); a new blank-line group gets the group gap above it."""
         ts = self.style.table
-        hang = max([ts.entry_hanging_indent] + [em_width(p.marker) + 0.25 for p in paras if p.marker])
+        hang = ts.entry_hang(p.marker for p in paras)
         out, group = [], paras[0].group if paras else 0
         for p in paras:
             over = {"align": align, "spaceBefore": ts.group_gap.pt if p.group != group else 0}
@@ -289,7 +289,7 @@ class _Builder:
             rows.append(Row(cells, valign))
         # A row splits across pages (rather than leaving the page part-empty) when each part
         # keeps at least two lines of cell text.
-        min_part = 2 * self.style.role("table_cell").line_pitch.pt + 2 * ts.cell_padding_vertical.pt
+        min_part = ts.min_row_part_lines * self.style.role("table_cell").line_pitch.pt + 2 * ts.cell_padding_vertical.pt
         return [RowTable(header, rows, widths, padding=ts.cell_padding.pt, padding_vertical=ts.cell_padding_vertical.pt,
                          border=ts.border.pt, color=_color(ts.border_color), min_part=min_part)]
 
