@@ -433,7 +433,7 @@ def test_a_long_site_menu_does_not_push_the_title_out_of_the_head():
 
 
 def test_wide_tables_get_columns_a_character_wide_and_the_limit_is_the_page():
-    from pipeline.render import table_columns
+    from pipeline.render.layout import table_columns
     from pipeline.style import load_style
 
     style = load_style(None)

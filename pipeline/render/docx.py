@@ -41,9 +41,10 @@ from .. import __version__
 from ..errors import RenderError
 from ..model import Addressee, Attachments, Document, Heading, Paragraph, Signature, Table
 from ..style import StyleSheet, TextRole
-from . import Context, Rendered, blocks, draw, marked, table_columns
+from . import Context, Rendered, layout
 from . import docx_xml as X
-from .textfit import chinese_date, em_width, set_width, split_title
+from .layout import blocks, draw, marked, table_columns
+from .textfit import chinese_date, em_width, set_width
 
 # [std] 成文日期: its first character two characters right of the signer's first character.
 _FIXED_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
@@ -272,26 +273,21 @@ class _Writer:
         run.element.insert(0, copy.deepcopy(self.parts.rpr[role]))
 
     def header(self, doc: Document) -> None:
-        s, meta = self.style, doc.meta
+        s, head = self.style, layout.header(doc.meta, self.style)
         title_before = None
-        if meta.issuer:  # 版头: red 发文机关标志, 发文字号, red rule, then the title [std]
+        if head.issuer:  # 版头: red 发文机关标志, 发文字号, red rule, then the title [std]
             ib = s.issuer_block
-            self.para("issuer", meta.issuer, keep_next=True)
-            if meta.doc_number:
+            self.para("issuer", head.issuer, keep_next=True)
+            if head.masthead_number:
                 rule = (ib.separator_width.eighth_points, round(ib.separator_gap.pt), ib.separator_color)
-                self.para("doc_number", meta.doc_number, keep_next=True, before=ib.doc_number_gap.twips,
+                self.para("doc_number", head.masthead_number, keep_next=True, before=ib.doc_number_gap.twips,
                           rule=rule)
             title_before = ib.title_gap.twips
-        lines = split_title(meta.title, s.page.type_width.pt / s.role("title").size.pt)
-        self.para("title", "\n".join(lines), before=title_before)
-        if meta.doc_number and not meta.issuer:
-            self.para("doc_number", meta.doc_number)
-        items = [s.labels.source + meta.source] if meta.source else []
-        published = chinese_date(meta.published)
-        if published:
-            items.append(s.labels.published + published)
-        for i, text in enumerate(items):
-            self.para("meta", text, after=None if i == len(items) - 1 else 0)
+        self.para("title", "\n".join(head.title_lines), before=title_before)
+        if head.doc_number:
+            self.para("doc_number", head.doc_number)
+        for i, text in enumerate(head.meta_lines):
+            self.para("meta", text, after=None if i == len(head.meta_lines) - 1 else 0)
 
     def blocks(self, doc: Document) -> None:
         for block, run_in in blocks(doc.body):

@@ -34,12 +34,13 @@ from ..model import (
     Signature,
     Table,
 )
-from . import Context, Rendered, blocks, draw, marked, table_columns
+from . import Context, Rendered, layout
+from .layout import blocks, draw, marked, table_columns
 from .linebreak import CJKParagraph, clone_frag
 from .pdftext import text_pen
 from .rlsettings import our_documents
 from .rowtable import Row, RowTable
-from .textfit import chinese_date, split_title
+from .textfit import chinese_date
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY,
           "distribute": TA_JUSTIFY}
@@ -164,25 +165,21 @@ class _Builder:
 
     def header(self, doc: Document) -> list:
         """版头 when there is an issuer, then the title, 发文字号 and the 来源 / 发布日期 lines."""
-        s, meta, out = self.style, doc.meta, []
-        issuer = getattr(meta, "issuer", None)
-        if issuer:  # red 发文机关标志, 发文字号, red rule, then the title [std]
+        s, head, out = self.style, layout.header(doc.meta, self.style), []
+        if head.issuer:  # red 发文机关标志, 发文字号, red rule, then the title [std]
             ib, role = s.issuer_block, s.role("issuer")
-            out += [Spacer(0, role.space_before.pt), self.para(issuer, "issuer", spaceBefore=0)]
-            if meta.doc_number:
+            out += [Spacer(0, role.space_before.pt), self.para(head.issuer, "issuer", spaceBefore=0)]
+            if head.masthead_number:
                 dn = s.role("doc_number")
                 descent = pdfmetrics.getAscentDescent(self.fonts.font(dn.font), dn.size.pt)[1]
                 drop = max(0.0, ib.separator_gap.pt - (dn.line_pitch.pt - dn.size.pt) - descent)
-                out += [Spacer(0, ib.doc_number_gap.pt), self.para(meta.doc_number, "doc_number"),
+                out += [Spacer(0, ib.doc_number_gap.pt), self.para(head.masthead_number, "doc_number"),
                         _Rule(drop, ib.separator_width.pt, _color(ib.separator_color))]
             out.append(Spacer(0, ib.title_gap.pt))
-        title = s.role("title")
-        out += [self.para(t, "title") for t in split_title(meta.title, s.page.type_width.pt / title.size.pt)]
-        if meta.doc_number and not issuer:
-            out.append(self.para(meta.doc_number, "doc_number"))
-        lines = [s.labels.source + meta.source] if meta.source else []
-        if chinese_date(meta.published):
-            lines.append(s.labels.published + chinese_date(meta.published))
+        out += [self.para(t, "title") for t in head.title_lines]
+        if head.doc_number:
+            out.append(self.para(head.doc_number, "doc_number"))
+        lines = head.meta_lines
         after = s.role("meta").space_after.pt
         out += [self.para(t, "meta", spaceAfter=after if i == len(lines) - 1 else 0)
                 for i, t in enumerate(lines)]

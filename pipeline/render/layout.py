@@ -1,0 +1,102 @@
+"""The layout layer: what every format must set the same way, decided once, from the model and the
+style, for the renderers to draw — the header block, the body's blocks in order (a heading with the
+paragraph that runs on its line), the printed text of a marked block, a table's columns and widths.
+
+Each renderer draws these decisions with one `block_<type>` method per block type (`draw`).
+Adding a block type: the model (`model.py`), what the formats must agree on here, and one method in
+each renderer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..errors import RenderError
+from ..model import Block, Heading, Meta, Paragraph, SectionRow, Table
+from ..style import Length, StyleSheet
+from .textfit import chinese_date, split_title
+
+
+@dataclass(frozen=True)
+class Header:
+    """The header block, top to bottom: the 版头 (发文机关标志, its 发文字号 over the red rule) when
+    there is an issuer, the title's lines, the 发文字号 under the title when there is no 版头, and
+    the 来源 / 发布日期 lines."""
+
+    issuer: str | None
+    masthead_number: str | None
+    title_lines: tuple[str, ...]
+    doc_number: str | None
+    meta_lines: tuple[str, ...]
+
+
+def header(meta: Meta, style: StyleSheet) -> Header:
+    lines = [style.labels.source + meta.source] if meta.source else []
+    if chinese_date(meta.published):
+        lines.append(style.labels.published + chinese_date(meta.published))
+    return Header(
+        issuer=meta.issuer or None,
+        masthead_number=meta.doc_number if meta.issuer else None,
+        title_lines=split_title(meta.title, style.page.type_width.pt / style.role("title").size.pt),
+        doc_number=meta.doc_number if not meta.issuer else None,
+        meta_lines=tuple(lines),
+    )
+
+
+_DIVISION = re.compile(r"^第.{1,5}[编章节条節編條]$")
+
+
+def marked(block: Heading | Paragraph) -> str:
+    """A heading's or paragraph's text with its printed marker, as every format sets it: a
+    regulation's 第X章 and 第X条 are followed by a full-width space (第一条　为了…), other markers
+    run on (`一、`, `1.`)."""
+    marker = block.marker or ""
+    return marker + ("\u3000" if _DIVISION.match(marker) else "") + block.text
+
+
+def blocks(body: list[Block]) -> Iterator[tuple[Block, Paragraph | None]]:
+    """The body as every format sets it: each block, and for a heading the paragraph that runs on
+    its line (`run_in`), which is not a block of its own then."""
+    i = 0
+    while i < len(body):
+        block = body[i]
+        nxt = body[i + 1] if i + 1 < len(body) else None
+        if block.type == "heading" and nxt is not None and nxt.type == "paragraph" and nxt.run_in:
+            yield block, nxt
+            i += 2
+        else:
+            yield block, None
+            i += 1
+
+
+def draw(writer, block: Block, run_in: Paragraph | None = None):
+    """Call `writer`'s method for the block's type (`block_heading`, `block_table` …; a heading's
+    also gets its run-in paragraph): a block type a writer has no method for is a RenderError, in
+    every format, never a silent loss."""
+    method = getattr(writer, f"block_{block.type}", None)
+    if method is None:
+        raise RenderError(f"the {writer.FORMAT} renderer cannot set a block of type {block.type!r}")
+    return method(block, run_in) if run_in is not None else method(block)
+
+
+def table_columns(table: Table, style: StyleSheet, total: Length) -> tuple[list[str], list[str], list[Length]]:
+    """The header texts, column roles and widths (summing to `total`) of a table, as every format
+    lays it out: as many columns as its widest row, in proportion to the style's ratios but none
+    narrower than one character of the cell size (beside its padding) while that fits, else none
+    narrower than half a character (a digit). A table with more columns than that cannot be laid
+    out: a RenderError names it (29 columns at the default style)."""
+    ncols = max([len(table.columns)] + [len(r.cells) for r in table.rows if not isinstance(r, SectionRow)])
+    headers = table.columns + [""] * (ncols - len(table.columns))
+    roles = table.column_roles(ncols)
+    char, pad = style.role("table_cell").size, style.table.cell_padding * 2
+    least = char + pad if (char + pad) * ncols <= total else char * 0.5 + pad
+    if least * ncols > total:
+        fit = total.emu // least.emu
+        where = f" at line {table.line}" if table.line else ""
+        raise RenderError(f"the table{where} has {ncols} columns: too many to lay out across the page "
+                          f"(at most {fit} columns half a character wide fit)")
+    return headers, roles, style.table.column_widths(roles, total, least)
+
+
