@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 from docx.oxml import OxmlElement
@@ -347,10 +348,24 @@ _FIRST = ("[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/a
           "word/document.xml", "word/_rels/document.xml.rels")
 
 
-def zip_parts(parts: dict[str, bytes]) -> bytes:
+_ROWS_MARKER = "bulletin-rows-"
+
+
+def rows_marker(n: int) -> str:
+    """The text of the comment that holds the place of table `n`'s body rows."""
+    return f"{_ROWS_MARKER}{n}"
+
+
+def zip_parts(parts: dict[str, bytes], rows: Sequence[str] = ()) -> bytes:
     """Return the package of `parts` (zip member name → bytes, as python-docx writes them) as a
     zip in a fixed entry order (the package parts first, then by name) with fixed times and
-    attributes: the same parts give the same bytes."""
+    attributes: the same parts give the same bytes. `rows[n]` replaces the `rows_marker(n)`
+    comment in word/document.xml. (Text in a w:t has its `<` escaped, so only the marker
+    comments can match.)"""
+    if rows:
+        pieces = re.split(rb"<!--" + _ROWS_MARKER.encode() + rb"(\d+)-->", parts["word/document.xml"])
+        pieces[1::2] = [rows[int(n)].encode() for n in pieces[1::2]]
+        parts = {**parts, "word/document.xml": b"".join(pieces)}
     order = sorted(parts, key=lambda n: (_FIRST.index(n) if n in _FIRST else len(_FIRST), n))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
