@@ -29,9 +29,10 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
+from docx.opc.oxml import CT_Types, serialize_part_xml
+from docx.opc.packuri import PACKAGE_URI, PackURI
 from docx.opc.part import Part, XmlPart
-from docx.opc.pkgwriter import PackageWriter
+from docx.opc.spec import default_content_types
 from docx.oxml.ns import qn
 from docx.shared import Emu, RGBColor, Twips
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -383,22 +384,37 @@ class _Writer:
         core.language = "zh-CN"
         core.revision = 1
         core.created = core.modified = _timestamp(meta.published, self.epoch)  # never the wall clock
-        # python-docx's save, less its zip: `zip_parts` zips once, in a fixed order
-        package = self.document.part.package
-        for part in package.parts:
-            part.before_marshal()
-        parts = _Parts()
-        PackageWriter._write_content_types_stream(parts, package.parts)
-        PackageWriter._write_pkg_rels(parts, package.rels)
-        PackageWriter._write_parts(parts, package.parts)
-        return X.zip_parts(parts, self.rows)
+        return X.zip_parts(_package_parts(self.document), self.rows)
 
 
-class _Parts(dict):
-    """Stands for python-docx's zip writer: zip member name → the part's bytes."""
-
-    def write(self, pack_uri, blob: bytes) -> None:
-        self[pack_uri.membername] = blob
+def _package_parts(document: docx.document.Document) -> dict[str, bytes]:
+    """The package's zip members (name → bytes) as python-docx's save writes them, made through
+    its public part API — each part's blob and relationships, the package's relationships, the
+    content types (a Default for an extension OPC gives one, an Override for any other part) —
+    so that `zip_parts` zips them once, in a fixed order with fixed times (python-docx's own zip
+    carries the wall clock)."""
+    package = document.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    defaults, overrides, out = {"rels": CT.OPC_RELATIONSHIPS, "xml": CT.XML}, {}, {}
+    for part in parts:
+        ext = part.partname.ext
+        if (ext.lower(), part.content_type) in default_content_types:
+            defaults[ext] = part.content_type
+        else:
+            overrides[part.partname] = part.content_type
+        out[part.partname.membername] = part.blob
+        if len(part.rels):
+            out[part.partname.rels_uri.membername] = part.rels.xml
+    types = CT_Types.new()
+    for ext in sorted(defaults):
+        types.add_default(ext, defaults[ext])
+    for name in sorted(overrides):
+        types.add_override(name, overrides[name])
+    out["[Content_Types].xml"] = serialize_part_xml(types)
+    out[PACKAGE_URI.rels_uri.membername] = package.rels.xml
+    return out
 
 
 def _core_text(text: str) -> str:
