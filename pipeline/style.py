@@ -240,6 +240,7 @@ class TableStyle(_Model):
     entry_hanging_indent: float = Field(ge=0)  # characters of the cell size, for `1.` markers
     entry_marker_gap: float = Field(ge=0)  # characters after a cell's widest marker
     min_row_part_lines: int = Field(ge=1)  # lines a row cut by a page end keeps on each side
+    closing_paragraph: Length  # the .docx's last paragraph after a table: this high
 
     def entry_hang(self, markers) -> float:
         """The hanging indent of a cell's entries, in characters: one per cell, wide enough for

@@ -372,9 +372,10 @@ class _Writer:
 
     def finish(self, doc: Document) -> bytes:
         if self.body[-2].tag == qn("w:tbl"):  # [-1] is the w:sectPr
-            # A document must end with a paragraph; keep it 1 pt high so it never adds a page.
+            # A document must end with a paragraph; kept this low, it never adds a page.
             pf = self.para("table_cell").paragraph_format
-            pf.space_before, pf.space_after, pf.line_spacing = Twips(0), Twips(0), Twips(20)
+            pf.space_before, pf.space_after = Twips(0), Twips(0)
+            pf.line_spacing = Twips(self.style.table.closing_paragraph.twips)
         meta = doc.meta
         core = self.document.core_properties
         core.title = _core_text(meta.title)
