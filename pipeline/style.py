@@ -206,6 +206,7 @@ class Page(_Model):
     chars_per_line: int = Field(gt=0)
     line_pitch: Length  # the document grid's line pitch (Word w:docGrid w:linePitch)
     header_distance: Length = Length(540000, "15mm")  # Word w:pgMar/@w:header (no header is printed)
+    justify_max_stretch: float = Field(ge=0)  # em between two characters, at most, in a justified PDF line
 
     @property
     def type_width(self) -> Length:

@@ -108,7 +108,8 @@ def _plain(frags) -> bool:
 class _Measured:
     """A paragraph's characters measured once: width, owning frag, forced breaks, break points."""
 
-    def __init__(self, frags, encoding="utf8", tracking: float = 0.0):
+    def __init__(self, frags, encoding="utf8", tracking: float = 0.0, max_stretch: float = MAX_JUSTIFY_EM):
+        self.max_stretch = max_stretch
         self.frags = frags
         chars: list[str] = []
         texts: list[str | None] = []
@@ -186,7 +187,7 @@ class _Measured:
             gaps = sum(1 for k in range(start + 1, last) if not (chars[k - 1] in WORD_CHARS and chars[k] in WORD_CHARS))
         if gaps > 0:
             space = (max_width - used) / gaps
-            if 0 < space <= MAX_JUSTIFY_EM * line.fontSize:
+            if 0 < space <= self.max_stretch * line.fontSize:
                 line.cjkCharSpace = space
         return line
 
@@ -289,7 +290,8 @@ class CJKParagraph(Paragraph):
         key = tuple(maxWidths)
         if key not in cache:
             measured = cache.get("measured") or cache.setdefault(
-                "measured", _Measured(frags, tracking=getattr(self.style, "tracking", 0.0)))
+                "measured", _Measured(frags, tracking=getattr(self.style, "tracking", 0.0),
+                                      max_stretch=getattr(self.style, "max_stretch", MAX_JUSTIFY_EM)))
             balance = getattr(self, "balance", False)
             cache[key] = measured.balanced(maxWidths) if balance else measured.lines(maxWidths)
         return cache[key]

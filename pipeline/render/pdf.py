@@ -137,7 +137,8 @@ class _Builder:
             font, size, unit = self.fonts.font(role.font), role.size.pt, self.char(role_name)
             kw = dict(
                 fontName=font, fontSize=size, leading=role.line_pitch.pt, wordWrap="CJK",
-                tracking=self.style.tracking(role_name).pt, bulletFontName=font, bulletFontSize=size,
+                tracking=self.style.tracking(role_name).pt, max_stretch=self.style.page.justify_max_stretch,
+                bulletFontName=font, bulletFontSize=size,
                 alignment=_ALIGN[over.pop("align", role.align)],
                 firstLineIndent=unit * chars.get("first", role.first_line_indent),
                 leftIndent=unit * chars.get("left", role.left_indent),
