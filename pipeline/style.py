@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 from pydantic_core import core_schema
 
 from .errors import StyleError
@@ -320,6 +320,14 @@ class StyleSheet(_Model):
     labels: Labels = Labels()
     issuer_block: IssuerBlock = IssuerBlock()
     source: str = Field(default="", exclude=True)
+    # what renderers derive from this sheet alone (the .docx template), kept as long as the sheet
+    _derived: dict = PrivateAttr(default_factory=dict)
+
+    def derived(self, key: str, make):
+        """`make()` (a function of this sheet alone), made once per sheet and kept with it."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
 
     @model_validator(mode="after")
     def _check_refs(self) -> StyleSheet:
