@@ -28,7 +28,7 @@ from .model import (
     Signature,
     Table,
 )
-from .parse.common import CJK, ENTRY_MARKER, doc_number
+from .parse.common import CJK, ENTRY_MARKER
 
 _SPACES = "\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff\t "
 # a CJK character or a full-width mark: spaces beside one of these are stray
@@ -112,8 +112,8 @@ def normalise(doc: Document, *, clean: bool = False) -> Document:
     if meta.source:
         m = re.fullmatch(r"(?P<org>[^（]+)（(?P<alias>[^（）]+)）", meta.source)
         meta.source_org, meta.source_alias = (m["org"], m["alias"]) if m else (meta.source, None)
-    if meta.doc_number:
-        meta.doc_number = doc_number(meta.doc_number) or fix(meta.doc_number, None)
+    if meta.doc_number:  # the reader wrote it in one form (parse.common.doc_number) when it could
+        meta.doc_number = fix(meta.doc_number, None)
     for block in doc.body:
         if isinstance(block, Table):
             block.columns = [fix(c, block.line) for c in block.columns]

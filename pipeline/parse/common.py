@@ -339,8 +339,9 @@ def draft(title: str | None, meta: MetaFields, body: list[Block], changes: list[
     """Assemble a reader's draft Document, the same way for every reader.
 
     A document number in the title's brackets moves to `meta.doc_number` (one that differs from
-    the number the header gives stays in the title, as printed); the signature's date is the last
-    candidate for the publication date; every field is chosen by `header.resolve`.
+    the number the header gives stays in the title, as printed), written in one form (〔〕, no
+    leading zeros); the signature's date is the last candidate for the publication date; every
+    field is chosen by `header.resolve`.
     """
     if title and (m := TITLE_DOC_NUMBER.search(title)) and (
             not meta.doc_number or doc_number(meta.doc_number) == doc_number(m["num"])):
@@ -362,7 +363,8 @@ def draft(title: str | None, meta: MetaFields, body: list[Block], changes: list[
     return Document(
         meta=Meta(title=title or "", source=meta.source, published=published,
                   published_text=None if published else bad_published(meta),
-                  issuer=meta.issuer, doc_number=meta.doc_number, url=url),
+                  issuer=meta.issuer, doc_number=meta.doc_number and (doc_number(meta.doc_number) or meta.doc_number),
+                  url=url),
         body=body,
         changes=changes,
         diagnostics=diagnostics,
