@@ -59,6 +59,16 @@ def style_of(p: etree._Element) -> str | None:
     return v[0] if v else None
 
 
+def run_property(data: bytes, p: etree._Element, tag: str) -> str | None:
+    """The `w:val` of run property `tag` of `p`'s first run: its own, else its paragraph style's."""
+    own = p.find(f"{q('r')}/{q('rPr')}/{q(tag)}")
+    if own is None:
+        styles = xml(data, "word/styles.xml")
+        sid = style_of(p) or "Normal"
+        own = styles.find(f"{q('style')}[@{q('styleId')}='{sid}']/{q('rPr')}/{q(tag)}")
+    return own.get(q("val"))
+
+
 def in_order(text: str, needles: list[str]) -> None:
     pos = 0
     for n in needles:
@@ -126,14 +136,25 @@ def test_fonts_per_role(notice_docx):
         assert rf.get(q("eastAsia")) == font, sid
         assert rf.get(q("hint")) == "eastAsia"
     doc = xml(notice_docx, "word/document.xml")
-    runs = list(doc.iter(q("r")))
-    assert runs
-    for r in runs:  # every run names its fonts itself, with zh-CN
-        rf = r.find(f"{q('rPr')}/{q('rFonts')}")
-        assert rf.get(q("eastAsia")) and rf.get(q("hint")) == "eastAsia" and rf.get(q("ascii")) == "Times New Roman"
-        assert r.find(f"{q('rPr')}/{q('lang')}").get(q("eastAsia")) == "zh-CN"
+    style_fonts = {s.get(q("styleId")): s.find(f"{q('rPr')}/{q('rFonts')}") for s in styles.iter(q("style"))}
+    mixed = 0
+    for p, _ in paragraphs(doc):
+        runs = list(p.iter(q("r")))
+        own = [r.find(f"{q('rPr')}/{q('rFonts')}") for r in runs]
+        if all(rf is None for rf in own):  # one role: the paragraph's style names the fonts
+            assert style_fonts[style_of(p) or "Normal"].get(q("eastAsia"))
+            continue
+        mixed += 1  # two roles in one paragraph: every run names its fonts itself, with zh-CN
+        for r, rf in zip(runs, own, strict=True):
+            assert rf.get(q("eastAsia")) and rf.get(q("hint")) == "eastAsia" and rf.get(q("ascii")) == "Times New Roman"
+            assert r.find(f"{q('rPr')}/{q('lang')}").get(q("eastAsia")) == "zh-CN"
+    assert mixed  # the run-in headings
     by_style = {style_of(p): p for p, _ in paragraphs(doc)}
-    font = lambda p: p.find(f".//{q('rFonts')}").get(q("eastAsia"))  # noqa: E731
+
+    def font(p):
+        rf = p.find(f".//{q('rFonts')}")
+        return (rf if rf is not None else style_fonts[style_of(p) or "Normal"]).get(q("eastAsia"))
+
     assert font(by_style["Heading1"]) == "黑体" and font(by_style["Heading2"]) == "楷体_GB2312"
 
 
@@ -142,7 +163,7 @@ def test_title_first_then_metadata(report_docx):
     paras = paragraphs(doc)
     p, text = paras[0]
     assert text == report().meta.title and style_of(p) == "Title"
-    assert p.find(f".//{q('sz')}").get(q("val")) == "44"  # 二号 = 22 pt
+    assert run_property(report_docx, p, "sz") == "44"  # 二号 = 22 pt
     texts = [t for _, t in paras]
     assert texts[1:3] == ["来源：省市场监管局（省知识产权局）", "发布日期：2021年2月7日"]
     assert "09:19" not in all_text(doc)
@@ -262,10 +283,10 @@ def test_notice_blocks(notice_docx):
 def test_issuer_block(style):
     doc = notice()
     doc.meta.issuer = "浙江省市场监督管理局文件"
-    root = xml(render_docx(doc, style), "word/document.xml")
-    paras = paragraphs(root)
+    data = render_docx(doc, style)
+    paras = paragraphs(xml(data, "word/document.xml"))
     assert [t for _, t in paras[:2]] == ["浙江省市场监督管理局文件", "浙市监〔2021〕1号"]
-    assert paras[0][0].find(f".//{q('color')}").get(q("val")) == "FF0000"
+    assert run_property(data, paras[0][0], "color") == "FF0000"
     rule = paras[1][0].find(f"{q('pPr')}/{q('pBdr')}/{q('bottom')}")
     assert rule.get(q("color")) == "FF0000"
     assert style_of(paras[2][0]) == "Title"

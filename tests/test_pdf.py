@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from pipeline.errors import FontError, RenderError
 from pipeline.fonts import ENV_VAR, describe_fonts, essential_names, read_faces, resolve_fonts
-from pipeline.model import Paragraph, SectionRow
+from pipeline.model import Paragraph, SectionRow, Signature
 from pipeline.render import Context, renderer
 from pipeline.render.breaks import CLOSERS, OPENERS
 from pipeline.render.pdf import render, render_pdf
@@ -445,3 +445,24 @@ def test_a_block_type_a_renderer_cannot_set_is_an_error_not_a_silent_loss(fmt):
     doc.body.insert(1, Note(text="（此件公开发布）"))
     with pytest.raises(RenderError, match="cannot set a block of type 'note'"):
         renderer(fmt)(doc, load_style(), None)
+
+
+@pytest.mark.parametrize("signers", [["衢州市发展和改革委员会", "衢州市财政局"], ["某局"]])
+def test_signature_lines_as_the_standard_places_them(style, signers, tmp_path):
+    """Each 署名 ends two characters from the right edge; the date's first character stands two
+    characters right of the longest 署名's first, and a date longer than that ends two
+    characters from the right with the 署名 moved left (the .docx sets the same lines)."""
+    doc = notice()
+    doc.body[-1] = Signature(signers=signers, date="2021-11-18", date_text="2021年11月18日")
+    words = word_boxes(render_pdf(doc, style), tmp_path)
+    unit = style.role("signature").size.pt + style.tracking("signature").pt
+    right = style.page.margin_left.pt + style.page.type_width.pt
+    box = {t: (x0, x1) for _n, x0, _y0, x1, _y1, t in words if t in [*signers, "2021年11月18日"]}
+    assert set(box) == {*signers, "2021年11月18日"}
+    first = min(box[s][0] for s in signers)
+    ends = {round(box[s][1], 1) for s in signers}
+    assert len(ends) == 1  # every 署名 ends at the same place
+    date_x0, date_x1 = box["2021年11月18日"]
+    assert abs(date_x0 - (first + 2 * unit)) < 1
+    # the longer of the two lines ends two characters from the right edge
+    assert abs(max(*ends, date_x1) - (right - 2 * unit)) < 1

@@ -8,10 +8,10 @@ the layout (stylesWithEffects and styles with theme fonts, the theme, numbering,
 thumbnail; Letter size, 10 pt after, 1.15 lines, en-US/ja-JP East Asian language) and defines
 the styles, settings, page and footers through its API; the result is kept as package bytes.
 Each render opens them with `docx.Document`, adds the content, sets the core properties and
-saves. What the API cannot express is written with its oxml layer in `docx_xml`. Table body rows
-are XML text: a comment marks their place in the tree and `docx_xml.zip_parts` writes them there
-into the saved document.xml (parsing them and moving the nodes into python-docx's tree cost
-twice as long as writing them). The same document, style and version give the same bytes
+saves. What the API cannot express is written with its oxml layer in `docx_xml`; a table's body
+rows are parsed from XML text in one go (`docx_xml.table_rows`), as python-docx itself makes new
+elements. A run takes its role's run properties from its paragraph's style; only the runs of a
+paragraph of two roles (a run-in heading) carry their own. The same document, style and version give the same bytes
 (fixed core dates, `docx_xml.zip_parts`).
 """
 
@@ -35,18 +35,16 @@ from docx.opc.spec import default_content_types
 from docx.oxml.ns import qn
 from docx.shared import Emu, RGBColor, Twips
 from docx.text.paragraph import Paragraph as DocxParagraph
-from lxml import etree
 
 from .. import __version__
 from ..errors import RenderError
 from ..model import Addressee, Attachments, Document, Heading, Paragraph, Signature, Table
-from ..style import StyleSheet, TextRole
+from ..style import StyleSheet
 from . import Context, Rendered, layout
 from . import docx_xml as X
 from .layout import blocks, draw, marked, table_columns
-from .textfit import chinese_date, em_width, set_width
+from .textfit import em_width, set_width
 
-# [std] 成文日期: its first character two characters right of the signer's first character.
 _FIXED_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
@@ -67,17 +65,6 @@ def _set_font(font, rpr, style: StyleSheet, role_name: str) -> None:
     font.color.rgb = RGBColor.from_string(role.color.upper())
     font.size = Emu(role.size.half_points * 6350)
     X.rpr_extras(rpr, style, role_name)  # w:eastAsia + w:hint, tracking, kern, szCs, lang
-
-
-def _set_indent(pf, ppr, role: TextRole, first: float, left: float = 0, right: float = 0) -> None:
-    """Indents of a style or paragraph in characters of the role's size: twips through the API
-    (`pf`, its ParagraphFormat), the character counts Word uses on the grid as XML (`ppr`)."""
-    if left:
-        pf.left_indent = Twips(role.chars(left).twips)
-    if right:
-        pf.right_indent = Twips(role.chars(right).twips)
-    pf.first_line_indent = Twips(role.chars(abs(first)).twips * (-1 if first < 0 else 1))
-    X.indent_chars(ppr, first, left, right)
 
 
 def _define_styles(document, style: StyleSheet) -> None:
@@ -104,7 +91,7 @@ def _define_styles(document, style: StyleSheet) -> None:
         X.snap_off(s.element.get_or_add_pPr())
         pf.space_before, pf.space_after = Twips(role.space_before.twips), Twips(role.space_after.twips)
         pf.line_spacing = Twips(role.line_pitch.twips)  # a length: lineRule="exact"
-        _set_indent(pf, s.element.pPr, role, role.first_line_indent, role.left_indent, role.right_indent)
+        X.set_indent(s.element.pPr, role, role.first_line_indent, role.left_indent, role.right_indent)
         pf.alignment = _ALIGN[role.align]
         if role.keep_with_next:
             pf.keep_with_next = True
@@ -138,13 +125,14 @@ def _define_page(document, style: StyleSheet) -> None:
     X.settings_extras(document.settings.element, style)
 
     pn, role = style.page_number, style.role("page_number")
-    before, after = pn.format.split("{n}", 1)
-    for footer, side in ((section.footer, pn.odd), (section.even_page_footer, pn.even)):
+    before, after = layout.page_number_field(style)
+    for footer, n in ((section.footer, 1), (section.even_page_footer, 2)):
+        side = layout.page_number(style, n)[1]
         footer.is_linked_to_previous = False  # python-docx adds the footer part
         p = footer.paragraphs[0]
         p.style = document.styles["Footer"]
-        _set_indent(p.paragraph_format, p._p.get_or_add_pPr(), role, 0, pn.indent if side == "left" else 0,
-                    pn.indent if side == "right" else 0)
+        X.set_indent(p._p.get_or_add_pPr(), role, 0, pn.indent if side == "left" else 0,
+                     pn.indent if side == "right" else 0)
         p.paragraph_format.alignment = _ALIGN[side]
         rpr = None
         for kind, text in (("t", before), ("begin", ""), ("instr", " PAGE "), ("separate", ""), ("t", "1"),
@@ -184,8 +172,8 @@ def _empty_document(style: StyleSheet) -> docx.document.Document:
 
 class _StyleParts:
     """What depends on the style only: the empty document, and each role's run properties as
-    python-docx wrote them into the role's style (copied into every run: its font setters cost
-    about 2 ms a run)."""
+    python-docx wrote them into the role's style (copied into a run of another role than its
+    paragraph's: the font setters cost about 2 ms a run)."""
 
     def __init__(self, style: StyleSheet):
         document = _empty_document(style)
@@ -194,7 +182,6 @@ class _StyleParts:
         self.package = buf.getvalue()
         styles = document.styles.element
         self.rpr = {role: styles.get_by_id(sid).rPr for role, (sid, _, _) in X.STYLE_IDS.items()}
-        self.rpr_xml = {role: X.element_xml(rpr) for role, rpr in self.rpr.items()}
 
     def document(self) -> docx.document.Document:
         """The style's empty document to fill, opened from the saved template (~1.3 ms)."""
@@ -218,7 +205,6 @@ class _Writer:
         self.parts = _style_parts(style)
         self.document = self.parts.document()
         self.body = self.document.element.body
-        self.rows: list[str] = []  # each table's body rows as XML, written in by `zip_parts`
 
     def para(self, role: str, text: str | None = None, *, before: int | None = None,
              after: int | None = None, ind: tuple[float, float, float] | None = None,
@@ -238,9 +224,9 @@ class _Writer:
         if after is not None:
             pf.space_after = Twips(after)
         if ind is not None:
-            _set_indent(pf, p._p.get_or_add_pPr(), self.style.role(role), *ind)
+            X.set_indent(p._p.get_or_add_pPr(), self.style.role(role), *ind)
         if text is not None:
-            self.run(p, role, text)
+            self.run(p, text)
         return p
 
     @staticmethod
@@ -251,10 +237,12 @@ class _Writer:
         if role != "body":
             p._p.style = X.STYLE_IDS[role][0]
 
-    def run(self, p: DocxParagraph, role: str, text: str) -> None:
-        """Add a run of `text` (w:br for newlines, w:tab for tabs) in the role's formatting."""
+    def run(self, p: DocxParagraph, text: str, role: str | None = None) -> None:
+        """Add a run of `text` (w:br for newlines, w:tab for tabs); it takes the formatting of the
+        paragraph's style, or of `role` given for a run of another role."""
         run = p.add_run(text)
-        run.element.insert(0, copy.deepcopy(self.parts.rpr[role]))
+        if role is not None:
+            run.element.insert(0, copy.deepcopy(self.parts.rpr[role]))
 
     def header(self, doc: Document) -> None:
         s, head = self.style, layout.header(doc.meta, self.style)
@@ -278,9 +266,13 @@ class _Writer:
             draw(self, block, run_in)
 
     def block_heading(self, block: Heading, run_in: Paragraph | None = None) -> None:
-        p = self.para(f"heading{block.level}", marked(block))
-        if run_in is not None:
-            self.run(p, "body", marked(run_in))
+        role = f"heading{block.level}"
+        if run_in is None:
+            self.para(role, marked(block))
+        else:  # a paragraph of two roles: each run has its own properties
+            p = self.para(role)
+            self.run(p, marked(block), role)
+            self.run(p, marked(run_in), "body")
             # Now a paragraph of text: not kept with the next one as a bare heading is.
             p.paragraph_format.keep_with_next = False
 
@@ -312,17 +304,7 @@ class _Writer:
 
     def block_signature(self, block: Signature) -> None:
         self.keep_with_next()
-        date = chinese_date(block.date) or block.date_text
-        role = self.style.role("signature")
-        base, shift = role.right_indent, role.date_shift
-        signer_right = date_right = base
-        if block.signers and date:
-            s, d = max(set_width(x) for x in block.signers), set_width(date)
-            date_right = signer_right + s - shift - d
-            if date_right < base:  # a date longer than the signer pushes the signer left
-                date_right = base
-                signer_right = base + d + shift - s
-        lines = [(x, signer_right) for x in block.signers] + ([(date, date_right)] if date else [])
+        lines = layout.signature(block, self.style, set_width)
         for i, (text, right) in enumerate(lines):
             self.para("signature", text, ind=(0, 0, right), before=None if i == 0 else 0,
                       keep_next=i < len(lines) - 1)
@@ -349,9 +331,8 @@ class _Writer:
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             p = cell.paragraphs[0]
             self.set_style(p, "table_header")
-            self.run(p, "table_header", text)
-        self.rows.append(X.table_rows_xml(table, s, headers, widths, self.parts.rpr_xml))
-        t._tbl.append(etree.Comment(X.rows_marker(len(self.rows) - 1)))
+            self.run(p, text)
+        t._tbl.extend(X.table_rows(table, s, headers, widths))
 
     def finish(self, doc: Document) -> bytes:
         if self.body[-2].tag == qn("w:tbl"):  # [-1] is the w:sectPr
@@ -368,7 +349,7 @@ class _Writer:
         core.language = "zh-CN"
         core.revision = 1
         core.created = core.modified = _timestamp(meta.published, self.epoch)  # never the wall clock
-        return X.zip_parts(_package_parts(self.document), self.rows)
+        return X.zip_parts(_package_parts(self.document))
 
 
 def _package_parts(document: docx.document.Document) -> dict[str, bytes]:

@@ -16,15 +16,12 @@ where the renderer left a marker comment in the tree.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
-from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from lxml import etree
 
 from ..model import Cell, ItemRow, Table
 from ..style import StyleSheet, TextRole
@@ -117,16 +114,25 @@ def snap_off(ppr: BaseOxmlElement) -> None:
     put(ppr, "w:snapToGrid", after(_PPR_AFTER_PBDR, "w:snapToGrid"), val=0)
 
 
-def indent_chars(ppr: BaseOxmlElement, first: float, left: float = 0, right: float = 0) -> None:
-    """Add the character counts Word uses on the grid (`w:leftChars` …) to the `w:ind` that
-    python-docx wrote in twips (which other readers use)."""
-    ind = ppr.get_or_add_ind()
-    if left:
-        ind.set(qn("w:leftChars"), str(round(left * 100)))
+def indent(role: TextRole, first: float, left: float = 0, right: float = 0) -> dict[str, int]:
+    """The `w:ind` attributes of indents in characters of the role's size (first < 0: hanging):
+    twips, which every reader uses, and the character counts Word uses on the grid."""
+    kind = "hanging" if first < 0 else "firstLine"
+    attrs = {"left": role.chars(left).twips} if left else {}
     if right:
-        ind.set(qn("w:rightChars"), str(round(right * 100)))
-    name = "w:hangingChars" if first < 0 else "w:firstLineChars"
-    ind.set(qn(name), str(round(abs(first) * 100)))
+        attrs["right"] = role.chars(right).twips
+    attrs[kind] = role.chars(abs(first)).twips
+    if left:
+        attrs["leftChars"] = round(left * 100)
+    if right:
+        attrs["rightChars"] = round(right * 100)
+    attrs[kind + "Chars"] = round(abs(first) * 100)
+    return attrs
+
+
+def set_indent(ppr: BaseOxmlElement, role: TextRole, first: float, left: float = 0, right: float = 0) -> None:
+    """Give a paragraph's (or style's) `w:pPr` the indents of `indent`."""
+    put(ppr, "w:ind", after(_PPR_AFTER_PBDR, "w:ind"), **indent(role, first, left, right))
 
 
 def bottom_rule(ppr: BaseOxmlElement, width: int, gap: int, color: str) -> None:
@@ -186,23 +192,14 @@ def text_xml(text: str) -> str:
     return "".join(out)
 
 
-def element_xml(element: etree._Element) -> str:
-    """Return an element's XML with `w:` prefixes and no namespace declarations."""
-    return re.sub(r' xmlns:\w+="[^"]*"', "", etree.tostring(element, encoding="unicode"))
+def attrs_xml(attrs: dict[str, object]) -> str:
+    return "".join(f' w:{k}="{v}"' for k, v in attrs.items())
 
 
-def ind_xml(role: TextRole, first: float, left: float = 0) -> str:
-    """`w:ind` in twips and characters, as `indent_chars` writes it for API paragraphs."""
-    a = f' w:left="{role.chars(left).twips}"' if left else ""
-    kind = "hanging" if first < 0 else "firstLine"
-    a += f' w:{kind}="{role.chars(abs(first)).twips}"'
-    a += f' w:leftChars="{round(left * 100)}"' if left else ""
-    return f'<w:ind{a} w:{kind}Chars="{round(abs(first) * 100)}"/>'
-
-
-def para_xml(style_id: str, rpr: str | None, text: str, *, before: int | None = None,
-             jc: str | None = None, ind: str | None = None, tab: int | None = None) -> str:
-    """Return a `w:p` of one run (none when `rpr` is None), properties in schema order."""
+def para_xml(style_id: str, text: str | None, *, before: int | None = None, jc: str | None = None,
+             ind: str | None = None, tab: int | None = None) -> str:
+    """Return a `w:p` of one run of `text` (no run when None), properties in schema order. The
+    run has no `w:rPr`: the paragraph's style holds its role's run properties."""
     ppr = [f'<w:pPr><w:pStyle w:val="{style_id}"/>']
     if tab is not None:
         ppr.append(f'<w:tabs><w:tab w:val="left" w:pos="{tab}"/></w:tabs>')
@@ -213,7 +210,7 @@ def para_xml(style_id: str, rpr: str | None, text: str, *, before: int | None = 
     if jc is not None:
         ppr.append(f'<w:jc w:val="{JC[jc]}"/>')
     ppr.append("</w:pPr>")
-    run = f"<w:r>{rpr}{text_xml(text)}</w:r>" if rpr is not None else ""
+    run = f"<w:r>{text_xml(text)}</w:r>" if text is not None else ""
     return f"<w:p>{''.join(ppr)}{run}</w:p>"
 
 
@@ -223,52 +220,55 @@ def cell_xml(width: int, valign: str, span: int = 1) -> str:
     return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}<w:vAlign w:val="{valign}"/></w:tcPr>'
 
 
-def table_rows_xml(table: Table, style: StyleSheet, headers: list[str], widths: list[int],
-                   rpr: dict[str, str]) -> str:
-    """Return the body rows of `table`: section rows across all columns, item rows with one
-    paragraph per entry; `rpr` holds each role's run properties as XML."""
+def table_rows(table: Table, style: StyleSheet, headers: list[str], widths: list[int]) -> list[BaseOxmlElement]:
+    """Return the body rows of `table` as python-docx elements: section rows across all columns,
+    item rows with one paragraph per entry. They are written as XML text and parsed in one go,
+    as python-docx makes its own new elements (`CT_Tbl.new_tbl`): its cell-by-cell API, or one
+    element at a time, is several times slower than the rest of the render."""
     ts = style.table
     kinds = ts.column_kinds(table.column_roles(len(headers)))
-    out = []
+    out: list[str] = []
+    hangs: dict[float, tuple[str, int]] = {}  # a hanging indent's w:ind and tab stop
     for row in table.rows:
         if not isinstance(row, ItemRow):
             out.append(f"<w:tr>{cell_xml(sum(widths), 'center', len(widths))}"
-                       f"{para_xml(STYLE_IDS['table_section'][0], rpr['table_section'], row.text)}</w:tc></w:tr>")
+                       f"{para_xml(STYLE_IDS['table_section'][0], row.text)}</w:tc></w:tr>")
             continue
         out.append("<w:tr>")
         for k, (kind, wd) in enumerate(zip(kinds, widths, strict=True)):
             col = ts.columns.get(kind)
             out.append(cell_xml(wd, col.valign if col else "top"))
-            _cell_body(out, row.cells[k] if k < len(row.cells) else Cell(), col.align if col else None,
-                       style, rpr["table_cell"])
+            _cell_body(out, row.cells[k] if k < len(row.cells) else Cell(), col.align if col else None, style,
+                       hangs)
             out.append("</w:tc>")
         out.append("</w:tr>")
-    return "".join(out)
+    return list(parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(out)}</w:tbl>"))
 
 
-def _cell_body(out: list[str], cell: Cell, align: str | None, style: StyleSheet, rpr: str) -> None:
+def _cell_body(out: list[str], cell: Cell, align: str | None, style: StyleSheet,
+               hangs: dict[float, tuple[str, int]]) -> None:
     """Append the paragraphs of a table cell: one per entry, markers hanging."""
     role = style.role("table_cell")
     sid = STYLE_IDS["table_cell"][0]
     jc = align if align and align != role.align else None
     if not cell.paragraphs:
-        out.append(para_xml(sid, None, "", jc=jc))  # a cell keeps a paragraph
+        out.append(para_xml(sid, None, jc=jc))  # a cell keeps a paragraph
         return
     prev_group = cell.paragraphs[0].group
     # One hanging indent per cell, wide enough for its widest marker: the texts align.
     hang = style.table.entry_hang(p.marker for p in cell.paragraphs)
-    ind = ind_xml(role, -hang, hang)
-    tab = role.chars(hang).twips
+    if hang not in hangs:
+        hangs[hang] = f"<w:ind{attrs_xml(indent(role, -hang, hang))}/>", role.chars(hang).twips
+    ind, tab = hangs[hang]
     gap = style.table.group_gap.twips
     for para in cell.paragraphs:
         before = gap if para.group != prev_group else None
         prev_group = para.group
         if para.marker:
             # The marker, a tab, then the text; wrapped lines align with the text.
-            out.append(para_xml(sid, rpr, para.marker + "\t" + para.text, before=before, jc=jc, ind=ind,
-                                tab=tab))
+            out.append(para_xml(sid, para.marker + "\t" + para.text, before=before, jc=jc, ind=ind, tab=tab))
         else:
-            out.append(para_xml(sid, rpr, para.text, before=before, jc=jc))
+            out.append(para_xml(sid, para.text, before=before, jc=jc))
 
 
 # --- page number, parts ------------------------------------------------------------------------
@@ -348,24 +348,10 @@ _FIRST = ("[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/a
           "word/document.xml", "word/_rels/document.xml.rels")
 
 
-_ROWS_MARKER = "bulletin-rows-"
-
-
-def rows_marker(n: int) -> str:
-    """The text of the comment that holds the place of table `n`'s body rows."""
-    return f"{_ROWS_MARKER}{n}"
-
-
-def zip_parts(parts: dict[str, bytes], rows: Sequence[str] = ()) -> bytes:
+def zip_parts(parts: dict[str, bytes]) -> bytes:
     """Return the package of `parts` (zip member name → bytes, as python-docx writes them) as a
     zip in a fixed entry order (the package parts first, then by name) with fixed times and
-    attributes: the same parts give the same bytes. `rows[n]` replaces the `rows_marker(n)`
-    comment in word/document.xml. (Text in a w:t has its `<` escaped, so only the marker
-    comments can match.)"""
-    if rows:
-        pieces = re.split(rb"<!--" + _ROWS_MARKER.encode() + rb"(\d+)-->", parts["word/document.xml"])
-        pieces[1::2] = [rows[int(n)].encode() for n in pieces[1::2]]
-        parts = {**parts, "word/document.xml": b"".join(pieces)}
+    attributes: the same parts give the same bytes."""
     order = sorted(parts, key=lambda n: (_FIRST.index(n) if n in _FIRST else len(_FIRST), n))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:

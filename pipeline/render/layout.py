@@ -1,6 +1,7 @@
 """The layout layer: what every format must set the same way, decided once, from the model and the
 style, for the renderers to draw — the header block, the body's blocks in order (a heading with the
-paragraph that runs on its line), the printed text of a marked block, a table's columns and widths.
+paragraph that runs on its line), the printed text of a marked block, a table's columns and widths,
+where the 署名 and 成文日期 lines end, and the page number's text and side.
 
 Each renderer draws these decisions with one `block_<type>` method per block type (`draw`).
 Adding a block type: the model (`model.py`), what the formats must agree on here, and one method in
@@ -10,11 +11,11 @@ each renderer.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..errors import RenderError
-from ..model import Block, Heading, Meta, Paragraph, SectionRow, Table
+from ..model import Block, Heading, Meta, Paragraph, SectionRow, Signature, Table
 from ..style import Length, StyleSheet
 from .textfit import chinese_date, split_title
 
@@ -100,3 +101,34 @@ def table_columns(table: Table, style: StyleSheet, total: Length) -> tuple[list[
     return headers, roles, style.table.column_widths(roles, total, least)
 
 
+
+
+def signature(block: Signature, style: StyleSheet, width: Callable[[str], float]) -> list[tuple[str, float]]:
+    """The lines of the 署名 and the 成文日期, each with its distance from the right edge of the
+    type area in characters; `width` is a line's width in characters as the format sets it.
+    Unsealed [std]: each 署名 `right_indent` characters from the right, the date on the next line,
+    its first character `date_shift` characters right of the (longest) 署名's first; a date
+    longer than that moves the 署名 left, the date then ends `right_indent` from the right."""
+    role = style.role("signature")
+    date = chinese_date(block.date) or block.date_text
+    base, shift = role.right_indent, role.date_shift
+    signer_right = date_right = base
+    if block.signers and date:
+        s, d = max(width(x) for x in block.signers), width(date)
+        date_right = base + s - shift - d
+        if date_right < base:
+            date_right = base
+            signer_right = base + d + shift - s
+    return [(x, signer_right) for x in block.signers] + ([(date, date_right)] if date else [])
+
+
+def page_number(style: StyleSheet, n: int) -> tuple[str, str]:
+    """Page `n`'s number as printed (`— 1 —`) and the side it stands on (outer: odd right, even left)."""
+    pn = style.page_number
+    return pn.format.format(n=n), pn.odd if n % 2 else pn.even
+
+
+def page_number_field(style: StyleSheet) -> tuple[str, str]:
+    """The text before and after the number, for a format that writes the number as a field."""
+    before, after = style.page_number.format.split("{n}", 1)
+    return before, after

@@ -223,25 +223,20 @@ class _Builder:
         return [KeepTogether(out)]
 
     def block_signature(self, block: Signature) -> list[Flowable]:
-        """署名 `right_indent` characters from the right, the date on the next line starting as
-        many characters right of the signer's start; a longer date pushes the signer left."""
+        """The lines `layout.signature` places, each set from its left edge (measured in this
+        face, with the grid's tracking): kept together."""
         role, unit = self.style.role("signature"), self.char("signature")
         font, size = self.fonts.font(role.font), role.size.pt
-        date = chinese_date(block.date) or block.date_text or ""
-        signers = block.signers or [""]
 
         def chars(text: str) -> float:
             return (pdfmetrics.stringWidth(text, font, size) + len(text) * (unit - size)) / unit
 
-        right, shift = role.right_indent, role.date_shift
-        left = self.style.page.type_width.pt / unit - right - max(
-            max(chars(x) for x in signers), chars(date) + shift if date else 0)
+        width = self.style.page.type_width.pt / unit
         out = []
-        for n, text in enumerate([*signers, date] if date else signers):
-            indent = left + (shift if date and n == len(signers) else 0)
+        for n, (text, right) in enumerate(layout.signature(block, self.style, chars)):
             over = {"spaceBefore": 0} if n else {}
             out.append(self.para(text, "signature", block.line, align="left",
-                                 chars={"left": indent, "first": 0, "right": 0}, **over))
+                                 chars={"left": width - right - chars(text), "first": 0, "right": 0}, **over))
         return [KeepTogether(out)]
 
     # --- tables --------------------------------------------------------------------------------
@@ -331,9 +326,9 @@ def _page_decoration(style, fonts: FontSet, pub_date: str | None):
             canv.showOutline()  # open the bookmarks: a 50-item report is navigated by them
             if pub_date:
                 canv.setDateFormatter(lambda *_: pub_date)
-        runs, _ = fonts.runs(pn.format.format(n=n), role.font)
+        text, side = layout.page_number(style, n)
+        runs, _ = fonts.runs(text, role.font)
         w = sum(pdfmetrics.stringWidth(t, f, size) for f, t in runs)
-        side = pn.odd if n % 2 else pn.even
         x = {"left": left + inner, "right": left + width - inner - w, "center": left + (width - w) / 2}[side]
         pen = text_pen(canv)
         pen.origin(x, base)
