@@ -19,11 +19,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import mmap
 import os
-import pickle
 import struct
-from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -47,176 +44,17 @@ __all__ = ["ENV_VAR", "Face", "FontSet", "Role", "catalog", "describe_fonts", "r
 # --- resolving roles and loading faces into reportlab ----------------------------------------
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "bulletin" / "fonts"
-
-
-def _pack_info(info: dict) -> dict:
-    """The big tables as flat arrays: unpickling 40 000 small objects costs more than parsing."""
-    out = {k: v for k, v in info.items() if k != "glyphToChar"}
-    c2g, widths = info["charToGlyph"], info["charWidths"]
-    out["charToGlyph"] = (array("I", c2g), array("I", c2g.values()))
-    out["charWidths"] = (array("I", widths), array("d", widths.values()))
-    out["hmetrics"] = array("d", [v for pair in info["hmetrics"] for v in pair])
-    out["glyphPos"] = array("q", info["glyphPos"])
-    out.pop("_g2c", None)  # glyphToChar: rebuilt from charToGlyph if ever read
-    return out
-
-
-def _unpack_info(out: dict) -> dict:
-    keys, values = out["charToGlyph"]
-    out["charToGlyph"] = dict(zip(keys, values, strict=True))
-    keys, values = out["charWidths"]
-    out["charWidths"] = dict(zip(keys, values, strict=True))
-    out["hmetrics"] = _Pairs(out["hmetrics"])  # glyphPos stays an array: indexing is all it gets
-    return out
-
-
-class _Pairs:
-    """A face's `hmetrics` — (advance, left side bearing) per glyph — read from the flat array
-    as subsetting asks for them, instead of 30 000–45 000 tuples built at every font load."""
-
-    __slots__ = ("flat",)
-
-    def __init__(self, flat):
-        self.flat = flat
-
-    def __len__(self) -> int:
-        return len(self.flat) // 2
-
-    def __getitem__(self, i: int) -> tuple[float, float]:
-        if i < 0:
-            i += len(self)
-        return self.flat[2 * i], self.flat[2 * i + 1]
-
-
-class _Window:
-    """A table of a mapped font file, sliced without copying the rest: `window[a:b]` is bytes.
-    (reportlab's `get_table` copies the whole table; a CJK `glyf` is 10–17 MB and subsetting
-    asks for it once per 256-character subset.)"""
-
-    def __init__(self, data, pos: int, length: int):
-        self.data, self.pos, self.length = data, pos, length
-
-    def __len__(self) -> int:
-        return self.length
-
-    def __getitem__(self, key):
-        if isinstance(key, slice):
-            start, stop, step = key.indices(self.length)
-            if step == 1:
-                return self.data[self.pos + start:self.pos + max(start, stop)]
-            return bytes(self.data[self.pos:self.pos + self.length])[key]
-        return self.data[self.pos + range(self.length)[key]]
-
-
-def essential_names(table: bytes) -> bytes:
-    """Return a TrueType `name` table with only names 0–6 (copyright, family, style, unique
-    name, full name, version, PostScript name), as fontTools' subsetter keeps by default.
-
-    reportlab copies the font's whole name table into every embedded subset: for AR PL UMing that
-    is 22 KB of license texts in several languages, a sixth of each subset. A table this does not
-    understand (not format 0, cut short) is returned as it is."""
-    try:
-        fmt, count, offset = struct.unpack_from(">HHH", table)
-        records = [struct.unpack_from(">6H", table, 6 + 12 * i) for i in range(count)]
-    except struct.error:
-        return table
-    keep = [r for r in records if r[3] <= 6]
-    if fmt != 0 or not keep or len(keep) == count:
-        return table
-    strings, at, out = bytearray(), {}, []
-    for platform, encoding, language, name_id, length, start in keep:  # the order stays sorted
-        text = bytes(table[offset + start:offset + start + length])
-        if text not in at:
-            at[text] = len(strings)
-            strings += text
-        out.append(struct.pack(">6H", platform, encoding, language, name_id, len(text), at[text]))
-    return struct.pack(">HHH", 0, len(keep), 6 + 12 * len(keep)) + b"".join(out) + bytes(strings)
-
-
-def _read_ttfont(name: str, path: str, index: int):
-    """reportlab's TTFont, with the parsed metrics (cmap, widths, glyph offsets) kept in a per-user
-    cache: parsing a CJK font takes 0.1–0.2 s, reading the cache a few ms. The cache is keyed by
-    the file's real path, size and time and by the reportlab version; any problem with it means a
-    normal parse."""
-    import reportlab
-    from reportlab.pdfbase import ttfonts
-
-    st = os.stat(path)
-    real = os.path.realpath(path)  # a font reached through a symlinked folder shares its cache
-    key = hashlib.sha1(f"{reportlab.Version}|{real}|{index}|{st.st_size}|{st.st_mtime_ns}".encode(
-        "utf-8", "replace")).hexdigest()
-    cache = _cache_dir() / f"{key}.pickle"
-
-    class CachedFace(ttfonts.TTFontFace):
-        @property
-        def glyphToChar(self):  # noqa: N802 - reportlab's name; unused when drawing and subsetting
-            if "_g2c" not in self.__dict__:
-                g2c: dict[int, list[int]] = {}
-                for char, glyph in self.charToGlyph.items():
-                    g2c.setdefault(glyph, []).append(char)
-                self.__dict__["_g2c"] = g2c
-            return self.__dict__["_g2c"]
-
-        @glyphToChar.setter
-        def glyphToChar(self, value):  # noqa: N802
-            self.__dict__["_g2c"] = value
-
-        def readFile(self, f):  # noqa: N802 - reportlab's name
-            # map the file instead of reading it: a 20 MB .ttc costs memory only for the pages
-            # that subsetting touches, and worker processes share them
-            if not hasattr(self, "_ttf_data"):
-                with open(f, "rb") as fh:
-                    self._ttf_data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-                self.filename = f
-            self._pos = 0
-
-        def get_table(self, tag):
-            if tag == "glyf":  # subsetting slices out a few glyphs: no copy of the whole table
-                pos, length = self.get_table_pos(tag)
-                return _Window(self._ttf_data, pos, length)
-            if tag == "name":  # read only by subsetting, which copies it into every subset
-                if "_names" not in self.__dict__:
-                    self.__dict__["_names"] = essential_names(super().get_table(tag))
-                return self.__dict__["_names"]
-            return super().get_table(tag)
-
-        def extractInfo(self, charInfo=1):  # noqa: N802,N803 - reportlab's names
-            try:
-                self.__dict__.update(_unpack_info(pickle.loads(cache.read_bytes())))
-                k = 1000 / self.unitsPerEm  # reportlab's own scale, a lambda it cannot pickle
-                self._pdfScale = (lambda x: x) if self.unitsPerEm == 1000 else (lambda x: x * k)
-                return
-            except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
-                pass
-            super().extractInfo(charInfo)
-            skip = ("_ttf_data", "_pos", "filename", "_pdfScale", "_g2c")
-            info = {k: v for k, v in vars(self).items() if k not in skip}
-            try:
-                cache.parent.mkdir(parents=True, exist_ok=True)
-                tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_bytes(pickle.dumps(_pack_info(info), protocol=pickle.HIGHEST_PROTOCOL))
-                os.replace(tmp, cache)
-            except (OSError, pickle.PickleError, TypeError, AttributeError):
-                pass  # no cache: the next process parses again
-
-    from .render.rlsettings import loading_faces
-
-    with loading_faces(CachedFace):  # TTFont.__init__ builds its face from ttfonts.TTFontFace
-        return ttfonts.TTFont(name, path, subfontIndex=index)
-
-
 @functools.lru_cache(maxsize=64)
 def _load(path: str, index: int) -> tuple[str | None, Mapping[int, int] | str]:
     """Register a face with reportlab once per process: (font name, cmap) or (None, reason)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFError
 
+    from .render.rlinternals import read_ttfont
+
     name = f"{Path(path).stem}-{index}-{hashlib.sha1(path.encode('utf-8', 'replace')).hexdigest()[:8]}"
     try:
-        font = _read_ttfont(name, path, index)
+        font = read_ttfont(name, path, index)
     except (TTFError, OSError, struct.error, ValueError, KeyError, IndexError) as exc:
         reason = str(exc)
         return None, CFF_REASON if "postscript outlines" in reason.lower() else reason

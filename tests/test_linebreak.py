@@ -211,7 +211,7 @@ def test_fast_text_output_matches_reportlab_textout(cjk_font: str) -> None:
 
     from reportlab.pdfgen.canvas import Canvas
 
-    from pipeline.render.pdftext import TextPen
+    from pipeline.render.rlinternals import TextPen
 
     ideographs = [chr(c) for c in range(0x4E00, 0x4E00 + 700)]
     texts = ["(x)\\y", "\xa0 a", *("".join(ideographs[i:i + 37]) for i in range(0, 700, 37)),

@@ -17,7 +17,8 @@ from factories import notice, report
 from pypdf import PdfReader
 
 from pipeline.errors import FontError, RenderError
-from pipeline.fonts import ENV_VAR, describe_fonts, essential_names, read_faces, resolve_fonts
+from pipeline.fontcache import essential_names
+from pipeline.fonts import ENV_VAR, describe_fonts, read_faces, resolve_fonts
 from pipeline.model import Paragraph, SectionRow, Signature
 from pipeline.render import Context, renderer
 from pipeline.render.breaks import CLOSERS, OPENERS
@@ -351,12 +352,12 @@ def test_font_metrics_cache_gives_the_same_font(tmp_path, monkeypatch):
         pytest.skip("needs WenQuanYi Zen Hei")
     from reportlab.pdfbase.ttfonts import TTFont
 
-    from pipeline.fonts import _read_ttfont
+    from pipeline.render.rlinternals import read_ttfont
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    parsed = _read_ttfont("t-parsed", WQY, 0)  # parses and writes the cache
+    parsed = read_ttfont("t-parsed", WQY, 0)  # parses and writes the cache
     assert list((tmp_path / "bulletin" / "fonts").glob("*.pickle"))
-    cached = _read_ttfont("t-cached", WQY, 0)  # reads it
+    cached = read_ttfont("t-cached", WQY, 0)  # reads it
     stock = TTFont("t-stock", WQY, subfontIndex=0)
     for attr in ("name", "charToGlyph", "charWidths", "ascent", "descent", "bbox"):
         assert getattr(cached.face, attr) == getattr(stock.face, attr) == getattr(parsed.face, attr), attr
@@ -405,14 +406,14 @@ def test_rendered_documents_are_freed():
 
 
 def test_reportlab_is_stock_again_after_a_render(sample_doc):
-    """The renderer changes reportlab's module attributes for its own documents only (rlsettings)."""
+    """The renderer changes reportlab's module attributes for its own documents only (rlinternals)."""
     import gc
 
     from reportlab import rl_config
     from reportlab.pdfbase import pdfdoc, ttfonts
 
     from pipeline.render.pdf import render_pdf
-    from pipeline.render.rlsettings import our_documents
+    from pipeline.render.rlinternals import our_documents
     from pipeline.style import cached_style
 
     def state():

@@ -1,15 +1,16 @@
 """Chinese paragraphs in reportlab: `CJKParagraph`, a `Paragraph` (`wordWrap='CJK'`) whose lines
-break by the rules of `breaks` and are drawn by `pdftext.TextPen`.
+break by the rules of `breaks` and are drawn by `rlinternals.TextPen`.
 
 reportlab's own CJK splitter lets `，；：？！》”` start a line, lets `（《“` end one and hangs
 `。、）` past the right edge; `CJKParagraph` replaces only its line splitter (`breakLinesCJK`) and
 its split across pages (both parts keep the lines already broken). It works on reportlab's
-per-glyph internals (frags, `blPara`, `_splitpara`, `_handleBulletWidth`), so the reportlab
-version is pinned.
+per-glyph internals (frags, `blPara`, and the private hooks `rlinternals` names), so the
+reportlab version is pinned.
 """
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_right
 from collections.abc import Sequence
 from copy import copy
@@ -20,11 +21,11 @@ import reportlab
 from reportlab.lib.abag import ABag
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont, stringWidth
-from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines, _handleBulletWidth
+from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines
 
 from ..errors import RenderError
 from .breaks import FUZZ, MAX_JUSTIFY_EM, WORD_CHARS, WORD_RUN, break_points, is_word, split_lines
-from .pdftext import TextPen, text_pen
+from .rlinternals import JUSTIFY_LAST, SPLIT_PART, ParagraphHooks, TextPen, handle_bullet_width, text_pen
 from .textfit import BALANCED_LINES
 
 REPORTLAB_VERSION = "5.1.0"
@@ -51,27 +52,17 @@ class _Widths(dict):
         return w
 
 
-_WIDTHS: dict[tuple[str, float, float], _Widths] = {}
-_BOUNDS: dict[tuple[str, float], tuple[float, float, float]] = {}
-
-
+@functools.lru_cache(maxsize=256)
 def _widths(font_name: str, size: float, tracking: float) -> _Widths:
-    key = (font_name, size, tracking)
-    table = _WIDTHS.get(key)
-    if table is None:
-        if len(_WIDTHS) > 256:  # fonts registered anew (tests): forget the old ones
-            _WIDTHS.clear()
-        table = _WIDTHS[key] = _Widths(font_name, size, tracking)
-    return table
+    """The advance-width table of a registered font at a size (a font's name stands for one face
+    for the whole process: `fonts._load`)."""
+    return _Widths(font_name, size, tracking)
 
 
+@functools.lru_cache(maxsize=256)
 def _bounds(font_name: str, size: float) -> tuple[float, float, float]:
     """(size, ascent, descent) of a font at a size."""
-    key = (font_name, size)
-    b = _BOUNDS.get(key)
-    if b is None:
-        b = _BOUNDS[key] = (size, *getAscentDescent(font_name, size))
-    return b
+    return (size, *getAscentDescent(font_name, size))
 
 
 def clone_frag(frag):
@@ -227,7 +218,7 @@ def _split_cjk_lines(bl_para, start, stop):
     return [w for line in bl_para.lines[start:stop] for w in line.words]
 
 
-class CJKParagraph(Paragraph):
+class CJKParagraph(ParagraphHooks):
     """A `Paragraph` (use `wordWrap='CJK'` in its style) that breaks lines by the rules above.
 
     With `balance=True` the lines are made as even as possible (for centred names and headers).
@@ -272,8 +263,8 @@ class CJKParagraph(Paragraph):
             if over > 0:
                 maxWidths = [maxWidths[0] - over, *maxWidths[1:]]
         elif self.bulletText:
-            _handleBulletWidth(self.bulletText, self.style, maxWidths)
-        if getattr(self, "_splitpara", 0) and hasattr(self, "blPara"):
+            handle_bullet_width(self.bulletText, self.style, maxWidths)
+        if getattr(self, SPLIT_PART, 0) and hasattr(self, "blPara"):
             return self.blPara
         part = self.__dict__.get("_part_lines")
         if part is not None:  # a part of a split paragraph (see `split`), whose lines were dropped
@@ -296,10 +287,8 @@ class CJKParagraph(Paragraph):
             cache[key] = measured.balanced(maxWidths) if balance else measured.lines(maxWidths)
         return cache[key]
 
-    def _get_split_blParaFunc(self):  # noqa: N802 - reportlab's name
-        if self.blPara.kind == 1:
-            return _split_cjk_lines
-        return super()._get_split_blParaFunc()
+    def split_lines_function(self):
+        return _split_cjk_lines if self.blPara.kind == 1 else None
 
     def split(self, availWidth, availHeight):  # noqa: N803 - reportlab's names
         """reportlab's split (same orphan and widow rules), but both parts keep the lines already
@@ -325,7 +314,7 @@ class CJKParagraph(Paragraph):
                 return []
             s -= 1
         first = self._part(lines[:s], availWidth, style, self.bulletText)
-        first._JustifyLast = not getattr(lines[s - 1], "lineBreak", False)
+        setattr(first, JUSTIFY_LAST, not getattr(lines[s - 1], "lineBreak", False))
         rest_style = style
         if style.firstLineIndent:
             rest_style = copy(style)
@@ -388,7 +377,7 @@ class CJKParagraph(Paragraph):
             show(self.bulletText)
             first = max(first, self._bullet_end() - style.leftIndent)
         align, last = style.alignment, len(lines) - 1
-        justify_last = getattr(self, "_JustifyLast", False)
+        justify_last = getattr(self, JUSTIFY_LAST, False)
         tracking = getattr(style, "tracking", 0.0)
         for i, line in enumerate(lines):
             x = x0 + style.leftIndent + (first if i == 0 else offsets[min(i, len(offsets) - 1)])

@@ -37,8 +37,7 @@ from ..model import (
 from . import Context, Rendered, layout
 from .layout import blocks, draw, marked, table_columns
 from .linebreak import CJKParagraph, clone_frag
-from .pdftext import text_pen
-from .rlsettings import our_documents
+from .rlinternals import our_documents, text_pen
 from .rowtable import Row, RowTable
 from .textfit import chinese_date
 
@@ -348,7 +347,7 @@ def render(doc: Document, style, context: Context | None = None) -> Rendered:
     `system_fonts`) the system. Raises FontError when a role has no usable font, RenderError
     when reportlab cannot lay the document out."""
     context = context or Context.here()
-    with our_documents():  # reportlab set up for this render only (rlsettings)
+    with our_documents():  # reportlab set up for this render only (rlinternals)
         return Rendered(*_render(doc, style, context.font_dirs, context.system_fonts))
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
-from .pdftext import text_pen
+from .rlinternals import text_pen
 
 #: Height given to a cell's flowables when they are wrapped: a paragraph's height depends only on
 #: its width, so any height will do (reportlab's Table passes its own large default too).
