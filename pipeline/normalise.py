@@ -15,6 +15,7 @@ import re
 
 from pydantic import BaseModel
 
+from .chinese import CJK, ENTRY_MARKER
 from .model import (
     Addressee,
     Attachments,
@@ -28,7 +29,6 @@ from .model import (
     Signature,
     Table,
 )
-from .parse.common import CJK, ENTRY_MARKER
 
 _SPACES = "\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff\t "
 # a CJK character or a full-width mark: spaces beside one of these are stray

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..chinese import CJK, HAS_CJK
 from ..model import (
     Addressee,
     Attachments,
@@ -37,8 +38,6 @@ from .header import (
     resolve,
 )
 
-CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-HAS_CJK = re.compile(f"[{CJK}]")
 CN_NUM = "一二三四五六七八九十百零〇"
 
 # --- document numbers, markers, headings ------------------------------------------------------
@@ -71,10 +70,6 @@ HEADING_PATTERNS = (
     (2, re.compile(rf"^(?P<m>[（(][{CN_NUM}]{{1,3}}[）)])[ \u3000]*(?P<t>\S.*)$")),
     (3, re.compile(r"^(?P<m>\d{1,3}(?:[.．、]|\.\.)(?=[^\d.．]|\d{4}年|\d{1,2}月))\s*(?P<t>\S.*)$")),
     (4, re.compile(r"^(?P<m>[（(]\d{1,3}[）)])[ \u3000]*(?P<t>\S.*)$")),
-)
-# `1.2020年度…` and `3.12月23日…` start with a marker; `1.2万件` is a decimal number
-ENTRY_MARKER = re.compile(
-    r"^(?P<m>\d{1,3}(?:[.．、](?=[^\d.．]|\d{4}年|\d{1,2}月)|[）)])|[（(]\d{1,3}[）)])\s*(?=\S)"
 )
 SECTION_ROW = re.compile(rf"^(?:[{CN_NUM}]{{1,3}}[、.．]|[（(][{CN_NUM}]{{1,3}}[）)]|第[{CN_NUM}]{{1,3}}[部分类])\S")
 SENTENCE_END = "。！？!?；;…”’）)》"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..chinese import HAS_CJK
 from ..model import (
     Block,
     Change,
@@ -19,7 +20,6 @@ from .chrome import is_chrome
 from .common import (
     DOC_NUMBER,
     DOC_NUMBER_LINE,
-    HAS_CJK,
     ISSUER_MARK,
     ITEM_NUMBER,
     ORG_SUFFIX,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
+from ..chinese import ENTRY_MARKER
 from ..diagnostics import diagnostic
 from ..model import Cell, Diagnostic, ItemRow, SectionRow, Table
 from .common import (
-    ENTRY_MARKER,
     ITEM_NUMBER,
     SECTION_ROW,
     TABLE_HEADER,
