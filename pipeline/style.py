@@ -205,7 +205,7 @@ class Page(_Model):
     lines_per_page: int = Field(gt=0)
     chars_per_line: int = Field(gt=0)
     line_pitch: Length  # the document grid's line pitch (Word w:docGrid w:linePitch)
-    header_distance: Length = Length(540000, "15mm")  # Word w:pgMar/@w:header (no header is printed)
+    header_distance: Length  # Word w:pgMar/@w:header (no header is printed)
     justify_max_stretch: float = Field(ge=0)  # em between two characters, at most, in a justified PDF line
 
     @property
@@ -234,7 +234,7 @@ class Column(_Model):
 class TableStyle(_Model):
     columns: dict[ColumnKind, Column]
     border: Length
-    border_color: str = Field(default="000000", pattern=r"^[0-9A-Fa-f]{6}$")
+    border_color: str = Field(pattern=r"^[0-9A-Fa-f]{6}$")
     cell_padding: Length  # left and right inside each cell
     cell_padding_vertical: Length
     group_gap: Length  # extra space before the first entry of a new blank-line group
@@ -282,25 +282,25 @@ class TableStyle(_Model):
 class PageNumber(_Model):
     format: str = Field(pattern=r"\{n\}")  # "— {n} —" with U+2014
     below_type_area: Length  # distance from the type area's bottom edge to the number's line
-    indent: float = 1  # characters in from the outer side
-    odd: Literal["left", "center", "right"] = "right"
-    even: Literal["left", "center", "right"] = "left"
+    indent: float  # characters in from the outer side
+    odd: Literal["left", "center", "right"]
+    even: Literal["left", "center", "right"]
 
 
 class IssuerBlock(_Model):
     """版头 (when the document has a 发文机关标志): the red rule and the gaps around it [std]."""
 
-    separator_color: str = Field(default="FF0000", pattern=r"^[0-9A-Fa-f]{6}$")
-    separator_width: Length = Length(18000, "0.5mm")
-    separator_gap: Length = Length(144000, "4mm")  # 发文字号 → red rule
-    doc_number_gap: Length = Length(0)  # space before the 发文字号 (two blank lines)
-    title_gap: Length = Length(0)  # space between the red rule and the title (two blank lines)
+    separator_color: str = Field(pattern=r"^[0-9A-Fa-f]{6}$")
+    separator_width: Length
+    separator_gap: Length  # 发文字号 → red rule
+    doc_number_gap: Length  # space before the 发文字号 (two blank lines)
+    title_gap: Length  # space between the red rule and the title (two blank lines)
 
 
 class Labels(_Model):
-    source: str = "来源："
-    published: str = "发布日期："
-    attachments: str = "附件："
+    source: str
+    published: str
+    attachments: str
 
 
 REQUIRED_ROLES = (
@@ -317,8 +317,8 @@ class StyleSheet(_Model):
     roles: dict[str, TextRole]
     table: TableStyle
     page_number: PageNumber
-    labels: Labels = Labels()
-    issuer_block: IssuerBlock = IssuerBlock()
+    labels: Labels
+    issuer_block: IssuerBlock
     source: str = Field(default="", exclude=True)
     # what renderers derive from this sheet alone (the .docx template), kept as long as the sheet
     _derived: dict = PrivateAttr(default_factory=dict)
