@@ -297,6 +297,16 @@ class IssuerBlock(_Model):
     title_gap: Length  # space between the red rule and the title (two blank lines)
 
 
+class TitleBreaks(_Model):
+    """What a break costs where the title is cut into lines (`textfit.split_title`): the cut
+    with the least total cost, plus the lines' distance from even lengths, wins."""
+
+    before_guanyu: float  # before 关于: the issuing body, then 关于 …
+    before_opening_word: float  # before a word that opens title lines (印发, 开展 …), or after a closing mark
+    elsewhere: float  # any other legal break
+    extra_line: float  # one line more than the fewest that fit
+
+
 class Labels(_Model):
     source: str
     published: str
@@ -319,6 +329,7 @@ class StyleSheet(_Model):
     page_number: PageNumber
     labels: Labels
     issuer_block: IssuerBlock
+    title_breaks: TitleBreaks
     source: str = Field(default="", exclude=True)
     # what renderers derive from this sheet alone (the .docx template), kept as long as the sheet
     _derived: dict = PrivateAttr(default_factory=dict)

@@ -23,6 +23,8 @@ from pipeline.render.docx import render_docx
 from pipeline.render.textfit import chinese_date, set_width, split_title
 from pipeline.style import Length, load_style
 
+BREAKS = load_style().title_breaks
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
 ROOT = Path(__file__).resolve().parents[1]
@@ -377,10 +379,11 @@ def test_house_style_overrides(tmp_path, style):
 def test_textfit():
     assert chinese_date("2021-02-07T09:19:00+08:00") == "2021年2月7日" and chinese_date(None) is None
     assert set_width("2021年2月7日") == 7.25
-    assert split_title("省市场监管局年度重点工作四季度完成情况", 20) == ("省市场监管局年度重点工作四季度完成情况",)
+    whole = "省市场监管局年度重点工作四季度完成情况"
+    assert split_title(whole, 20, BREAKS) == (whole,)
     for title in ("国务院办公厅关于印发全国深化“放管服”改革优化营商环境电视电话会议重点任务分工方案的通知",
                   "关于开展2021年度质量提升行动暨全省市场监管系统质量月活动的通知"):
-        lines = split_title(title, 20.1)
+        lines = split_title(title, 20.1, BREAKS)
         assert "".join(lines) == title and len(lines) >= 2
         assert not any(line[0] in "的，。）”" for line in lines[1:]) and lines[-1] not in ("通知", "的通知")
 

@@ -33,6 +33,9 @@ from pipeline.manifest import JOURNAL, MANIFEST
 from pipeline.model import Cell, Document, ItemRow, Meta, Para, Paragraph, Table
 from pipeline.render import linebreak, rowtable
 from pipeline.render.textfit import em_width, split_title
+from pipeline.style import load_style  # noqa: E402
+
+BREAKS = load_style().title_breaks
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "zj-amr-2020-q4-progress.txt"
@@ -161,7 +164,7 @@ def test_a_long_table_adds_up_its_rows_once_per_row(monkeypatch):
 def test_title_splitting_is_linear_in_memory_and_keeps_every_character():
     title = ("浙江省市场监督管理局关于开展质量提升行动和知识产权保护专项行动" * 200)[:6000] + "的通知"
     tracemalloc.start()
-    lines = split_title(title, 20.0)
+    lines = split_title(title, 20.0, BREAKS)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert "".join(lines) == title and all(em_width(line) <= 20 for line in lines)
@@ -169,7 +172,7 @@ def test_title_splitting_is_linear_in_memory_and_keeps_every_character():
 
 
 def test_a_title_still_balances_when_it_is_short():
-    lines = split_title("浙江省市场监督管理局关于开展2021年度质量提升行动的通知", 22.0)
+    lines = split_title("浙江省市场监督管理局关于开展2021年度质量提升行动的通知", 22.0, BREAKS)
     assert lines[1].startswith("关于") and len(lines) == 2
 
 

@@ -40,7 +40,8 @@ def header(meta: Meta, style: StyleSheet) -> Header:
     return Header(
         issuer=meta.issuer or None,
         masthead_number=meta.doc_number if meta.issuer else None,
-        title_lines=split_title(meta.title, style.page.type_width.pt / style.role("title").size.pt),
+        title_lines=split_title(meta.title, style.page.type_width.pt / style.role("title").size.pt,
+                                style.title_breaks),
         doc_number=meta.doc_number if not meta.issuer else None,
         meta_lines=tuple(lines),
     )

@@ -10,6 +10,8 @@ import functools
 import re
 import unicodedata
 
+from ..style import TitleBreaks
+
 # A title line may well start with these words (GB/T 9704: keep words whole when a title wraps).
 _GOOD_STARTS = (
     "关于", "印发", "转发", "批转", "开展", "做好", "加强", "进一步", "推进", "实施", "公布", "公开",
@@ -50,12 +52,12 @@ def _legal(title: str, i: int) -> bool:
     return not any(rest == t or rest == "的" + t for t in _DOC_TYPES)
 
 
-def _break_cost(title: str, i: int) -> float:
+def _break_cost(title: str, i: int, costs: TitleBreaks) -> float:
     if title.startswith("关于", i):
-        return 0.0  # the issuing body, then 关于 …: the classic break
+        return costs.before_guanyu
     if any(title.startswith(w, i) for w in _GOOD_STARTS) or title[i - 1] in "、，”》）":
-        return 10.0
-    return 40.0
+        return costs.before_opening_word
+    return costs.elsewhere
 
 
 #: A title of more lines than this is filled line by line: balancing weighs every way of cutting
@@ -64,14 +66,15 @@ BALANCED_LINES = 6
 
 
 @functools.lru_cache(maxsize=256)  # the .docx and the PDF of a bulletin split the same title
-def split_title(title: str, max_em: float) -> tuple[str, ...]:
+def split_title(title: str, max_em: float, costs: TitleBreaks) -> tuple[str, ...]:
     """Return the title cut into lines of at most `max_em` em, breaking between words.
 
-    Among cuts into the fewest lines (or one more, at a cost), picks the one that breaks before
-    words that commonly open a title line (`关于`, `印发`, …) or after a closing mark, with the most
-    even lines; never puts closing marks or `的` at a line start nor leaves the document-type word
-    alone. A title that fits is returned whole; one of more than `BALANCED_LINES` lines is filled
-    line by line at the same legal breaks (time linear in its length).
+    Among cuts into the fewest lines (or one more, at `costs.extra_line`), picks the one of least
+    `costs`: breaks before words that commonly open a title line (`关于`, `印发`, …) or after a
+    closing mark, and the most even lines; never puts closing marks or `的` at a line start nor
+    leaves the document-type word alone. A title that fits is returned whole; one of more than
+    `BALANCED_LINES` lines is filled line by line at the same legal breaks (time linear in its
+    length).
     """
     if em_width(title) <= max_em or len(title) < 4:
         return (title,)
@@ -83,12 +86,13 @@ def split_title(title: str, max_em: float) -> tuple[str, ...]:
     n_min = int(-(-pre[n] // max_em))
     if n_min > BALANCED_LINES:
         return _filled(title, pre, cuts, max_em)
-    penalty = {b: _break_cost(title, b) for b in cuts[1:-1]}
+    penalty = {b: _break_cost(title, b, costs) for b in cuts[1:-1]}
     best: tuple[float, list[int]] | None = None
     for k in (n_min, n_min + 1):
         found = _balanced(pre, cuts, penalty, max_em, k)
-        if found is not None and (best is None or found[0] + 30 * (k - n_min) < best[0]):
-            best = (found[0] + 30 * (k - n_min), found[1])
+        extra = costs.extra_line * (k - n_min)
+        if found is not None and (best is None or found[0] + extra < best[0]):
+            best = (found[0] + extra, found[1])
     if best is None:
         return _filled(title, pre, cuts, max_em)
     bounds = [0, *best[1], len(title)]
