@@ -207,6 +207,7 @@ class Page(_Model):
     line_pitch: Length  # the document grid's line pitch (Word w:docGrid w:linePitch)
     header_distance: Length  # Word w:pgMar/@w:header (no header is printed)
     justify_max_stretch: float = Field(ge=0)  # em between two characters, at most, in a justified PDF line
+    tab_stop: float = Field(gt=0)  # characters of the body size between the .docx's default tab stops
 
     @property
     def type_width(self) -> Length:

@@ -30,10 +30,6 @@ DOUBLED = frozenset("—…⸺")
 #: Characters that, right after a number, are its unit and stay on its line (`30482人次`).
 UNITS = frozenset("万亿千百十元角分人次家件个项条场户批名台处所起例份天年月日时号岁倍吨米克升度里亩余多%％‰")
 MAX_UNIT = 3
-#: Justified lines spread their slack over the gaps between characters, up to this many em each;
-#: a line needing more (an early break before a long word) is left ragged instead. CJKParagraph's
-#: default when its style sets no `max_stretch`; the PDF renderer's comes from the style sheet.
-MAX_JUSTIFY_EM = 0.35
 
 
 WORD_CHARS = frozenset(chr(c) for c in range(0x21, 0x7F))

@@ -303,7 +303,7 @@ def settings_extras(root: BaseOxmlElement, style: StyleSheet) -> None:
     zoom = root.find(qn("w:zoom"))
     zoom.attrib.clear()
     zoom.set(qn("w:percent"), "100")
-    root.find(qn("w:defaultTabStop")).set(qn("w:val"), str(style.role("body").chars(2).twips))
+    root.find(qn("w:defaultTabStop")).set(qn("w:val"), str(style.role("body").chars(style.page.tab_stop).twips))
     for cs in root.iterfind(f"{qn('w:compat')}/{qn('w:compatSetting')}"):
         if cs.get(qn("w:name")) == "compatibilityMode":
             cs.set(qn("w:val"), "15")

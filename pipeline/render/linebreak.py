@@ -11,6 +11,7 @@ reportlab version is pinned.
 from __future__ import annotations
 
 import functools
+import math
 from bisect import bisect_right
 from collections.abc import Sequence
 from copy import copy
@@ -24,7 +25,7 @@ from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont, stringWidth
 from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines
 
 from ..errors import RenderError
-from .breaks import FUZZ, MAX_JUSTIFY_EM, WORD_CHARS, WORD_RUN, break_points, is_word, split_lines
+from .breaks import FUZZ, WORD_CHARS, WORD_RUN, break_points, is_word, split_lines
 from .rlinternals import JUSTIFY_LAST, SPLIT_PART, ParagraphHooks, TextPen, handle_bullet_width, text_pen
 from .textfit import BALANCED_LINES
 
@@ -99,7 +100,7 @@ def _plain(frags) -> bool:
 class _Measured:
     """A paragraph's characters measured once: width, owning frag, forced breaks, break points."""
 
-    def __init__(self, frags, encoding="utf8", tracking: float = 0.0, max_stretch: float = MAX_JUSTIFY_EM):
+    def __init__(self, frags, encoding="utf8", tracking: float = 0.0, max_stretch: float = math.inf):
         self.max_stretch = max_stretch
         self.frags = frags
         chars: list[str] = []
@@ -223,7 +224,9 @@ class CJKParagraph(ParagraphHooks):
 
     With `balance=True` the lines are made as even as possible (for centred names and headers).
     A style attribute `tracking` (pt) adds that much space after every character (negative to
-    fit a character grid, as Word's run spacing).
+    fit a character grid, as Word's run spacing); `max_stretch` (em) is the most a justified line
+    may add between two characters — a line needing more (an early break before a long word) is
+    left ragged. Without it, every line is justified, as reportlab does.
     The measured characters and each width's lines are kept: tables wrap a cell many times.
     """
 
@@ -282,7 +285,7 @@ class CJKParagraph(ParagraphHooks):
         if key not in cache:
             measured = cache.get("measured") or cache.setdefault(
                 "measured", _Measured(frags, tracking=getattr(self.style, "tracking", 0.0),
-                                      max_stretch=getattr(self.style, "max_stretch", MAX_JUSTIFY_EM)))
+                                      max_stretch=getattr(self.style, "max_stretch", math.inf)))
             balance = getattr(self, "balance", False)
             cache[key] = measured.balanced(maxWidths) if balance else measured.lines(maxWidths)
         return cache[key]
