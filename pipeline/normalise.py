@@ -114,35 +114,63 @@ def normalise(doc: Document, *, clean: bool = False) -> Document:
         meta.source_org, meta.source_alias = (m["org"], m["alias"]) if m else (meta.source, None)
     if meta.doc_number:  # the reader wrote it in one form (parse.common.doc_number) when it could
         meta.doc_number = fix(meta.doc_number, None)
-    for block in doc.body:
-        if isinstance(block, Table):
-            block.columns = [fix(c, block.line) for c in block.columns]
-            for row in block.rows:
-                if isinstance(row, SectionRow):
-                    row.text = fix(row.text, row.line)
-                    continue
-                for i, cell in enumerate(row.cells):
-                    for p in cell.paragraphs:
-                        _para(p, log, split=i > 0)
-                    cell.paragraphs = [p for p in cell.paragraphs if p.text or p.marker]
-                if isinstance(row, ItemRow) and row.name is not None:
-                    row.name = fix(row.name, row.line)
-        elif isinstance(block, Heading | Addressee | SectionRow):
-            block.text = fix(block.text, block.line)
-            if isinstance(block, Heading):
-                block.marker = fix(block.marker, block.line)
-        elif isinstance(block, Paragraph):
-            block.text = fix(block.text, block.line)
-            if block.marker:
-                block.marker = fix(block.marker, block.line)
-        elif isinstance(block, Attachments):
-            for p in block.items:
-                _para(p, log, split=True)
-        elif isinstance(block, Signature):
-            block.signers = [fix(s, block.line) for s in block.signers]
-            if block.date_text:
-                block.date_text = fix(block.date_text, block.line)
+    blocks(doc.body, log)
     return doc
+
+
+def blocks(body: list, log: list[Change]) -> None:
+    """Tidy each block by its type's rule (`RULES`): a block type without one is an error, never
+    a block passed over."""
+    for block in body:
+        rule = RULES.get(block.type)
+        if rule is None:
+            raise TypeError(f"normalise has no rule for a block of type {block.type!r}")
+        rule(block, log)
+
+
+def _tidy_table(block: Table, log: list[Change]) -> None:
+    block.columns = [tidy(c, block.line, log) for c in block.columns]
+    for row in block.rows:
+        if isinstance(row, SectionRow):
+            row.text = tidy(row.text, row.line, log)
+            continue
+        for i, cell in enumerate(row.cells):
+            for p in cell.paragraphs:
+                _para(p, log, split=i > 0)
+            cell.paragraphs = [p for p in cell.paragraphs if p.text or p.marker]
+        if isinstance(row, ItemRow) and row.name is not None:
+            row.name = tidy(row.name, row.line, log)
+
+
+def _tidy_heading(block: Heading, log: list[Change]) -> None:
+    block.text = tidy(block.text, block.line, log)
+    block.marker = tidy(block.marker, block.line, log)
+
+
+def _tidy_paragraph(block: Paragraph, log: list[Change]) -> None:
+    block.text = tidy(block.text, block.line, log)
+    if block.marker:
+        block.marker = tidy(block.marker, block.line, log)
+
+
+def _tidy_addressee(block: Addressee, log: list[Change]) -> None:
+    block.text = tidy(block.text, block.line, log)
+
+
+def _tidy_attachments(block: Attachments, log: list[Change]) -> None:
+    for p in block.items:
+        _para(p, log, split=True)
+
+
+def _tidy_signature(block: Signature, log: list[Change]) -> None:
+    block.signers = [tidy(s, block.line, log) for s in block.signers]
+    if block.date_text:
+        block.date_text = tidy(block.date_text, block.line, log)
+
+
+#: block type → its rule
+RULES = {"table": _tidy_table, "heading": _tidy_heading, "paragraph": _tidy_paragraph,
+         "addressee": _tidy_addressee, "attachments": _tidy_attachments, "signature": _tidy_signature}
 
 
 def _para(p: Para, log: list[Change], *, split: bool) -> None:

@@ -93,3 +93,15 @@ def test_punctuation_never_changes_length_or_letters(s):
     out = punctuation(s)
     assert len(out) == len(s)
     assert [c for c in out if c.isalnum()] == [c for c in s if c.isalnum()]
+
+
+def test_every_block_type_has_a_rule():
+    """normalise tidies each block type by its own rule; the model's block types and the rules agree."""
+    import typing
+
+    from pipeline import model
+    from pipeline.normalise import RULES
+
+    union = typing.get_args(model.Block)[0]
+    types = {t.model_fields["type"].default for t in typing.get_args(union)}
+    assert types == set(RULES)
