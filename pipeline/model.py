@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 SCHEMA_NAME = "bulletin"
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 Line = Annotated[int | None, Field(ge=1, description="1-based source line, when known")]
 
@@ -176,8 +176,17 @@ class Signature(Node):
     line: Line = None
 
 
+class Note(Node):
+    """附注: printed in parentheses under the 成文日期 (`（此件公开发布）`); `text` is without them
+    (schema 1.2)."""
+
+    type: Literal["note"] = "note"
+    text: str = Field(min_length=1)
+    line: Line = None
+
+
 Block = Annotated[
-    Table | Heading | Paragraph | Addressee | Attachments | Signature,
+    Table | Heading | Paragraph | Addressee | Attachments | Signature | Note,
     Field(discriminator="type"),
 ]
 

@@ -23,6 +23,7 @@ from .model import (
     Document,
     Heading,
     ItemRow,
+    Note,
     Para,
     Paragraph,
     SectionRow,
@@ -168,9 +169,14 @@ def _tidy_signature(block: Signature, log: list[Change]) -> None:
         block.date_text = tidy(block.date_text, block.line, log)
 
 
+def _tidy_note(block: Note, log: list[Change]) -> None:
+    block.text = tidy(block.text, block.line, log)
+
+
 #: block type → its rule
 RULES = {"table": _tidy_table, "heading": _tidy_heading, "paragraph": _tidy_paragraph,
-         "addressee": _tidy_addressee, "attachments": _tidy_attachments, "signature": _tidy_signature}
+         "addressee": _tidy_addressee, "attachments": _tidy_attachments, "signature": _tidy_signature,
+         "note": _tidy_note}
 
 
 def _para(p: Para, log: list[Change], *, split: bool) -> None:

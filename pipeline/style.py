@@ -316,7 +316,7 @@ class Labels(_Model):
 
 REQUIRED_ROLES = (
     "title", "issuer", "meta", "doc_number", "body", "heading1", "heading2", "heading3", "heading4",
-    "addressee", "attachments", "signature", "table_header", "table_cell", "table_section",
+    "addressee", "attachments", "signature", "note", "table_header", "table_cell", "table_section",
     "page_number",
 )
 

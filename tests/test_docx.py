@@ -17,7 +17,7 @@ from factories import notice, report
 from lxml import etree
 
 from pipeline.errors import StyleError
-from pipeline.model import ItemRow, Paragraph
+from pipeline.model import ItemRow, Note, Paragraph
 from pipeline.render import renderer
 from pipeline.render.docx import render_docx
 from pipeline.render.textfit import chinese_date, set_width, split_title
@@ -408,3 +408,16 @@ def test_long_core_properties(style):
     doc.meta.url = "https://example.org/?" + "x" * 400
     core = parts(render_docx(doc, style))["docProps/core.xml"].decode()
     assert "<dc:description>https://example.org/?xxx" in core  # shortened to python-docx's limit
+
+
+def test_a_note_is_the_paragraph_after_the_date(style):
+    doc = notice()
+    doc.body.append(Note(text="此件公开发布"))
+    data = render_docx(doc, style)
+    paras = paragraphs(xml(data, "word/document.xml"))
+    texts = [t for _, t in paras]
+    i = texts.index("（此件公开发布）")
+    assert texts[i - 1] == "2021年2月7日" and style_of(paras[i][0]) == "Note"
+    styles = xml(data, "word/styles.xml")
+    ind = styles.find(f"{q('style')}[@{q('styleId')}='Note']/{q('pPr')}/{q('ind')}")
+    assert ind.get(q("firstLineChars")) == "200"  # two characters in

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from pipeline.errors import FontError, RenderError
 from pipeline.fontcache import essential_names
 from pipeline.fonts import ENV_VAR, describe_fonts, read_faces, resolve_fonts
-from pipeline.model import Paragraph, SectionRow, Signature
+from pipeline.model import Note, Paragraph, SectionRow, Signature
 from pipeline.render import Context, renderer
 from pipeline.render.breaks import CLOSERS, OPENERS
 from pipeline.render.pdf import render, render_pdf
@@ -437,14 +437,14 @@ def test_a_block_type_a_renderer_cannot_set_is_an_error_not_a_silent_loss(fmt):
 
     from pipeline.model import Node
 
-    class Note(Node):
-        type: Literal["note"] = "note"
+    class Seal(Node):  # 印章: not in the model
+        type: Literal["seal"] = "seal"
         text: str
         line: int | None = None
 
     doc = notice()
-    doc.body.insert(1, Note(text="（此件公开发布）"))
-    with pytest.raises(RenderError, match="cannot set a block of type 'note'"):
+    doc.body.insert(1, Seal(text="浙江省市场监督管理局"))
+    with pytest.raises(RenderError, match="cannot set a block of type 'seal'"):
         renderer(fmt)(doc, load_style(), None)
 
 
@@ -467,3 +467,20 @@ def test_signature_lines_as_the_standard_places_them(style, signers, tmp_path):
     assert abs(date_x0 - (first + 2 * unit)) < 1
     # the longer of the two lines ends two characters from the right edge
     assert abs(max(*ends, date_x1) - (right - 2 * unit)) < 1
+
+
+def test_a_note_stands_under_the_date_two_characters_in(style, tmp_path):
+    """附注 [std]: in parentheses, two characters in from the left, on the line under the 成文日期."""
+    doc = notice()
+    assert doc.body[-1].type == "signature"
+    doc.body.append(Note(text="此件公开发布"))
+    data = render_pdf(doc, style)
+    words = word_boxes(data, tmp_path)
+    (note,) = [w for w in words if w[5] == "（此件公开发布）"]
+    (date,) = [w for w in words if w[5] == "2021年2月7日"]
+    assert note[0] == date[0]  # the same page
+    unit = style.role("note").size.pt + style.tracking("note").pt
+    assert abs(note[1] - (style.page.margin_left.pt + 2 * unit)) < 1
+    page = PdfReader(io.BytesIO(data)).pages[note[0] - 1]
+    baseline = {t: y for _x, y, t in lines_of(page)}
+    assert abs(baseline["2021年2月7日"] - baseline["（此件公开发布）"] - style.role("note").line_pitch.pt) < 0.5

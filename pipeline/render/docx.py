@@ -38,7 +38,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from .. import __version__
 from ..errors import RenderError
-from ..model import Addressee, Attachments, Document, Heading, Paragraph, Signature, Table
+from ..model import Addressee, Attachments, Document, Heading, Note, Paragraph, Signature, Table
 from ..style import StyleSheet
 from . import Context, Rendered, layout
 from . import docx_xml as X
@@ -308,6 +308,9 @@ class _Writer:
         for i, (text, right) in enumerate(lines):
             self.para("signature", text, ind=(0, 0, right), before=None if i == 0 else 0,
                       keep_next=i < len(lines) - 1)
+
+    def block_note(self, block: Note) -> None:
+        self.para("note", layout.note(block))
 
     def block_table(self, table: Table) -> None:
         """The table, its grid and header row through the API (borders, margins and the header

@@ -41,6 +41,7 @@ STYLE_IDS: dict[str, tuple[str, str, int | None]] = {
     "addressee": ("Addressee", "Addressee", None),
     "attachments": ("Attachments", "Attachments", None),
     "signature": ("Signature", "Signature", None),
+    "note": ("Note", "Note", None),
     "table_header": ("TableHeader", "Table Header", None),
     "table_cell": ("TableCell", "Table Cell", None),
     "table_section": ("TableSection", "Table Section", None),

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..errors import RenderError
-from ..model import Block, Heading, Meta, Paragraph, SectionRow, Signature, Table
+from ..model import Block, Heading, Meta, Note, Paragraph, SectionRow, Signature, Table
 from ..style import Length, StyleSheet
 from .textfit import chinese_date, split_title
 
@@ -121,6 +121,11 @@ def signature(block: Signature, style: StyleSheet, width: Callable[[str], float]
             date_right = base
             signer_right = base + d + shift - s
     return [(x, signer_right) for x in block.signers] + ([(date, date_right)] if date else [])
+
+
+def note(block: Note) -> str:
+    """附注 as printed: in full-width parentheses [std]."""
+    return f"（{block.text}）"
 
 
 def page_number(style: StyleSheet, n: int) -> tuple[str, str]:

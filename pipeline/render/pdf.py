@@ -28,6 +28,7 @@ from ..model import (
     Diagnostic,
     Document,
     Heading,
+    Note,
     Para,
     Paragraph,
     SectionRow,
@@ -237,6 +238,9 @@ class _Builder:
             out.append(self.para(text, "signature", block.line, align="left",
                                  chars={"left": width - right - chars(text), "first": 0, "right": 0}, **over))
         return [KeepTogether(out)]
+
+    def block_note(self, block: Note) -> list[Flowable]:
+        return [self.para(layout.note(block), "note", block.line)]
 
     # --- tables --------------------------------------------------------------------------------
 
