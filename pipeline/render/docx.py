@@ -12,7 +12,9 @@ saves. What the API cannot express is written with its oxml layer in `docx_xml`;
 rows are parsed from XML text in one go (`docx_xml.table_rows`), as python-docx itself makes new
 elements. A run takes its role's run properties from its paragraph's style; only the runs of a
 paragraph of two roles (a run-in heading) carry their own. The same document, style and version give the same bytes
-(fixed core dates, `docx_xml.zip_parts`).
+(fixed core dates, `docx_xml.zip_parts`). The element behind a python-docx proxy (`paragraph._p`,
+`table._tbl`, `row._tr`, `section._sectPr`, `document._body`) is reached only in this module: the
+oxml functions of `docx_xml` take elements, and python-docx has no public way down to them.
 """
 
 from __future__ import annotations
