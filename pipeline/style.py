@@ -189,6 +189,9 @@ class TextRole(_Model):
         description="set on the page's character grid: chars_per_line characters fill a line "
         "(renderers apply `StyleSheet.tracking(role)`)",
     )
+    word_breaks: bool = Field(
+        default=False, description="break lines between words only, where one fits (the PDF: titles, headings)"
+    )
 
     def chars(self, n: float) -> Length:
         """Return the length of `n` characters at this role's size."""
@@ -230,6 +233,7 @@ class Column(_Model):
     ratio: float = Field(gt=0)
     align: Align = "left"
     valign: Literal["top", "center", "bottom"] = "top"
+    word_breaks: bool = False  # a narrow column: its lines break between words, where one fits
 
 
 class TableStyle(_Model):
@@ -306,6 +310,7 @@ class TitleBreaks(_Model):
     before_opening_word: float  # before a word that opens title lines (印发, 开展 …), or after a closing mark
     elsewhere: float  # any other legal break
     extra_line: float  # one line more than the fewest that fit
+    min_line_chars: int = Field(ge=1)  # no line shorter, where a cut allows it
 
 
 class Labels(_Model):

@@ -43,15 +43,24 @@ def is_word(ch: str) -> bool:
     return ch in WORD_CHARS
 
 
-def break_points(text: Sequence[str], glue: bool = True) -> list[bool]:
+def break_points(text: Sequence[str], glue: bool = True, words: bool = False) -> list[bool]:
     """Return `ok` with `ok[k]` true when a line may start at `text[k]` (k = 0 … len).
 
     With `glue=False` only the punctuation rules apply: words and numbers may be cut (the
-    fallback when a word or number with its unit is wider than the line).
+    fallback when a word or number with its unit is wider than the line). With `words=True`
+    (titles, headings, narrow cells) a Chinese word of the segmenter (`words.boundaries`) is
+    glued too.
     """
     n = len(text)
     if n < 2:
         return [True] * (n + 1)
+    if words and glue and isinstance(text, str):
+        from .words import inside_words
+
+        ok = break_points(text)
+        for k in inside_words(text):
+            ok[k] = False
+        return ok
     # the punctuation rules look at two characters only: one pass in C-speed comprehension
     ok = [True]
     ok += [not (b in CLOSERS or a in OPENERS or (a == b and a in DOUBLED))

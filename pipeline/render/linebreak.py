@@ -100,7 +100,8 @@ def _plain(frags) -> bool:
 class _Measured:
     """A paragraph's characters measured once: width, owning frag, forced breaks, break points."""
 
-    def __init__(self, frags, encoding="utf8", tracking: float = 0.0, max_stretch: float = math.inf):
+    def __init__(self, frags, encoding="utf8", tracking: float = 0.0, max_stretch: float = math.inf,
+                 words: bool = False):
         self.max_stretch = max_stretch
         self.frags = frags
         chars: list[str] = []
@@ -133,7 +134,7 @@ class _Measured:
         self.hard = hard + [False] * (len(chars) - len(hard)) if any_hard else ()
         self.prefix = None if min(widths, default=0.0) < 0 else list(accumulate(widths, initial=0.0))
         self.plain = _plain(frags)
-        self.points = (break_points(self.text if self.text is not None else chars), None)
+        self.points = (break_points(self.text if self.text is not None else chars, words=words), None)
 
     @property
     def owner(self) -> list[int]:
@@ -226,7 +227,8 @@ class CJKParagraph(ParagraphHooks):
     A style attribute `tracking` (pt) adds that much space after every character (negative to
     fit a character grid, as Word's run spacing); `max_stretch` (em) is the most a justified line
     may add between two characters — a line needing more (an early break before a long word) is
-    left ragged. Without it, every line is justified, as reportlab does.
+    left ragged. Without it, every line is justified, as reportlab does. `words` true breaks
+    lines between the segmenter's words only, where one fits (titles, headings, narrow cells).
     The measured characters and each width's lines are kept: tables wrap a cell many times.
     """
 
@@ -285,7 +287,8 @@ class CJKParagraph(ParagraphHooks):
         if key not in cache:
             measured = cache.get("measured") or cache.setdefault(
                 "measured", _Measured(frags, tracking=getattr(self.style, "tracking", 0.0),
-                                      max_stretch=getattr(self.style, "max_stretch", math.inf)))
+                                      max_stretch=getattr(self.style, "max_stretch", math.inf),
+                                      words=getattr(self.style, "words", False)))
             balance = getattr(self, "balance", False)
             cache[key] = measured.balanced(maxWidths) if balance else measured.lines(maxWidths)
         return cache[key]

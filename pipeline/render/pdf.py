@@ -144,7 +144,7 @@ class _Builder:
                 leftIndent=unit * chars.get("left", role.left_indent),
                 rightIndent=unit * chars.get("right", role.right_indent),
                 spaceBefore=role.space_before.pt, spaceAfter=role.space_after.pt,
-                textColor=_color(role.color), allowWidows=0, allowOrphans=0,
+                textColor=_color(role.color), allowWidows=0, allowOrphans=0, words=role.word_breaks,
             )
             kw.update(over)
             self._pstyles[key] = ParagraphStyle(f"{role_name}{len(self._pstyles)}", **kw)
@@ -197,7 +197,8 @@ class _Builder:
         if run_in is None:
             return [mark, self.para(marked(block), role, block.line,
                                     keepWithNext=int(self.style.role(role).keep_with_next))]
-        ps = self.pstyle(role, align=self.style.role("body").align)  # the paragraph runs on its line
+        # the paragraph runs on its line, and breaks as body text does
+        ps = self.pstyle(role, align=self.style.role("body").align, words=False)
         frags = self.frags(marked(block), self.style.role(role).font, block.line, ps)
         frags += self.frags(marked(run_in), self.style.role("body").font, run_in.line, ps)
         return [mark, CJKParagraph(None, ps, frags=frags)]
@@ -244,14 +245,15 @@ class _Builder:
 
     # --- tables --------------------------------------------------------------------------------
 
-    def entries(self, paras: list[Para], align: str) -> list:
+    def entries(self, paras: list[Para], align: str, words: bool = False) -> list:
         """A cell's entries: markers hang (one indent per cell, wide enough for its widest
-        marker, as the .docx does); a new blank-line group gets the group gap above it."""
+        marker, as the .docx does); a new blank-line group gets the group gap above it; in a
+        narrow column (`words`) lines break between words."""
         ts = self.style.table
         hang = ts.entry_hang(p.marker for p in paras)
         out, group = [], paras[0].group if paras else 0
         for p in paras:
-            over = {"align": align, "spaceBefore": ts.group_gap.pt if p.group != group else 0}
+            over = {"align": align, "spaceBefore": ts.group_gap.pt if p.group != group else 0, "words": words}
             group = p.group
             if p.marker:
                 bullet_font = self.fonts.runs(p.marker, self.style.role("table_cell").font)[0][0][0]
@@ -277,7 +279,8 @@ class _Builder:
                 rows.append(Row([[self.bookmark(row.text, 0), self.para(row.text, "table_section", row.line)]],
                                 ["center"], span=True))
                 continue
-            cells = [self.entries(cell.paragraphs, cols[c].align if cols[c] else "left")
+            cells = [self.entries(cell.paragraphs, cols[c].align if cols[c] else "left",
+                                  bool(cols[c] and cols[c].word_breaks))
                      for c, cell in enumerate(row.cells)]
             cells += [[] for _ in range(ncols - len(cells))]
             title = " ".join(x for x in (row.number, row.name) if x) or str(r)

@@ -69,6 +69,8 @@ BALANCED_LINES = 6
 def split_title(title: str, max_em: float, costs: TitleBreaks) -> tuple[str, ...]:
     """Return the title cut into lines of at most `max_em` em, breaking between words.
 
+    Breaks fall between the segmenter's words (`words.boundaries`: 词意完整, GB/T 9704 7.3.1) and
+    no line is shorter than `costs.min_line_chars`; only when no such cut fits are words cut.
     Among cuts into the fewest lines (or one more, at `costs.extra_line`), picks the one of least
     `costs`: breaks before words that commonly open a title line (`关于`, `印发`, …) or after a
     closing mark, and the most even lines; never puts closing marks or `的` at a line start nor
@@ -82,27 +84,33 @@ def split_title(title: str, max_em: float, costs: TitleBreaks) -> tuple[str, ...
     pre = [0.0]
     for c in title:
         pre.append(pre[-1] + em_width(c))
-    cuts = [0, *(i for i in range(1, n) if _legal(title, i)), n]
+    legal = [i for i in range(1, n) if _legal(title, i)]
     n_min = int(-(-pre[n] // max_em))
     if n_min > BALANCED_LINES:
-        return _filled(title, pre, cuts, max_em)
-    penalty = {b: _break_cost(title, b, costs) for b in cuts[1:-1]}
-    best: tuple[float, list[int]] | None = None
-    for k in (n_min, n_min + 1):
-        found = _balanced(pre, cuts, penalty, max_em, k)
-        extra = costs.extra_line * (k - n_min)
-        if found is not None and (best is None or found[0] + extra < best[0]):
-            best = (found[0] + extra, found[1])
-    if best is None:
-        return _filled(title, pre, cuts, max_em)
-    bounds = [0, *best[1], len(title)]
-    return tuple(title[a:b] for a, b in zip(bounds, bounds[1:], strict=False))
+        return _filled(title, pre, [0, *legal, n], max_em)
+    from .words import boundaries
+
+    ends = boundaries(title)
+    for least, cand in ((costs.min_line_chars, [i for i in legal if i in ends]), (costs.min_line_chars, legal),
+                        (1, legal)):
+        cuts = [0, *cand, n]
+        penalty = {b: _break_cost(title, b, costs) for b in cand}
+        best: tuple[float, list[int]] | None = None
+        for k in (n_min, n_min + 1):
+            found = _balanced(pre, cuts, penalty, max_em, k, least)
+            extra = costs.extra_line * (k - n_min)
+            if found is not None and (best is None or found[0] + extra < best[0]):
+                best = (found[0] + extra, found[1])
+        if best is not None:
+            bounds = [0, *best[1], n]
+            return tuple(title[a:b] for a, b in zip(bounds, bounds[1:], strict=False))
+    return _filled(title, pre, [0, *legal, n], max_em)
 
 
 def _balanced(pre: list[float], cuts: list[int], penalty: dict[int, float], max_em: float,
-              k: int) -> tuple[float, list[int]] | None:
-    """The cheapest cut of the title into `k` lines (cost: distance from even lines, and the
-    break costs), and its breaks; None when no such cut fits."""
+              k: int, least: int = 1) -> tuple[float, list[int]] | None:
+    """The cheapest cut of the title into `k` lines of at least `least` characters (cost:
+    distance from even lines, and the break costs), and its breaks; None when no such cut fits."""
     n = cuts[-1]
     target = pre[n] / k
     last = len(cuts) - 1
@@ -112,13 +120,15 @@ def _balanced(pre: list[float], cuts: list[int], penalty: dict[int, float], max_
     for j in range(last, -1, -1):
         a = cuts[j]
         w = pre[n] - pre[a]
-        if w <= max_em:
+        if w <= max_em and n - a >= least:
             cost[1][j] = (w - target) ** 2 / 4
         for m in range(2, k + 1):
             for jj in range(j + 1, last):
                 w = pre[cuts[jj]] - pre[a]
                 if w > max_em:
                     break
+                if cuts[jj] - a < least:
+                    continue
                 rest = cost[m - 1][jj]
                 if rest is not None:
                     c = rest + (w - target) ** 2 / 4 + penalty[cuts[jj]]

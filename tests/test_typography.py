@@ -1,0 +1,105 @@
+"""Typography measured on rendered pages (issue: pages a 公文 typesetter would sign): titles and
+narrow cells break between words, no title line of one or two characters."""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+from pathlib import Path
+
+import pytest
+from factories import _cell, report
+from pypdf import PdfReader
+
+from pipeline import api
+from pipeline.model import ItemRow, Table
+from pipeline.render import layout
+from pipeline.render.pdf import render_pdf
+from pipeline.render.words import boundaries
+from pipeline.style import load_style
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = sorted(p.parent.name for p in (ROOT / "tests" / "golden").glob("*/input.*"))
+STYLE = load_style()
+
+
+def _drawn_lines(data: bytes) -> list[list[tuple[float, float, str]]]:
+    """Per page, (x, y, text) of each drawn run of text at one origin."""
+    pages = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        out: list[list] = []
+
+        def visit(text, cm, tm, _font, _size, out=out):
+            if not text.strip():
+                return
+            x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if out and abs(out[-1][0] - x) < 0.01 and abs(out[-1][1] - y) < 0.01:
+                out[-1][2] += text
+            else:
+                out.append([x, y, text])
+
+        page.extract_text(visitor_text=visit)
+        pages.append([(x, y, re.sub(r"\s+", "", t)) for x, y, t in out])
+    return pages
+
+
+def _word_cut(text: str, k: int) -> bool:
+    """A line break before text[k] falls inside a segmenter word."""
+    return 0 < k < len(text) and k not in boundaries(text)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_title_lines_keep_words_whole_and_none_is_short(case):
+    doc = api.load(next((ROOT / "tests" / "golden" / case).glob("input.*")))
+    lines = layout.header(doc.meta, STYLE).title_lines
+    title = "".join(lines)
+    assert title == doc.meta.title
+    if len(lines) > 1:
+        assert all(len(line) >= STYLE.title_breaks.min_line_chars for line in lines), lines
+        at = 0
+        for line in lines[:-1]:
+            at += len(line)
+            assert not _word_cut(title, at), (lines, title[at - 2:at + 2])
+    first = _drawn_lines(render_pdf(doc, STYLE))[0]
+    texts = [t for _x, _y, t in first]
+    for line in filter(None, lines):  # the PDF draws these very lines
+        assert re.sub(r"\s+", "", line) in texts
+
+
+def _names(seed: int) -> list[str]:
+    """Project names as bulletins write them: a few two- to four-character words."""
+    words = ["深化", "商事", "登记", "制度", "改革", "优化", "知识产权", "公共服务", "长三角", "市场", "一体化",
+             "营商环境", "数字化", "转型", "食品安全", "监管", "体系", "建设", "质量", "提升", "行动", "专项", "整治"]
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(words) for _ in range(rnd.randint(3, 6))) for _ in range(12)]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_name_cells_break_between_words(seed):
+    names = ["深化商事登记制度改革", "优化知识产权公共服务", "推进长三角市场一体化", *_names(seed)]
+    doc = report()
+    rows = [ItemRow(number=str(i), name=n, cells=[_cell(str(i)), _cell(n), _cell("按计划推进。")])
+            for i, n in enumerate(names, start=1)]
+    doc.body = [Table(columns=["序号", "项目名称", "12月工作进展"], rows=rows)]
+    _, _, widths = layout.table_columns(doc.body[0], STYLE, STYLE.page.type_width)
+    left = STYLE.page.margin_left.pt + widths[0].pt
+    right = left + widths[1].pt
+    pieces = [(y, t) for page in _drawn_lines(render_pdf(doc, STYLE)) for x, y, t in page if left < x < right]
+    cut = 0
+    for name in names:
+        # the name's lines, top to bottom, are the next pieces that make it up
+        got, at = [], 0
+        while at < len(name):
+            _, t = pieces.pop(0)
+            if t.startswith(name[at:]):  # the name's last line, and the next cell in the same text object
+                t = name[at:]
+            elif not name.startswith(t, at):
+                continue  # the header cell, a page's repeated header
+            got.append(t)
+            at += len(t)
+        for line in got[:-1]:
+            cut += 1
+            k = sum(len(g) for g in got[: got.index(line) + 1])
+            assert not _word_cut(name, k), (name, got)
+    assert cut  # some names did wrap
