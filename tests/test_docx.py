@@ -20,7 +20,7 @@ from pipeline.errors import StyleError
 from pipeline.model import ItemRow, Note, Paragraph
 from pipeline.render import renderer
 from pipeline.render.docx import render_docx
-from pipeline.render.textfit import chinese_date, set_width, split_title
+from pipeline.render.textfit import chinese_date, split_title
 from pipeline.style import Length, load_style
 
 BREAKS = load_style().title_breaks
@@ -378,7 +378,6 @@ def test_house_style_overrides(tmp_path, style):
 
 def test_textfit():
     assert chinese_date("2021-02-07T09:19:00+08:00") == "2021年2月7日" and chinese_date(None) is None
-    assert set_width("2021年2月7日") == 7.25
     whole = "省市场监管局年度重点工作四季度完成情况"
     assert split_title(whole, 20, BREAKS) == (whole,)
     for title in ("国务院办公厅关于印发全国深化“放管服”改革优化营商环境电视电话会议重点任务分工方案的通知",
@@ -421,3 +420,13 @@ def test_a_note_is_the_paragraph_after_the_date(style):
     styles = xml(data, "word/styles.xml")
     ind = styles.find(f"{q('style')}[@{q('styleId')}='Note']/{q('pPr')}/{q('ind')}")
     assert ind.get(q("firstLineChars")) == "200"  # two characters in
+
+
+def test_no_autospace_between_chinese_and_digits(notice_docx):
+    """Every paragraph style turns Word's autospace off (`2021年2月7日` set tight, as in the PDF)."""
+    styles = xml(notice_docx, "word/styles.xml")
+    for s in styles.iter(q("style")):
+        if s.get(q("type")) != "paragraph":
+            continue
+        for tag in ("autoSpaceDE", "autoSpaceDN"):
+            assert s.find(f"{q('pPr')}/{q(tag)}").get(q("val")) == "0", (s.get(q("styleId")), tag)

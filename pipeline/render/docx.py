@@ -45,7 +45,7 @@ from ..style import StyleSheet
 from . import Context, Rendered, layout
 from . import docx_xml as X
 from .layout import blocks, draw, marked, table_columns
-from .textfit import em_width, set_width
+from .textfit import em_width
 
 _FIXED_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -91,6 +91,7 @@ def _define_styles(document, style: StyleSheet) -> None:
         s.quick_style = True
         pf = s.paragraph_format
         X.snap_off(s.element.get_or_add_pPr())
+        X.no_autospace(s.element.pPr)
         pf.space_before, pf.space_after = Twips(role.space_before.twips), Twips(role.space_after.twips)
         pf.line_spacing = Twips(role.line_pitch.twips)  # a length: lineRule="exact"
         X.set_indent(s.element.pPr, role, role.first_line_indent, role.left_indent, role.right_indent)
@@ -306,7 +307,7 @@ class _Writer:
 
     def block_signature(self, block: Signature) -> None:
         self.keep_with_next()
-        lines = layout.signature(block, self.style, set_width)
+        lines = layout.signature(block, self.style, em_width)  # no autospace: as the PDF measures
         for i, (text, right) in enumerate(lines):
             self.para("signature", text, ind=(0, 0, right), before=None if i == 0 else 0,
                       keep_next=i < len(lines) - 1)

@@ -29,17 +29,6 @@ def em_width(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
 
 
-def set_width(text: str) -> float:
-    """Return the width of `text` in em as Word and LibreOffice set it: `em_width` plus the
-    quarter em both put between Chinese and Latin letters or digits (autospace)."""
-    wide = [unicodedata.east_asian_width(c) in "WF" for c in text]
-    gaps = sum(
-        1 for a, b, c, d in zip(wide, wide[1:], text, text[1:], strict=False)
-        if a != b and (c if b else d).isalnum()
-    )
-    return em_width(text) + 0.25 * gaps
-
-
 def _legal(title: str, i: int) -> bool:
     a, b = title[i - 1], title[i]
     if b in _NO_START or a in _NO_END:
