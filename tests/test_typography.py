@@ -103,3 +103,50 @@ def test_name_cells_break_between_words(seed):
             k = sum(len(g) for g in got[: got.index(line) + 1])
             assert not _word_cut(name, k), (name, got)
     assert cut  # some names did wrap
+
+
+def _notice_of(n: int):
+    from factories import notice
+
+    from pipeline.model import Paragraph
+
+    doc = notice()
+    sig = doc.body.pop()
+    doc.body += [Paragraph(text="各地要按照本通知要求，结合实际抓好落实，确保各项任务按时完成。" * (1 + k % 3))
+                 for k in range(n)]
+    doc.body.append(sig)
+    return doc
+
+
+@pytest.mark.parametrize("n", range(0, 24, 1))
+def test_the_signature_never_stands_alone_on_a_page(n):
+    """GB/T 9704 7.3.5: the 署名 and 成文日期 stay with at least the last two lines of text, wherever
+    the page ends (n paragraphs move the page break through the closing lines)."""
+    doc = _notice_of(n)
+    sig = doc.body[-1]
+    closing = {*sig.signers, "2021年2月7日", "附件：1.质量提升行动任务清单", "2.工作进展报送表"}
+    pages = _drawn_lines(render_pdf(doc, STYLE))
+    page = [p for p in pages if any(t == sig.signers[0] for _x, _y, t in p)][-1]  # (the title's first line too)
+    text = [t for _x, _y, t in page if t not in closing and not re.fullmatch(r"—\d+—", t)]
+    assert len(text) >= 2, text
+
+
+@pytest.mark.parametrize("n", range(0, 24, 1))
+def test_a_heading_never_ends_a_page(n):
+    """A bare heading keeps with the first two lines of what follows it; a keep never chains
+    to the signature (the page before it is not left half empty)."""
+    from pipeline.model import Heading, Paragraph
+
+    doc = _notice_of(0)
+    sig = doc.body.pop()
+    doc.body += [Paragraph(text="为深入贯彻落实质量强省战略，现就有关事项通知如下。" * (1 + k % 4)) for k in range(n)]
+    doc.body += [Heading(level=1, marker="三、", text="工作要求"),
+                 Paragraph(text="各地要高度重视，加强组织领导，确保各项任务落到实处，按时报送工作进展。" * 2), sig]
+    headings = {layout.marked(b) for b in doc.body if b.type == "heading"}
+    pages = _drawn_lines(render_pdf(doc, STYLE))
+    for page in pages[:-1]:
+        body = [t for _x, _y, t in page if not re.fullmatch(r"—\d+—", t)]
+        assert body[-1] not in headings, body[-3:]
+    for page in pages[1:]:
+        body = [t for _x, _y, t in page if not re.fullmatch(r"—\d+—", t)]
+        assert len(body) >= 3  # never a page of the closing lines alone

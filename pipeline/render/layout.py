@@ -73,6 +73,25 @@ def blocks(body: list[Block]) -> Iterator[tuple[Block, Paragraph | None]]:
             i += 1
 
 
+def closing(items: list[tuple[Block, Paragraph | None]]) -> int:
+    """Where the closing group of `blocks()` starts — the 附件说明 right before the signature, the
+    signature and the 附注 after it, which stay with the last lines of the body (GB/T 9704
+    7.3.5: the signature never stands alone on a page) — or len(items) when there is none."""
+    sig = next((i for i, (b, _) in enumerate(items) if b.type == "signature"), None)
+    if sig is None:
+        return len(items)
+    return sig - 1 if sig and items[sig - 1][0].type == "attachments" else sig
+
+
+#: Block types whose lines never part across a page (the 附件说明's items, the 署名 and date).
+KEPT_WHOLE = frozenset({"attachments", "signature"})
+
+
+def bare_heading(item: tuple[Block, Paragraph | None]) -> bool:
+    """A heading on its own line, kept with the first lines of what follows it."""
+    return item[0].type == "heading" and item[1] is None
+
+
 def draw(writer, block: Block, run_in: Paragraph | None = None):
     """Call `writer`'s method for the block's type (`block_heading`, `block_table` …; a heading's
     also gets its run-in paragraph): a block type a writer has no method for is a RenderError, in

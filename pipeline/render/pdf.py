@@ -36,6 +36,7 @@ from ..model import (
     Table,
 )
 from . import Context, Rendered, layout
+from .keeps import KeepLines
 from .layout import blocks, draw, marked, table_columns
 from .linebreak import CJKParagraph, clone_frag
 from .rlinternals import our_documents, text_pen
@@ -51,10 +52,9 @@ def _color(hex6: str):
 
 
 class _Bookmark(Flowable):
-    """A zero-size flowable that marks its position and adds an outline entry; kept with the
-    flowable after it, so a heading's keep-with-next reaches past its bookmark."""
+    """A zero-size flowable that marks its position and adds an outline entry; `blocks` keeps it
+    with the heading it marks."""
 
-    keepWithNext = 1  # noqa: N815 - reportlab's name
     spaceBefore = spaceAfter = 0  # noqa: N815 - what Flowable's getters find by failing hasattr
 
     def __init__(self, key: str, title: str, level: int):
@@ -189,14 +189,49 @@ class _Builder:
         return [KeepTogether(out)]
 
     def blocks(self, doc: Document) -> list:
-        return [f for block, run_in in blocks(doc.body) for f in draw(self, block, run_in)]
+        """The blocks' flowables, kept as `keeps.KeepLines` says: bare headings with the first
+        two lines of the paragraph after them, the closing group (`layout.closing`) with the
+        last two lines of the paragraph before it."""
+        items = list(blocks(doc.body))
+        drawn = [draw(self, block, run_in) for block, run_in in items]
+        end = layout.closing(items)
+        tail = [f for fl in drawn[end:] for f in fl]  # kept together as one
+        for i, (block, _) in enumerate(items[:end]):
+            if block.type in layout.KEPT_WHOLE:
+                drawn[i] = [KeepTogether(drawn[i])]
+        out: list[Flowable] = []
+        i = 0
+        while i < end:
+            before: list[Flowable] = []
+            while i < end and layout.bare_heading(items[i]):
+                before += drawn[i]
+                i += 1
+            if i == end:  # headings right before the closing group (or the end)
+                out.append(KeepTogether(before + tail))
+                return out
+            after = tail if i == end - 1 else []
+            fl = drawn[i]
+            while len(fl) > 1 and isinstance(fl[0], _Bookmark):  # a run-in heading's mark: kept too
+                before, fl = [*before, fl[0]], fl[1:]
+            if (before or after) and isinstance(fl[-1], CJKParagraph):
+                out.append(KeepLines(before + fl[:-1], fl[-1], after, head=2 if before else 0,
+                                     tail=2 if after else 0))
+            elif before or after:  # a table, say: the headings go with its start
+                out += [KeepTogether(before + fl[:1]), *fl[1:]] if before else fl
+                if after:
+                    out.append(KeepTogether(after))
+            else:
+                out += fl
+            i += 1
+            if after:
+                return out
+        return [*out, KeepTogether(tail)] if tail else out
 
     def block_heading(self, block: Heading, run_in: Paragraph | None = None) -> list[Flowable]:
         role = f"heading{block.level}"
         mark = self.bookmark(marked(block), block.level - 1)
-        if run_in is None:
-            return [mark, self.para(marked(block), role, block.line,
-                                    keepWithNext=int(self.style.role(role).keep_with_next))]
+        if run_in is None:  # kept with what follows by `blocks`
+            return [mark, self.para(marked(block), role, block.line)]
         # the paragraph runs on its line, and breaks as body text does
         ps = self.pstyle(role, align=self.style.role("body").align, words=False)
         frags = self.frags(marked(block), self.style.role(role).font, block.line, ps)
@@ -221,7 +256,7 @@ class _Builder:
             chars = {"left": role.first_line_indent + label_chars, "first": -label_chars if n == 0 else 0}
             over = {} if n == 0 else {"spaceBefore": 0}
             out.append(self.para(text, "attachments", item.line or block.line, chars=chars, **over))
-        return [KeepTogether(out)]
+        return out  # kept together by `blocks` (layout.KEPT_WHOLE)
 
     def block_signature(self, block: Signature) -> list[Flowable]:
         """The lines `layout.signature` places, each set from its left edge (measured in this
@@ -238,7 +273,7 @@ class _Builder:
             over = {"spaceBefore": 0} if n else {}
             out.append(self.para(text, "signature", block.line, align="left",
                                  chars={"left": width - right - chars(text), "first": 0, "right": 0}, **over))
-        return [KeepTogether(out)]
+        return out  # kept together by `blocks` (layout.KEPT_WHOLE)
 
     def block_note(self, block: Note) -> list[Flowable]:
         return [self.para(layout.note(block), "note", block.line)]
