@@ -150,3 +150,28 @@ def test_a_heading_never_ends_a_page(n):
     for page in pages[1:]:
         body = [t for _x, _y, t in page if not re.fullmatch(r"—\d+—", t)]
         assert len(body) >= 3  # never a page of the closing lines alone
+
+
+def test_page_one_stands_on_the_grid_of_the_other_pages():
+    """The header block takes a whole number of body lines: body text on page 1 is where body
+    text is on page 2 (modulo the line pitch), in every golden case of two pages or more whose
+    pages are body text (a table's rows have their own pitch)."""
+    pitch = STYLE.role("body").line_pitch.pt
+    top = STYLE.page.height.pt - STYLE.page.margin_top.pt
+    checked = 0
+    for case in CASES:
+        doc = api.load(next((ROOT / "tests" / "golden" / case).glob("input.*")))
+        if any(b.type == "table" for b in doc.body):
+            continue
+        pages = _drawn_lines(render_pdf(doc, STYLE))
+        if len(pages) < 2:
+            continue
+        body = [layout.marked(b) for b in doc.body if b.type == "paragraph"]
+
+        def offsets(page, body=body):
+            return {round((top - y) % pitch, 1) % round(pitch, 1) for _x, y, t in page
+                    if any(t and t in b for b in body)}
+
+        assert offsets(pages[0]) & offsets(pages[1]), case
+        checked += 1
+    assert checked >= 3

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import io
+import math
 from datetime import UTC, datetime
 
 import docx
@@ -41,7 +42,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from .. import __version__
 from ..errors import RenderError
 from ..model import Addressee, Attachments, Document, Heading, Note, Paragraph, Signature, Table
-from ..style import StyleSheet
+from ..style import Length, StyleSheet
 from . import Context, Rendered, layout
 from . import docx_xml as X
 from .layout import blocks, draw, marked, table_columns
@@ -248,21 +249,39 @@ class _Writer:
             run.element.insert(0, copy.deepcopy(self.parts.rpr[role]))
 
     def header(self, doc: Document) -> None:
+        """The header block; under it, the space that makes it a whole number of body lines
+        (`layout.grid_pad`), reckoned from the paragraphs' spacing as Word stacks them."""
         s, head = self.style, layout.header(doc.meta, self.style)
         title_before = None
+        height = 0  # twips
+        last: tuple[DocxParagraph, int] | None = None  # the last paragraph and its space after
+
+        def add(role: str, text: str, lines: int = 1, before: int | None = None, after: int | None = None,
+                **kw) -> None:
+            nonlocal height, last
+            r = s.role(role)
+            after_tw = r.space_after.twips if after is None else after
+            height += (r.space_before.twips if before is None else before) + lines * r.line_pitch.twips + after_tw
+            last = self.para(role, text, before=before, after=after, **kw), after_tw
+
         if head.issuer:  # 版头: red 发文机关标志, 发文字号, red rule, then the title [std]
             ib = s.issuer_block
-            self.para("issuer", head.issuer, keep_next=True)
+            per_line = s.page.type_width.pt / s.role("issuer").size.pt
+            add("issuer", head.issuer, lines=max(1, math.ceil(em_width(head.issuer) / per_line - 1e-9)),
+                keep_next=True)
             if head.masthead_number:
                 rule = (ib.separator_width.eighth_points, round(ib.separator_gap.pt), ib.separator_color)
-                self.para("doc_number", head.masthead_number, keep_next=True, before=ib.doc_number_gap.twips,
-                          rule=rule)
+                add("doc_number", head.masthead_number, keep_next=True, before=ib.doc_number_gap.twips, rule=rule)
+                height += round(ib.separator_gap.pt) * 20 + ib.separator_width.twips  # the rule under it
             title_before = ib.title_gap.twips
-        self.para("title", "\n".join(head.title_lines), before=title_before)
+        add("title", "\n".join(head.title_lines), lines=len(head.title_lines), before=title_before)
         if head.doc_number:
-            self.para("doc_number", head.doc_number)
+            add("doc_number", head.doc_number)
         for i, text in enumerate(head.meta_lines):
-            self.para("meta", text, after=None if i == len(head.meta_lines) - 1 else 0)
+            add("meta", text, after=None if i == len(head.meta_lines) - 1 else 0)
+        pad = layout.grid_pad(Length(height * 635), s).twips
+        if pad and last is not None:
+            last[0].paragraph_format.space_after = Twips(last[1] + pad)
 
     def blocks(self, doc: Document) -> None:
         for block, run_in in blocks(doc.body):

@@ -47,6 +47,14 @@ def header(meta: Meta, style: StyleSheet) -> Header:
     )
 
 
+def grid_pad(height: Length, style: StyleSheet) -> Length:
+    """The space to add under the header block of `height` so that it takes a whole number of
+    body lines: the body of page 1 then stands on the grid of every other page (lines back each
+    other in duplex printing)."""
+    pitch = style.role("body").line_pitch.emu
+    return Length(-height.emu % pitch if height.emu % pitch > 0.01 * pitch else 0)
+
+
 _DIVISION = re.compile(r"^第.{1,5}[编章节条節編條]$")
 
 

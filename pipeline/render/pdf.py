@@ -35,6 +35,7 @@ from ..model import (
     Signature,
     Table,
 )
+from ..style import Length
 from . import Context, Rendered, layout
 from .keeps import KeepLines
 from .layout import blocks, draw, marked, table_columns
@@ -85,6 +86,28 @@ class _Rule(Flowable):
         self.canv.setStrokeColor(self.color)
         self.canv.setLineWidth(self.line_width)
         self.canv.line(0, 0, self.width, 0)
+
+
+class _GridPad(Flowable):
+    """Space under the header block so that it takes a whole number of body lines
+    (`layout.grid_pad`): measured as the frame stacks the flowables above it."""
+
+    spaceBefore = spaceAfter = 0  # noqa: N815 - what Flowable's getters find by failing hasattr
+
+    def __init__(self, above: list[Flowable], style):
+        super().__init__()
+        self.above, self.style = above, style
+
+    def wrap(self, aw, ah):
+        height = 0.0
+        for i, f in enumerate(self.above):
+            _w, h = f.wrap(aw, ah)
+            height += h + (f.getSpaceBefore() if i else 0) + f.getSpaceAfter()
+        self.width, self.height = 0, layout.grid_pad(Length.pt_(height), self.style).pt
+        return 0, self.height
+
+    def draw(self):
+        pass
 
 
 class _Builder:
@@ -186,7 +209,7 @@ class _Builder:
                 for i, t in enumerate(lines)]
         if not lines:
             out.append(Spacer(0, after))
-        return [KeepTogether(out)]
+        return [KeepTogether([*out, _GridPad(list(out), s)])]
 
     def blocks(self, doc: Document) -> list:
         """The blocks' flowables, kept as `keeps.KeepLines` says: bare headings with the first
