@@ -193,7 +193,8 @@ def _role_candidates(style) -> dict[str, tuple[str, ...]]:
         return {k: tuple(v) for k, v in style.items()}
     out: dict[str, tuple[str, ...]] = {}
     for k, role in style.fonts.items():
-        out[k] = tuple(role.candidates)
+        # a role that may use a CFF face through its TrueType copy is marked with a trailing "+"
+        out[k + ("+" if role.convert_cff else "")] = tuple(role.candidates)
         if getattr(role, "latin_candidates", None):
             out[k + ":latin"] = tuple(role.latin_candidates)
     return out
@@ -206,6 +207,8 @@ def _resolve(roles: tuple[tuple[str, tuple[str, ...]], ...], font_dirs: tuple[st
     out: dict[str, Role] = {}
     fc_choice: Face | None | bool = False
     for key, candidates in roles:
+        convert = key.endswith("+")
+        key = key.removesuffix("+")
         role = out[key] = Role(key, candidates)
         seen: set[tuple[str, int]] = set()
         for cand in candidates:
@@ -214,7 +217,14 @@ def _resolve(roles: tuple[tuple[str, tuple[str, ...]], ...], font_dirs: tuple[st
                 role.absent.append(cand)
             for face in faces:
                 seen.add((face.path, face.index))
-                if face.outline == "cff":
+                if face.outline == "cff" and convert:
+                    copy = _truetype(face)
+                    if isinstance(copy, str):
+                        role.skipped.append(f"{cand}: {face.label}: {copy}")
+                    else:
+                        role.found.append((cand, copy))
+                        break
+                elif face.outline == "cff":
                     role.skipped.append(f"{cand}: {face.label}: {CFF_REASON}")
                 else:
                     role.found.append((cand, face))
@@ -227,6 +237,20 @@ def _resolve(roles: tuple[tuple[str, tuple[str, ...]], ...], font_dirs: tuple[st
             elif fc_choice:
                 role.found.append(("fontconfig :lang=zh-cn", fc_choice))
     return FontSet(out, cat)
+
+
+def _truetype(face: Face) -> Face | str:
+    """The face's TrueType copy (`fontconvert.truetype_copy`), or why there is none."""
+    from dataclasses import replace
+
+    from .fontconvert import truetype_copy
+
+    try:
+        path = truetype_copy(face.path, face.index)
+    except Exception as exc:  # noqa: BLE001 - fontTools raises many kinds on a broken font
+        return f"its TrueType copy could not be made: {exc}"
+    return replace(face, path=str(path), index=0, outline="truetype",
+                   source=f"{face.source}, TrueType copy of {face.path}#{face.index}")
 
 
 def resolve_fonts(style, font_dirs: Iterable[str | Path] = (), *, system: bool = True,

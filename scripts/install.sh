@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 test_mode=0
 [ "${1:-}" = "--test" ] && test_mode=1
 
-debs="fontconfig fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-lxgw-wenkai fonts-liberation2"
+debs="fontconfig fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-lxgw-wenkai fonts-liberation2 fonts-noto-cjk"
 [ "$test_mode" = 1 ] && debs="$debs poppler-utils libreoffice-writer-nogui pandoc qpdf"
 
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
