@@ -175,3 +175,61 @@ def test_page_one_stands_on_the_grid_of_the_other_pages():
         assert offsets(pages[0]) & offsets(pages[1]), case
         checked += 1
     assert checked >= 3
+
+
+def test_consecutive_marks_take_a_cell_and_a_half():
+    from pipeline.render.breaks import squeezed
+
+    assert squeezed("通知》《浙江") == [2]  # closing before opening
+    assert squeezed("（一），（二）") == [2, 3]  # `），（`: three marks in two cells
+    assert squeezed("完成。”下") == [2]
+    assert squeezed("《（2021）》") == [0, 6]  # opening before opening, closing before closing
+    assert squeezed("中文，英文") == [] and squeezed("a,b") == []
+
+
+def _drawn_paragraphs(doc, monkeypatch) -> list[tuple[list[tuple[str, float, int]], bool]]:
+    """Every paragraph the PDF draws: its lines (text, extra space between characters in em,
+    alignment) and whether it is the first part of a paragraph split across pages."""
+    from pipeline.render import linebreak
+
+    seen = []
+    draw = linebreak.CJKParagraph._draw_lines
+
+    def spy(self, x0, y0, pen=None):
+        lines = [("".join(t for _, t in line.runs), getattr(line, "cjkCharSpace", 0.0) / line.fontSize,
+                  self.style.alignment, line.extraSpace / line.fontSize) for line in self.blPara.lines]
+        seen.append((lines, bool(getattr(self, linebreak.JUSTIFY_LAST, False))))
+        return draw(self, x0, y0, pen)
+
+    monkeypatch.setattr(linebreak.CJKParagraph, "_draw_lines", spy)
+    render_pdf(doc, STYLE)
+    monkeypatch.undo()
+    return seen
+
+
+def test_no_last_line_of_one_character_and_its_mark_and_no_loose_lines(monkeypatch):
+    """Over every golden case and the sample: no paragraph (cell entry, body text) ends in a line
+    of one character and its mark (`会。`: the marks squeezed to pull it back, or one more character
+    brought down), and a justified line adds at most 0.15 em between characters — except before a
+    Latin or digit run that may not be cut (the break had to come early)."""
+    from pipeline.render.breaks import CLOSERS, WORD_RUN
+
+    inputs = [next((ROOT / "tests" / "golden" / c).glob("input.*")) for c in CASES]
+    lone, loose, ragged, justified = [], [], [], 0
+    for path in [*inputs, ROOT / "samples" / "zj-amr-2020-q4-progress.txt"]:
+        for lines, first_part in _drawn_paragraphs(api.load(path), monkeypatch):
+            if not first_part and len(lines) >= 2 and len(lines[-1][0]) <= 2 and lines[-1][0][-1] in CLOSERS:
+                lone.append((path.parent.name, lines[-1][0]))
+            for i, (text, space, align, slack) in enumerate(lines):
+                if align != 4 or (i == len(lines) - 1 and not first_part):  # TA_JUSTIFY, not a last line
+                    continue
+                justified += 1
+                nxt = lines[i + 1][0] if i + 1 < len(lines) else ""
+                if space > 0.15 and not WORD_RUN.search(text) and not re.match(r"[\x21-\x7e]{1,}", nxt):
+                    loose.append((path.parent.name, text, round(space, 2)))
+                if not space and slack > 0.5:  # left ragged: stretching it would pass the limit
+                    ragged.append((path.parent.name, text))
+    assert justified > 500
+    assert lone == []
+    assert loose == []
+    assert len(ragged) <= justified // 100, ragged  # the limit is seldom reached

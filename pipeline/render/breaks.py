@@ -27,6 +27,22 @@ CLOSERS = frozenset("，。、；：？！）》〉”’」』】〕〗］｝�
 OPENERS = frozenset("“‘（《〈「『【〔〖［｛([{$￥¥＄#＃§")
 #: Marks written doubled (`——`, `……`) whose halves never split.
 DOUBLED = frozenset("—…⸺")
+
+#: Full-width marks whose glyph fills the left half of the em, the right half blank (GB/T 15834's
+#: 点号 and closing brackets and quotes as Simplified Chinese fonts draw them) …
+SQUEEZE_CLOSE = frozenset("，。、；：）》〉」』】〕〗］｝”’")
+#: … and those whose glyph fills the right half (opening brackets and quotes).
+SQUEEZE_OPEN = frozenset("（《〈「『【〔〖［｛“‘")
+_CLOSE, _OPEN = "".join(sorted(SQUEEZE_CLOSE)), "".join(sorted(SQUEEZE_OPEN))
+_SQUEEZE_PAIR = re.compile(f"[{_CLOSE}](?=[{_CLOSE}{_OPEN}？！])|[{_OPEN}](?=[{_OPEN}])")
+
+
+def squeezed(text: str) -> list[int]:
+    """Where two full-width marks meet, the indexes of the first: set half an em narrower, so the
+    pair takes one and a half cells, not two (clreq 3.1.6, 连续标点挤压: `），` `）》` `。”` `《（`).
+    A closing mark loses its blank right half; an opening one before another opening one gives
+    up its advance's second half, which only moves the next mark into its own blank left half."""
+    return [m.start() for m in _SQUEEZE_PAIR.finditer(text)]
 #: Characters that, right after a number, are its unit and stay on its line (`30482人次`).
 UNITS = frozenset("万亿千百十元角分人次家件个项条场户批名台处所起例份天年月日时号岁倍吨米克升度里亩余多%％‰")
 MAX_UNIT = 3
@@ -101,6 +117,7 @@ def split_lines(
     hard: Sequence[bool] = (),
     points: tuple[list[bool], list[bool] | None] | None = None,
     prefix: Sequence[float] | None = None,
+    end_squeeze: dict[int, float] | None = None,
 ) -> list[tuple[int, int]]:
     """Return `(start, end)` index pairs of the lines `text` falls into.
 
@@ -109,6 +126,9 @@ def split_lines(
     `break_points(text)` and `break_points(text, glue=False)` when already known (the second
     may be None: it is computed when a line has no other break). `prefix` is
     `accumulate(widths, initial=0)`, given when the same text is split at several widths.
+    `end_squeeze[i]` is how much narrower `text[i]` may be set at a line's end (a closing mark's
+    blank half): a mark that overflows by no more stays on its line, compressed, instead of
+    taking the character before it to the next line.
     """
     ok, loose = points or (break_points(text), None)
     n = len(text)
@@ -124,6 +144,13 @@ def split_lines(
         i = max(bisect_right(acc, acc[start] + limit + FUZZ, start + 1) - 1, start + 1)
         if i >= n:
             break
+        shed = end_squeeze.get(i, 0.0) if end_squeeze else 0.0
+        if shed and acc[i + 1] - shed <= acc[start] + limit + FUZZ and (i + 1 >= n or ok[i + 1]):
+            if i + 1 >= n:
+                break
+            lines.append((start, i + 1))
+            start = i + 1
+            continue
         end, loose = _break_at(text, i, start, ok, loose)
         lines.append((start, end))
         start = end

@@ -25,7 +25,17 @@ from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont, stringWidth
 from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines
 
 from ..errors import RenderError
-from .breaks import FUZZ, WORD_CHARS, WORD_RUN, break_points, is_word, split_lines
+from .breaks import (
+    FUZZ,
+    SQUEEZE_CLOSE,
+    SQUEEZE_OPEN,
+    WORD_CHARS,
+    WORD_RUN,
+    break_points,
+    is_word,
+    split_lines,
+    squeezed,
+)
 from .rlinternals import JUSTIFY_LAST, SPLIT_PART, ParagraphHooks, TextPen, handle_bullet_width, text_pen
 from .textfit import BALANCED_LINES
 
@@ -131,6 +141,16 @@ class _Measured:
         else:
             chars = self.text = "".join(texts)  # type: ignore[arg-type]
         self.chars, self.widths, self.starts = chars, widths, starts
+        self.squeezed: list[int] = []  # marks set half an em narrower (breaks.squeezed)
+        self.end_squeeze: dict[int, float] = {}  # closing marks that may shed their blank half at a line end
+        if self.text is not None and not (SQUEEZE_CLOSE.isdisjoint(self.text) and SQUEEZE_OPEN.isdisjoint(self.text)):
+            owner = self.owner
+            self.squeezed = squeezed(self.text)
+            for i in self.squeezed:
+                widths[i] -= 0.5 * frags[owner[i]].fontSize
+            done = set(self.squeezed)
+            self.end_squeeze = {i: 0.5 * frags[owner[i]].fontSize for i, c in enumerate(self.text)
+                                if c in SQUEEZE_CLOSE and i not in done}
         self.hard = hard + [False] * (len(chars) - len(hard)) if any_hard else ()
         self.prefix = None if min(widths, default=0.0) < 0 else list(accumulate(widths, initial=0.0))
         self.plain = _plain(frags)
@@ -146,7 +166,7 @@ class _Measured:
 
     def split(self, max_widths: Sequence[float]) -> list[tuple[int, int]]:
         return split_lines(self.text if self.text is not None else self.chars, self.widths, max_widths,
-                           self.hard, self.points, self.prefix)
+                           self.hard, self.points, self.prefix, self.end_squeeze)
 
     def line(self, start: int, end: int, max_width: float) -> FragLine:
         runs, bounds = [], []
@@ -162,6 +182,14 @@ class _Measured:
             bounds.append(_bounds(f.fontName, f.fontSize))
             i = j
         used = sum(self.widths[start:end])
+        squeeze = [k - start for k in self.squeezed if start <= k < end]
+        if used > max_width + FUZZ:  # the line holds more than fits: its closing marks shed their blank halves
+            for k in range(end - 1, start - 1, -1):  # the line's end first
+                if k in self.end_squeeze:
+                    used -= self.end_squeeze[k]
+                    squeeze.append(k - start)
+                    if used <= max_width + FUZZ:
+                        break
         hard = bool(self.hard) and self.hard[end - 1]
         if len(bounds) == 1:
             size, ascent, descent = bounds[0]
@@ -169,7 +197,8 @@ class _Measured:
             size, ascent, descent = (max(b[0] for b in bounds), max(b[1] for b in bounds),
                                      min(b[2] for b in bounds))
         line = _Line(kind=1, extraSpace=max_width - used, wordCount=1, runs=runs, fontSize=size,
-                     ascent=ascent, descent=descent, maxWidth=max_width, currentWidth=used, lineBreak=hard)
+                     ascent=ascent, descent=descent, maxWidth=max_width, currentWidth=used, lineBreak=hard,
+                     squeeze=tuple(squeeze))
         if hard:
             return line
         chars = self.chars
@@ -186,10 +215,29 @@ class _Measured:
 
     def lines(self, max_widths: Sequence[float], break_widths: Sequence[float] | None = None,
               spans: list[tuple[int, int]] | None = None) -> ParaLines:
-        spans = spans if spans is not None else self.split(break_widths or max_widths)
+        spans = spans if spans is not None else self._pulled_back(self.split(break_widths or max_widths),
+                                                                  break_widths or max_widths)
         last = len(max_widths) - 1
         return ParaLines(kind=1, lines=[self.line(a, b, max_widths[min(n, last)])
                                         for n, (a, b) in enumerate(spans)])
+
+    def _pulled_back(self, spans: list[tuple[int, int]], max_widths: Sequence[float]) -> list[tuple[int, int]]:
+        """A last line of one character and its mark (`台。`) joins the line before it when that
+        line's closing marks, each set half an em narrower, make room for it (clreq 3.2.2);
+        else the line before gives it one more character (`平台。`), where a line may break so."""
+        if len(spans) < 2 or not self.end_squeeze or self.hard:
+            return spans
+        (a, _), (b, n) = spans[-2], spans[-1]
+        chars = self.chars
+        if n - b > 2 or chars[n - 1] not in SQUEEZE_CLOSE:
+            return spans
+        shed = sum(self.end_squeeze.get(k, 0.0) for k in range(a, n))
+        limit = max_widths[min(len(spans) - 2, len(max_widths) - 1)]
+        if sum(self.widths[a:n]) - shed <= limit + FUZZ:
+            return [*spans[:-2], (a, n)]
+        if b - 1 - a >= 4 and self.points[0][b - 1] and not chars[b - 1].isspace():
+            return [*spans[:-2], (a, b - 1), (b - 1, n)]
+        return spans
 
     def balanced(self, max_widths: Sequence[float]) -> ParaLines:
         """Lines as even as possible: the narrowest width giving no more lines than the full one.
@@ -396,16 +444,21 @@ class CJKParagraph(ParagraphHooks):
                 space = getattr(line, "cjkCharSpace", 0.0)
             show.origin(x, y - i * leading)
             runs = line.runs if isinstance(line, _Line) else [(w, w.text) for w in line.words]
+            squeeze, at = getattr(line, "squeeze", ()), 0
             for f, text in runs:
                 show.font(f.fontName, f.fontSize)
                 if f.textColor is not show.color and f.textColor != show.color:  # frags share one Color
                     show.color = f.textColor
                     tx.setFillColor(show.color)
-                for piece, cs in _spacing_pieces(text, space) if space else ((text, 0.0),):
-                    cs += tracking
-                    if cs != show.cs:
-                        show.char_space(cs)
-                    show(piece)
+                for part, kern in _squeezed_parts(text, at, squeeze) if squeeze else ((text, False),):
+                    for piece, cs in _spacing_pieces(part, space) if space else ((part, 0.0),):
+                        cs += tracking
+                        if cs != show.cs:
+                            show.char_space(cs)
+                        show(piece)
+                    if kern:
+                        show.kern(500)  # half an em back: the mark's blank half
+                at += len(text)
         if pen is None:
             canvas.drawText(tx)
 
@@ -417,6 +470,20 @@ class CJKParagraph(ParagraphHooks):
             d["_bullet_at"] = style.bulletIndent + stringWidth(self.bulletText, style.bulletFontName,
                                                                 style.bulletFontSize)
         return d["_bullet_at"]
+
+
+def _squeezed_parts(text: str, at: int, squeeze: tuple[int, ...]) -> list[tuple[str, bool]]:
+    """Cut a run (its first character the line's `at`) after each squeezed mark: (part, kern after)."""
+    cuts = [k - at + 1 for k in squeeze if at <= k < at + len(text)]
+    if not cuts:
+        return [(text, False)]
+    out, a = [], 0
+    for b in sorted(cuts):
+        out.append((text[a:b], True))
+        a = b
+    if a < len(text):
+        out.append((text[a:], False))
+    return out
 
 
 def _spacing_pieces(text: str, space: float) -> list[tuple[str, float]]:

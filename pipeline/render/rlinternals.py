@@ -269,6 +269,11 @@ class TextPen:
         if self.codes is None:
             self.codes = self.fonts[name] = _Codes(self.rl, self.doc)
 
+    def kern(self, thousandths: int) -> None:
+        """Move the text position back by `thousandths` of the font size (a `[n] TJ`, which shows
+        nothing): a squeezed mark's blank half."""
+        self.code.append(f"[{thousandths}] TJ")
+
     def _select(self, subset: int) -> str:
         """The operators that select a subset of the current font (the PDF font name is given
         on first use, so the first call is reportlab's)."""

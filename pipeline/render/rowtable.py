@@ -152,8 +152,8 @@ class RowTable(Flowable):
         if cut:
             return [self._part([*self.rows[:n], cut[0]], taken + cut[0].height),
                     self._part([cut[1], *self.rows[n + 1:]], cut[1].height + after)]
-        if n and self.rows[n - 1].span:  # a row across the table heads the rows after it
-            n -= 1
+        if n > 1 and self.rows[n - 1].span:  # a row across the table heads the rows after it (unless
+            n -= 1                           # it fills the page alone: it could go nowhere else)
             taken -= self.rows[n].height
         if not n:
             return []
