@@ -430,3 +430,8 @@ def test_no_autospace_between_chinese_and_digits(notice_docx):
             continue
         for tag in ("autoSpaceDE", "autoSpaceDN"):
             assert s.find(f"{q('pPr')}/{q(tag)}").get(q("val")) == "0", (s.get(q("styleId")), tag)
+
+
+def test_word_compresses_punctuation(notice_docx):
+    settings = xml(notice_docx, "word/settings.xml")
+    assert settings.find(q("characterSpacingControl")).get(q("val")) == "compressPunctuation"

@@ -306,8 +306,8 @@ def section_extras(sect: BaseOxmlElement, style: StyleSheet) -> None:
 
 def settings_extras(root: BaseOxmlElement, style: StyleSheet) -> None:
     """Edit the template's settings: zoom 100 %, tab stops every two characters, Word 2013
-    layout, zh-CN East Asian theme language (the template says ja-JP); no proofing state, preview
-    picture or revision ids."""
+    layout, zh-CN East Asian theme language (the template says ja-JP), punctuation compressed;
+    no proofing state, preview picture or revision ids."""
     root.remove_all("w:proofState", "w:savePreviewPicture", "w:rsids")
     zoom = root.find(qn("w:zoom"))
     zoom.attrib.clear()
@@ -317,6 +317,8 @@ def settings_extras(root: BaseOxmlElement, style: StyleSheet) -> None:
         if cs.get(qn("w:name")) == "compatibilityMode":
             cs.set(qn("w:val"), "15")
     root.find(qn("w:themeFontLang")).set(qn("w:eastAsia"), "zh-CN")
+    # 标点挤压: Word compresses full-width punctuation (the template says doNotCompress)
+    root.find(qn("w:characterSpacingControl")).set(qn("w:val"), "compressPunctuation")
 
 
 def font_table(style: StyleSheet) -> BaseOxmlElement:
