@@ -28,3 +28,6 @@ if [ "$test_mode" = 1 ]; then
 else
   .venv/bin/python -m pip install -q -e .
 fi
+# Resolve the fonts once now: a CFF title face (Noto Serif CJK SC Bold) gets its TrueType copy here
+# (~35 s, once per user) rather than in the first conversion.
+.venv/bin/bulletin fonts >/dev/null 2>&1 || true

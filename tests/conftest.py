@@ -26,3 +26,17 @@ def sample_doc(sample_txt):
     from pipeline import api
 
     return api.load(sample_txt)
+
+
+def pytest_sessionstart(session):
+    """Resolve the default style's fonts before any test: the first resolution may make the title
+    face's TrueType copy (~35 s, once per user), which must not fall inside a test that waits on a
+    subprocess with a deadline."""
+    from pipeline.errors import FontError
+    from pipeline.fonts import resolve_fonts
+    from pipeline.style import load_style
+
+    try:
+        resolve_fonts(load_style())
+    except FontError:
+        pass  # the tests that need fonts skip or fail with the reason
