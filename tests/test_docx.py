@@ -435,3 +435,10 @@ def test_no_autospace_between_chinese_and_digits(notice_docx):
 def test_word_compresses_punctuation(notice_docx):
     settings = xml(notice_docx, "word/settings.xml")
     assert settings.find(q("characterSpacingControl")).get(q("val")) == "compressPunctuation"
+
+
+def test_a_section_row_keeps_with_its_first_item(report_docx):
+    """Word keeps a row whose paragraphs keep with the next one on the page of the row after it."""
+    doc = xml(report_docx, "word/document.xml")
+    sections = [p for p, _ in paragraphs(doc) if style_of(p) == "TableSection"]
+    assert sections and all(p.find(f"{q('pPr')}/{q('keepNext')}") is not None for p in sections)

@@ -206,10 +206,12 @@ def attrs_xml(attrs: dict[str, object]) -> str:
 
 
 def para_xml(style_id: str, text: str | None, *, before: int | None = None, jc: str | None = None,
-             ind: str | None = None, tab: int | None = None) -> str:
+             ind: str | None = None, tab: int | None = None, keep_next: bool = False) -> str:
     """Return a `w:p` of one run of `text` (no run when None), properties in schema order. The
     run has no `w:rPr`: the paragraph's style holds its role's run properties."""
     ppr = [f'<w:pPr><w:pStyle w:val="{style_id}"/>']
+    if keep_next:
+        ppr.append("<w:keepNext/>")
     if tab is not None:
         ppr.append(f'<w:tabs><w:tab w:val="left" w:pos="{tab}"/></w:tabs>')
     if before is not None:
@@ -241,7 +243,7 @@ def table_rows(table: Table, style: StyleSheet, headers: list[str], widths: list
     for row in table.rows:
         if not isinstance(row, ItemRow):
             out.append(f"<w:tr>{cell_xml(sum(widths), 'center', len(widths))}"
-                       f"{para_xml(STYLE_IDS['table_section'][0], row.text)}</w:tc></w:tr>")
+                       f"{para_xml(STYLE_IDS['table_section'][0], row.text, keep_next=True)}</w:tc></w:tr>")
             continue
         out.append("<w:tr>")
         for k, (kind, wd) in enumerate(zip(kinds, widths, strict=True)):
