@@ -374,8 +374,11 @@ class StyleSheet(_Model):
     def tracking(self, name: str) -> Length:
         """Return the letter spacing that puts an `on_grid` role on the character grid, else 0.
 
-        The grid pitch (type width / chars_per_line) rounded down to 1/20 pt, minus the size:
-        28 characters of 16 pt in 156 mm need −0.21 pt each, so −0.25 pt. Word's own grid
+        The grid pitch (type width / chars_per_line) minus the size, rounded down to 1/20 pt (a
+        twip, Word's unit), less one twip more: 28 characters of 16 pt in 156 mm need −0.21 pt
+        each, so −0.30 pt. LibreOffice keeps character spacing in 1/100 mm, truncated toward zero,
+        so −0.25 pt came out −0.23 pt there and its lines held 27 characters (measured on its
+        export); at −0.30 pt Word, LibreOffice and the PDF all set 28. Word's own grid
         (`w:snapToGrid`) is not used for this because LibreOffice then gives each character two
         grid cells.
         """
@@ -383,7 +386,7 @@ class StyleSheet(_Model):
         if not role.on_grid:
             return Length(0)
         delta = self.page.char_pitch.pt - role.size.pt
-        return Length.pt_(math.floor(round(delta * 20, 6)) / 20)
+        return Length.pt_((math.floor(round(delta * 20, 6)) - 1) / 20)
 
     @property
     def docx_char_space(self) -> int:
