@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from copy import copy
@@ -101,6 +102,10 @@ class _Line(FragLine):
         return out
 
 
+_CLOSE_MARK = re.compile(f"[{''.join(sorted(SQUEEZE_CLOSE))}]")
+_MARK = re.compile(f"[{''.join(sorted(SQUEEZE_CLOSE | SQUEEZE_OPEN))}]")
+
+
 def _plain(frags) -> bool:
     """Plain text runs (no links, underlines, rises, backgrounds): the lean drawing can draw them."""
     return all(not (d.get("link") or d.get("us_lines") or d.get("rise") or d.get("backColor"))
@@ -143,14 +148,19 @@ class _Measured:
         self.chars, self.widths, self.starts = chars, widths, starts
         self.squeezed: list[int] = []  # marks set half an em narrower (breaks.squeezed)
         self.end_squeeze: dict[int, float] = {}  # closing marks that may shed their blank half at a line end
-        if self.text is not None and not (SQUEEZE_CLOSE.isdisjoint(self.text) and SQUEEZE_OPEN.isdisjoint(self.text)):
-            owner = self.owner
+        if self.text is not None and _MARK.search(self.text):
+            if len(frags) == 1:
+                half = 0.5 * frags[0].fontSize
+                size = lambda i: half  # noqa: E731 - one frag, one size
+            else:
+                owner = self.owner
+                size = lambda i: 0.5 * frags[owner[i]].fontSize  # noqa: E731
             self.squeezed = squeezed(self.text)
             for i in self.squeezed:
-                widths[i] -= 0.5 * frags[owner[i]].fontSize
+                widths[i] -= size(i)
             done = set(self.squeezed)
-            self.end_squeeze = {i: 0.5 * frags[owner[i]].fontSize for i, c in enumerate(self.text)
-                                if c in SQUEEZE_CLOSE and i not in done}
+            self.end_squeeze = {m.start(): size(m.start()) for m in _CLOSE_MARK.finditer(self.text)
+                                if m.start() not in done}
         self.hard = hard + [False] * (len(chars) - len(hard)) if any_hard else ()
         self.prefix = None if min(widths, default=0.0) < 0 else list(accumulate(widths, initial=0.0))
         self.plain = _plain(frags)
