@@ -389,3 +389,46 @@ def test_an_attachment_name_wrapped_over_two_lines_and_a_wrapped_addressee():
                "附件：《某某地震应急预案》（2020年6月修\n订稿）\n\n某市发展和改革委员会\n\n2020年8月10日\n")
     assert blocks(doc, Addressee)[0].text == "各县区党委和人民政府，市委有关部门，各人民团体："
     assert [p.text for p in blocks(doc, Attachments)[0].items] == ["《某某地震应急预案》（2020年6月修订稿）"]
+
+
+# --- 附注 (note) ------------------------------------------------------------------------------------
+
+
+NOTICE = ("关于开展质量提升行动的通知\n\n各市市场监管局：\n\n现将有关事项通知如下。\n\n（一）总体要求\n\n"
+          "某省市场监管局\n\n2021年2月7日\n")
+
+
+@pytest.mark.parametrize("printed, text", [
+    ("（此件公开发布）", "此件公开发布"),
+    ("(此件主动公开)", "此件主动公开"),
+    ("（联系人：张三，联系电话：0571-87654321）", "联系人：张三，联系电话：0571-87654321"),
+    ("联系人：李四，电话：0579-85512345。", "联系人：李四，电话：0579-85512345"),
+    ("联系电话： 0571-1234567", "联系电话：0571-1234567"),  # the space tidied away
+])
+def test_a_note_under_the_date(printed, text):
+    from pipeline.model import Note
+
+    doc = load(NOTICE + printed + "\n")
+    assert doc.body[-2].type == "signature"
+    assert isinstance(doc.body[-1], Note) and doc.body[-1].text == text
+    assert any(c.kind == "note" for c in doc.changes)
+
+
+def test_two_notes_and_only_after_the_signature():
+    body = NOTICE.replace("现将有关事项通知如下。", "（这是正文中的括号段落）")
+    doc = load(body + "（此件公开发布）\n\n（联系人：张三）\n")
+    assert [b.type for b in doc.body[-3:]] == ["signature", "note", "note"]
+    assert any(isinstance(b, Paragraph) and b.text == "（这是正文中的括号段落）" for b in doc.body)
+
+
+def test_a_paragraph_after_the_signature_that_is_no_note_stays_a_paragraph():
+    doc = load(NOTICE + "（此件公开发布）\n\n附：有关说明见下文。\n")
+    assert [b.type for b in doc.body[-3:]] == ["signature", "note", "paragraph"]
+
+
+def test_a_note_in_a_saved_page():
+    html = ("<html><head><title>关于开展质量提升行动的通知</title></head><body><h1>关于开展质量提升行动的通知</h1>"
+            "<p>各市市场监管局：</p><p>现将有关事项通知如下。</p><p>某省市场监管局</p><p>2021年2月7日</p>"
+            "<p>（此件公开发布）</p></body></html>")
+    doc = load(html, name="page.html")
+    assert [b.type for b in doc.body[-2:]] == ["signature", "note"] and doc.body[-1].text == "此件公开发布"

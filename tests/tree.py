@@ -43,5 +43,9 @@ def dump(doc: Document) -> str:
             out += ["attachments:"] + [f"  {p.marker or '·'} {p.text}" for p in b.items]
         elif isinstance(b, Signature):
             out.append(f"signature: {' / '.join(b.signers)} — {b.date_text} ({b.date})")
+        elif b.type == "note":
+            out.append(f"note: {b.text}")
+        else:
+            raise TypeError(f"tree.dump has no line for a block of type {b.type!r}")
     out += [f"{d.severity} {d.code} @{d.line}: {d.message}" for d in doc.diagnostics]
     return "\n".join(out) + "\n"

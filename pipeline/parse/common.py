@@ -19,6 +19,7 @@ from ..model import (
     Document,
     Heading,
     Meta,
+    Note,
     Para,
     Paragraph,
     Signature,
@@ -253,7 +254,12 @@ def _preamble(blocks: list[Block]) -> bool:
 
 
 ATTACHMENT_ITEM = re.compile(r"^(?P<m>\d{1,2}[.．、])\s*(?=\S)")
-NOTE = re.compile(r"^[（(].+[）)]$|^抄送[:：]|^(?:\S{2,20})\s*\d{4}年\d{1,2}月\d{1,2}日印发$")
+# 附注 [std 7.3.6]: in parentheses on the lines under the 成文日期, or a contact line there
+_NOTE_PARENS = re.compile(r"^[（(](?P<t>[^（）()]+(?:[（(][^（）()]*[）)][^（）()]*)*)[）)][。.]?$")
+_NOTE_CONTACT = re.compile(r"^(?:联系人|联系电话|联系方式|咨询电话)\s*[:：]")
+# what may follow the closing date: 附注, 抄送, the 印发 line
+NOTE = re.compile(rf"^[（(].+[）)][。.]?$|{_NOTE_CONTACT.pattern}|^抄送[:：]"
+                  r"|^(?:\S{2,20})\s*\d{4}年\d{1,2}月\d{1,2}日印发$")
 
 
 def _unclosed(text: str) -> bool:
@@ -303,6 +309,28 @@ def _title_ish(s: str) -> bool:
     return len(s) <= 60 and not re.search(r"[。；，：:]$", s)
 
 
+def notes(body: list[Block], changes: list[Change]) -> list[Block]:
+    """The paragraphs right after the (last) signature that are 附注 — `（此件公开发布）`,
+    `（联系人：…，电话：…）`, or a `联系人：…` line — as `note` blocks, text without the parentheses."""
+    sig = max((i for i, b in enumerate(body) if isinstance(b, Signature)), default=None)
+    if sig is None:
+        return body
+    out = body[: sig + 1]
+    for k, block in enumerate(body[sig + 1:], start=sig + 1):
+        if not isinstance(block, Paragraph) or block.marker:
+            return out + body[k:]
+        m = _NOTE_PARENS.match(block.text.strip())
+        if m:
+            text = m["t"].strip()
+        elif _NOTE_CONTACT.match(block.text):
+            text = block.text.strip().rstrip("。.")
+        else:
+            return out + body[k:]
+        changes.append(Change(kind="note", line=block.line, before=block.text, after=text))
+        out.append(Note(text=text, line=block.line))
+    return out
+
+
 def regulation_levels(body: list[Block]) -> list[Block]:
     """In a regulation: 第X编/章/节 ranked by the kinds present (章 alone is level 1), and the `一、`
     or `（一）` items inside an article kept as paragraphs rather than headings."""
@@ -349,7 +377,7 @@ def draft(title: str | None, meta: MetaFields, body: list[Block], changes: list[
     signature = next((b for b in reversed(body) if isinstance(b, Signature) and b.date_text), None)
     if signature is not None:
         meta.add("published", signature.date_text, "署名日期", signature.line, rank=SIGNATURE_RANK)
-    body = regulation_levels(body)
+    body = notes(regulation_levels(body), changes)
     resolve(meta, changes, diagnostics)
     best = meta.best("published")
     published = iso_date(best.value) if best else None
