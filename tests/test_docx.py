@@ -442,3 +442,9 @@ def test_a_section_row_keeps_with_its_first_item(report_docx):
     doc = xml(report_docx, "word/document.xml")
     sections = [p for p, _ in paragraphs(doc) if style_of(p) == "TableSection"]
     assert sections and all(p.find(f"{q('pPr')}/{q('keepNext')}") is not None for p in sections)
+
+
+def test_widow_control_in_every_paragraph_style(notice_docx):
+    styles = xml(notice_docx, "word/styles.xml")
+    paras = [s for s in styles.iter(q("style")) if s.get(q("type")) == "paragraph"]
+    assert paras and all(s.find(f"{q('pPr')}/{q('widowControl')}") is not None for s in paras)

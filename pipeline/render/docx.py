@@ -93,6 +93,7 @@ def _define_styles(document, style: StyleSheet) -> None:
         pf = s.paragraph_format
         X.snap_off(s.element.get_or_add_pPr())
         X.no_autospace(s.element.pPr)
+        X.widow_control(s.element.pPr)
         pf.space_before, pf.space_after = Twips(role.space_before.twips), Twips(role.space_after.twips)
         pf.line_spacing = Twips(role.line_pitch.twips)  # a length: lineRule="exact"
         X.set_indent(s.element.pPr, role, role.first_line_indent, role.left_indent, role.right_indent)

@@ -115,6 +115,12 @@ def snap_off(ppr: BaseOxmlElement) -> None:
     put(ppr, "w:snapToGrid", after(_PPR_AFTER_PBDR, "w:snapToGrid"), val=0)
 
 
+def widow_control(ppr: BaseOxmlElement) -> None:
+    """No single line of a paragraph alone at a page's top or foot (`w:widowControl`; without it
+    in the style hierarchy Word and LibreOffice leave it off)."""
+    put(ppr, "w:widowControl", ("w:numPr", "w:suppressLineNumbers", "w:pBdr", *_PPR_AFTER_PBDR))
+
+
 def no_autospace(ppr: BaseOxmlElement) -> None:
     """No quarter-em gap between Chinese and Latin letters or digits (Word's and LibreOffice's
     autospace): `2021年2月7日` is set tight, as in the PDF and on the standard's pages, and a
