@@ -117,7 +117,7 @@ def split_lines(
     hard: Sequence[bool] = (),
     points: tuple[list[bool], list[bool] | None] | None = None,
     prefix: Sequence[float] | None = None,
-    end_squeeze: dict[int, float] | None = None,
+    end_squeeze=None,
 ) -> list[tuple[int, int]]:
     """Return `(start, end)` index pairs of the lines `text` falls into.
 

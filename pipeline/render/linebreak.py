@@ -102,7 +102,6 @@ class _Line(FragLine):
         return out
 
 
-_CLOSE_MARK = re.compile(f"[{''.join(sorted(SQUEEZE_CLOSE))}]")
 _MARK = re.compile(f"[{''.join(sorted(SQUEEZE_CLOSE | SQUEEZE_OPEN))}]")
 
 
@@ -110,6 +109,26 @@ def _plain(frags) -> bool:
     """Plain text runs (no links, underlines, rises, backgrounds): the lean drawing can draw them."""
     return all(not (d.get("link") or d.get("us_lines") or d.get("rise") or d.get("backColor"))
                for d in map(vars, frags))
+
+
+class _Shed:
+    """How much narrower a character may be set at a line's end — half an em for a closing mark
+    not squeezed already, else nothing — asked for the few places a line may end, rather than a
+    table built for every character of every paragraph."""
+
+    __slots__ = ("text", "done", "size")
+
+    def __init__(self, text: str, done: frozenset[int], size):
+        self.text, self.done, self.size = text, done, size
+
+    def get(self, i: int, default: float = 0.0) -> float:
+        return self.size(i) if self.text[i] in SQUEEZE_CLOSE and i not in self.done else default
+
+    def __contains__(self, i: int) -> bool:
+        return self.text[i] in SQUEEZE_CLOSE and i not in self.done
+
+    def __getitem__(self, i: int) -> float:
+        return self.size(i)
 
 
 class _Measured:
@@ -147,7 +166,7 @@ class _Measured:
             chars = self.text = "".join(texts)  # type: ignore[arg-type]
         self.chars, self.widths, self.starts = chars, widths, starts
         self.squeezed: list[int] = []  # marks set half an em narrower (breaks.squeezed)
-        self.end_squeeze: dict[int, float] = {}  # closing marks that may shed their blank half at a line end
+        self.end_squeeze: _Shed | dict = {}  # closing marks that may shed their blank half at a line end
         if self.text is not None and _MARK.search(self.text):
             if len(frags) == 1:
                 half = 0.5 * frags[0].fontSize
@@ -158,9 +177,7 @@ class _Measured:
             self.squeezed = squeezed(self.text)
             for i in self.squeezed:
                 widths[i] -= size(i)
-            done = set(self.squeezed)
-            self.end_squeeze = {m.start(): size(m.start()) for m in _CLOSE_MARK.finditer(self.text)
-                                if m.start() not in done}
+            self.end_squeeze = _Shed(self.text, frozenset(self.squeezed), size)
         self.hard = hard + [False] * (len(chars) - len(hard)) if any_hard else ()
         self.prefix = None if min(widths, default=0.0) < 0 else list(accumulate(widths, initial=0.0))
         self.plain = _plain(frags)
