@@ -313,6 +313,7 @@ class TitleBreaks(_Model):
     elsewhere: float  # any other legal break
     extra_line: float  # one line more than the fewest that fit
     min_line_chars: int = Field(ge=1)  # no line shorter, where a cut allows it
+    hourglass: float = Field(ge=0)  # three or four lines: per em a line is shorter than both neighbours
 
 
 class Labels(_Model):

@@ -233,3 +233,25 @@ def test_no_last_line_of_one_character_and_its_mark_and_no_loose_lines(monkeypat
     assert lone == []
     assert loose == []
     assert len(ragged) <= justified // 100, ragged  # the limit is seldom reached
+
+
+def test_titles_of_three_or_four_lines_are_trapezoids_or_diamonds_and_no_line_ends_in_guanyu():
+    """GB/T 9704 7.3.1 排列对称…梯形或菱形: over every golden and corpus title, a line never ends in
+    关于 (it opens what follows), and of three or four lines none is more than an em shorter than
+    both its neighbours (an hourglass)."""
+    from pipeline.render.textfit import em_width
+
+    paths = [*sorted((ROOT / "tests" / "golden").glob("*/input.*")),
+             *sorted((ROOT / "tests" / "corpus").glob("*/input.*"))]
+    shaped = 0
+    for path in paths:
+        if path.suffix == ".json":
+            continue
+        lines = layout.header(api.load(path).meta, STYLE).title_lines
+        assert not any(line.endswith("关于") for line in lines[:-1]), lines
+        if 3 <= len(lines) <= 4:
+            shaped += 1
+            ws = [em_width(line) for line in lines]
+            dips = [min(ws[i - 1], ws[i + 1]) - ws[i] for i in range(1, len(ws) - 1)]
+            assert max(dips) <= 1, (path.parent.name, lines)
+    assert shaped >= 10

@@ -37,6 +37,8 @@ def _legal(title: str, i: int) -> bool:
         return False  # inside a number or a Latin word
     if a.isdigit() and b in "年月日号项个万亿元":
         return False  # a number and its unit stay together
+    if title.startswith("关于", i - 2):
+        return False  # 关于 opens what follows: never the end of a line
     rest = title[i:]
     return not any(rest == t or rest == "的" + t for t in _DOC_TYPES)
 
@@ -86,7 +88,8 @@ def split_title(title: str, max_em: float, costs: TitleBreaks) -> tuple[str, ...
         penalty = {b: _break_cost(title, b, costs) for b in cand}
         best: tuple[float, list[int]] | None = None
         for k in (n_min, n_min + 1):
-            found = _balanced(pre, cuts, penalty, max_em, k, least)
+            found = (_shaped(pre, cuts, penalty, max_em, k, least, costs.hourglass) if 3 <= k <= 4
+                     else _balanced(pre, cuts, penalty, max_em, k, least))
             extra = costs.extra_line * (k - n_min)
             if found is not None and (best is None or found[0] + extra < best[0]):
                 best = (found[0] + extra, found[1])
@@ -130,6 +133,43 @@ def _balanced(pre: list[float], cuts: list[int], penalty: dict[int, float], max_
         j = nxt[m][j]
         breaks.append(cuts[j])
     return cost[k][0], breaks
+
+
+def _shaped(pre: list[float], cuts: list[int], penalty: dict[int, float], max_em: float, k: int,
+            least: int, hourglass: float) -> tuple[float, list[int]] | None:
+    """`_balanced` for three or four lines, weighing the shape too (GB/T 9704 7.3.1: 梯形或菱形):
+    a line shorter than both its neighbours (an hourglass) costs `hourglass` for each em it falls
+    short of the shorter one. Every fitting cut is tried: at these line counts they are a few
+    hundred."""
+    n = cuts[-1]
+    target = pre[n] / k
+    best: tuple[float, list[int]] | None = None
+
+    def walk(j: int, lines: int, breaks: list[int], widths: list[float], cost: float) -> None:
+        nonlocal best
+        a = cuts[j]
+        if lines == 1:
+            w = pre[n] - pre[a]
+            if w > max_em or n - a < least:
+                return
+            ws = [*widths, w]
+            total = cost + (w - target) ** 2 / 4
+            total += hourglass * sum(max(0.0, min(ws[i - 1], ws[i + 1]) - ws[i]) for i in range(1, k - 1))
+            if best is None or total < best[0]:
+                best = (total, list(breaks))
+            return
+        for jj in range(j + 1, len(cuts) - 1):
+            w = pre[cuts[jj]] - pre[a]
+            if w > max_em:
+                break
+            if cuts[jj] - a < least:
+                continue
+            breaks.append(cuts[jj])
+            walk(jj, lines - 1, breaks, [*widths, w], cost + (w - target) ** 2 / 4 + penalty[cuts[jj]])
+            breaks.pop()
+
+    walk(0, k, [], [], 0.0)
+    return best
 
 
 def _filled(title: str, pre: list[float], cuts: list[int], max_em: float) -> tuple[str, ...]:
