@@ -163,6 +163,8 @@ class FontRole(_Model):
     candidates: list[str] = Field(min_length=1, description="PDF: CJK family/PostScript names, in order")
     latin_candidates: list[str] = Field(default_factory=list, description="PDF: Latin faces, in order")
     word_alt: str | None = Field(default=None, description="Word fontTable altName: the usual substitute")
+    word_panose: str | None = Field(default=None, pattern=r"^[0-9A-F]{20}$",
+                                    description="Word fontTable panose1 of the East Asian face: its kind")
     convert_cff: bool = Field(default=False, description="PDF: a CFF-outline candidate is used through a "
                               "TrueType copy made on first use (fontconvert), not skipped")
 

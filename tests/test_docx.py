@@ -448,3 +448,15 @@ def test_widow_control_in_every_paragraph_style(notice_docx):
     styles = xml(notice_docx, "word/styles.xml")
     paras = [s for s in styles.iter(q("style")) if s.get(q("type")) == "paragraph"]
     assert paras and all(s.find(f"{q('pPr')}/{q('widowControl')}") is not None for s in paras)
+
+
+def test_font_table_names_each_chinese_face_with_its_substitute_and_kind(notice_docx, style):
+    """w:altName and w:panose1 per role's face, so Word substitutes a Song, Kai or Hei face by kind."""
+    fonts = {f.get(q("name")): f for f in xml(notice_docx, "word/fontTable.xml").iter(q("font"))}
+    for role in style.fonts.values():
+        f = fonts[role.east_asian]
+        assert f.find(q("altName")).get(q("val")) == role.word_alt
+        assert f.find(q("panose1")).get(q("val")) == role.word_panose
+        assert f.find(q("charset")).get(q("val")) == "86"
+    hei, song = style.fonts["heading1"].word_panose, style.fonts["song"].word_panose
+    assert hei != song  # a Hei face is not a Song face

@@ -335,13 +335,16 @@ def font_table(style: StyleSheet) -> BaseOxmlElement:
     root = OxmlElement("w:fonts")
     seen: set[str] = set()
     for font in style.fonts.values():
-        for name, alt, cjk in ((font.east_asian, font.word_alt, True), (font.latin, None, False)):
+        for name, alt, panose, cjk in ((font.east_asian, font.word_alt, font.word_panose, True),
+                                       (font.latin, None, None, False)):
             if name in seen:
                 continue
             seen.add(name)
             f = el("w:font", name=name)
             if alt:
                 f.append(el("w:altName", val=alt))
+            if panose:
+                f.append(el("w:panose1", val=panose))
             f.append(el("w:charset", val="86" if cjk else "00"))
             f.append(el("w:family", val="modern" if cjk else "roman"))
             f.append(el("w:pitch", val="variable"))
