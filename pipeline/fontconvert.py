@@ -16,9 +16,11 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import io
 import os
 from pathlib import Path
 
+from .files import write_atomic
 from .fontcache import cache_dir
 
 #: how far a quadratic outline may stray from the cubic one, in font units (of 1000 per em)
@@ -39,13 +41,7 @@ def truetype_copy(path: str, index: int) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     with _locked(out.with_suffix(".lock")):
         if not out.exists():  # another process may have made it while this one waited
-            tmp = out.with_suffix(f".{os.getpid()}.tmp")
-            try:
-                _convert(path, index, tmp)
-                os.replace(tmp, out)
-            finally:
-                with contextlib.suppress(FileNotFoundError):
-                    tmp.unlink()
+            write_atomic(out, _convert(path, index))
     return out
 
 
@@ -88,7 +84,7 @@ def _keep_common(font) -> None:
     sub.subset(font)
 
 
-def _convert(path: str, index: int, dest: Path) -> None:
+def _convert(path: str, index: int) -> bytes:
     """fontTools' own recipe (Snippets/otf2ttf.py): quadratic glyphs, glyf/loca for CFF, maxp 1.0,
     post format 2 (3 when the names overflow it), the TrueType sfnt version."""
     from fontTools.pens.cu2quPen import Cu2QuPen
@@ -130,4 +126,6 @@ def _convert(path: str, index: int, dest: Path) -> None:
     except OverflowError:
         post.formatType = 3.0
     font.sfntVersion = "\000\001\000\000"
-    font.save(str(dest), reorderTables=True)
+    buf = io.BytesIO()
+    font.save(buf, reorderTables=True)
+    return buf.getvalue()
