@@ -91,41 +91,41 @@ def _convert(path: str, index: int) -> bytes:
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import TTFont, newTable
 
-    font = TTFont(path, fontNumber=index, recalcTimestamp=False, lazy=False)
-    if "CFF " not in font:
-        raise ValueError(f"{path}#{index} has no CFF outlines to convert")
-    _keep_common(font)
-    order = font.getGlyphOrder()
-    glyph_set = font.getGlyphSet()
-    glyphs = {}
-    for name in order:
-        pen = TTGlyphPen(glyph_set)
-        glyph_set[name].draw(Cu2QuPen(pen, MAX_ERROR, reverse_direction=True))
-        glyphs[name] = pen.glyph()
-    font["loca"] = newTable("loca")
-    font["glyf"] = glyf = newTable("glyf")
-    glyf.glyphOrder = order
-    glyf.glyphs = glyphs
-    for table in ("CFF ", "VORG"):
-        if table in font:
-            del font[table]
-    glyf.compile(font)
-    hmtx = font["hmtx"]
-    for name, glyph in glyf.glyphs.items():
-        if hasattr(glyph, "xMin"):
-            hmtx[name] = (hmtx[name][0], glyph.xMin)
-    font["maxp"] = maxp = newTable("maxp")
-    maxp.tableVersion, maxp.numGlyphs = 0x00010000, len(order)
-    for field in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
-                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
-        setattr(maxp, field, 1 if field == "maxZones" else 0)
-    post = font["post"]
-    post.formatType, post.extraNames, post.mapping, post.glyphOrder = 2.0, [], {}, order
-    try:
-        post.compile(font)
-    except OverflowError:
-        post.formatType = 3.0
-    font.sfntVersion = "\000\001\000\000"
-    buf = io.BytesIO()
-    font.save(buf, reorderTables=True)
-    return buf.getvalue()
+    with TTFont(path, fontNumber=index, recalcTimestamp=False, lazy=False) as font:
+        if "CFF " not in font:
+            raise ValueError(f"{path}#{index} has no CFF outlines to convert")
+        _keep_common(font)
+        order = font.getGlyphOrder()
+        glyph_set = font.getGlyphSet()
+        glyphs = {}
+        for name in order:
+            pen = TTGlyphPen(glyph_set)
+            glyph_set[name].draw(Cu2QuPen(pen, MAX_ERROR, reverse_direction=True))
+            glyphs[name] = pen.glyph()
+        font["loca"] = newTable("loca")
+        font["glyf"] = glyf = newTable("glyf")
+        glyf.glyphOrder = order
+        glyf.glyphs = glyphs
+        for table in ("CFF ", "VORG"):
+            if table in font:
+                del font[table]
+        glyf.compile(font)
+        hmtx = font["hmtx"]
+        for name, glyph in glyf.glyphs.items():
+            if hasattr(glyph, "xMin"):
+                hmtx[name] = (hmtx[name][0], glyph.xMin)
+        font["maxp"] = maxp = newTable("maxp")
+        maxp.tableVersion, maxp.numGlyphs = 0x00010000, len(order)
+        for field in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                      "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+            setattr(maxp, field, 1 if field == "maxZones" else 0)
+        post = font["post"]
+        post.formatType, post.extraNames, post.mapping, post.glyphOrder = 2.0, [], {}, order
+        try:
+            post.compile(font)
+        except OverflowError:
+            post.formatType = 3.0
+        font.sfntVersion = "\000\001\000\000"
+        buf = io.BytesIO()
+        font.save(buf, reorderTables=True)
+        return buf.getvalue()

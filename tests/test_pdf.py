@@ -487,3 +487,23 @@ def test_a_note_stands_under_the_date_two_characters_in(style, tmp_path):
     page = PdfReader(io.BytesIO(data)).pages[note[0] - 1]
     baseline = {t: y for _x, y, t in lines_of(page)}
     assert abs(baseline["2021年2月7日"] - baseline["（此件公开发布）"] - style.role("note").line_pitch.pt) < 0.5
+
+
+def test_the_heavy_title_face_is_a_truetype_copy_of_the_cff_one(style):
+    """Noto Serif CJK SC Bold is CFF; the title uses the TrueType copy fontconvert made (once, kept),
+    with the source's timestamps (the same source, the same bytes)."""
+    from fontTools.ttLib import TTFont
+
+    from pipeline.fontconvert import truetype_copy
+
+    src = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"
+    if not Path(src).exists():
+        pytest.skip("fonts-noto-cjk is not installed")
+    face = resolve_fonts(style).roles["title"].found[0][1]
+    assert face.outline == "truetype" and "TrueType copy" in face.source
+    copy = truetype_copy(src, 2)
+    assert face.path == str(copy)
+    with TTFont(str(copy), lazy=True) as ttf, TTFont(src, fontNumber=2, lazy=True) as cff:
+        assert "glyf" in ttf and "CFF " not in ttf and "CFF " in cff
+        assert ttf["head"].modified == cff["head"].modified
+        assert ord("国") in ttf.getBestCmap() and ord("〔") in ttf.getBestCmap()
