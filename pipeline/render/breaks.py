@@ -35,6 +35,8 @@ SQUEEZE_CLOSE = frozenset("，。、；：）》〉」』】〕〗］｝”’")
 SQUEEZE_OPEN = frozenset("（《〈「『【〔〖［｛“‘")
 _CLOSE, _OPEN = "".join(sorted(SQUEEZE_CLOSE)), "".join(sorted(SQUEEZE_OPEN))
 _SQUEEZE_PAIR = re.compile(f"[{_CLOSE}](?=[{_CLOSE}{_OPEN}？！])|[{_OPEN}](?=[{_OPEN}])")
+#: Any of them: a text without one has nothing to squeeze.
+SQUEEZE_MARK = re.compile(f"[{_CLOSE}{_OPEN}]")
 
 
 def squeezed(text: str) -> list[int]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from copy import copy
@@ -29,7 +28,7 @@ from ..errors import RenderError
 from .breaks import (
     FUZZ,
     SQUEEZE_CLOSE,
-    SQUEEZE_OPEN,
+    SQUEEZE_MARK,
     WORD_CHARS,
     WORD_RUN,
     break_points,
@@ -102,9 +101,6 @@ class _Line(FragLine):
         return out
 
 
-_MARK = re.compile(f"[{''.join(sorted(SQUEEZE_CLOSE | SQUEEZE_OPEN))}]")
-
-
 def _plain(frags) -> bool:
     """Plain text runs (no links, underlines, rises, backgrounds): the lean drawing can draw them."""
     return all(not (d.get("link") or d.get("us_lines") or d.get("rise") or d.get("backColor"))
@@ -123,12 +119,6 @@ class _Shed:
 
     def get(self, i: int, default: float = 0.0) -> float:
         return self.size(i) if self.text[i] in SQUEEZE_CLOSE and i not in self.done else default
-
-    def __contains__(self, i: int) -> bool:
-        return self.text[i] in SQUEEZE_CLOSE and i not in self.done
-
-    def __getitem__(self, i: int) -> float:
-        return self.size(i)
 
 
 class _Measured:
@@ -167,7 +157,7 @@ class _Measured:
         self.chars, self.widths, self.starts = chars, widths, starts
         self.squeezed: list[int] = []  # marks set half an em narrower (breaks.squeezed)
         self.end_squeeze: _Shed | dict = {}  # closing marks that may shed their blank half at a line end
-        if self.text is not None and _MARK.search(self.text):
+        if self.text is not None and SQUEEZE_MARK.search(self.text):
             if len(frags) == 1:
                 half = 0.5 * frags[0].fontSize
                 size = lambda i: half  # noqa: E731 - one frag, one size
@@ -212,8 +202,9 @@ class _Measured:
         squeeze = [k - start for k in self.squeezed if start <= k < end]
         if used > max_width + FUZZ:  # the line holds more than fits: its closing marks shed their blank halves
             for k in range(end - 1, start - 1, -1):  # the line's end first
-                if k in self.end_squeeze:
-                    used -= self.end_squeeze[k]
+                shed = self.end_squeeze.get(k, 0.0)
+                if shed:
+                    used -= shed
                     squeeze.append(k - start)
                     if used <= max_width + FUZZ:
                         break

@@ -78,6 +78,8 @@ from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus.paragraph import Paragraph, _handleBulletWidth
 
+from ..errors import OutputError
+from ..files import write_atomic
 from ..fontcache import Window, cache_dir, essential_names, pack_info, unpack_info
 
 try:
@@ -406,11 +408,8 @@ def read_ttfont(name: str, path: str, index: int):
             skip = ("_ttf_data", "_pos", "filename", "_pdfScale", "_g2c")
             info = {k: v for k, v in vars(self).items() if k not in skip}
             try:
-                cache.parent.mkdir(parents=True, exist_ok=True)
-                tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_bytes(pickle.dumps(pack_info(info), protocol=pickle.HIGHEST_PROTOCOL))
-                os.replace(tmp, cache)
-            except (OSError, pickle.PickleError, TypeError, AttributeError):
+                write_atomic(cache, pickle.dumps(pack_info(info), protocol=pickle.HIGHEST_PROTOCOL))
+            except (OutputError, pickle.PickleError, TypeError, AttributeError):
                 pass  # no cache: the next process parses again
 
     with loading_faces(CachedFace):  # TTFont.__init__ builds its face from ttfonts.TTFontFace
