@@ -187,28 +187,26 @@ class FontSet:
         return "\n".join(out)
 
 
-def _role_candidates(style) -> dict[str, tuple[str, ...]]:
-    """role → candidates; a role's Latin faces (when listed) under `role:latin`."""
+def _role_candidates(style) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
+    """(role, candidates, whether a CFF face may be used through its TrueType copy); a role's
+    Latin faces (when listed) as `role:latin`."""
     if isinstance(style, Mapping):
-        return {k: tuple(v) for k, v in style.items()}
-    out: dict[str, tuple[str, ...]] = {}
+        return tuple((k, tuple(v), False) for k, v in style.items())
+    out: list[tuple[str, tuple[str, ...], bool]] = []
     for k, role in style.fonts.items():
-        # a role that may use a CFF face through its TrueType copy is marked with a trailing "+"
-        out[k + ("+" if role.convert_cff else "")] = tuple(role.candidates)
+        out.append((k, tuple(role.candidates), role.convert_cff))
         if getattr(role, "latin_candidates", None):
-            out[k + ":latin"] = tuple(role.latin_candidates)
-    return out
+            out.append((k + ":latin", tuple(role.latin_candidates), False))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=16)
-def _resolve(roles: tuple[tuple[str, tuple[str, ...]], ...], font_dirs: tuple[str, ...],
+def _resolve(roles: tuple[tuple[str, tuple[str, ...], bool], ...], font_dirs: tuple[str, ...],
              env: str | None, system: bool) -> FontSet:
     cat = catalog(font_dirs, env, system)
     out: dict[str, Role] = {}
     fc_choice: Face | None | bool = False
-    for key, candidates in roles:
-        convert = key.endswith("+")
-        key = key.removesuffix("+")
+    for key, candidates, convert in roles:
         role = out[key] = Role(key, candidates)
         seen: set[tuple[str, int]] = set()
         for cand in candidates:
@@ -261,7 +259,7 @@ def resolve_fonts(style, font_dirs: Iterable[str | Path] = (), *, system: bool =
     system (unless `system=False`). The result is cached per process for the same arguments.
     """
     env = os.environ.get(ENV_VAR) if env is None else env
-    roles = tuple(_role_candidates(style).items())
+    roles = _role_candidates(style)
     dirs = tuple(str(Path(d)) for d in font_dirs)
     return _resolve(roles, dirs, env or None, system)
 
