@@ -3,12 +3,13 @@ TrueType outlines, and the heavy Song faces a title needs (Noto Serif CJK SC Bol
 fonts-noto-cjk) are CFF.
 
 fontTools converts the cubic outlines to quadratic ones (cu2qu, within 1 unit of 1000) and writes
-glyf/loca in place of the CFF table; this takes ~30 s for a 65,535-glyph CJK face, once per user:
-the copy is kept in the font cache (`fontcache.cache_dir() / "ttf"`), keyed by the source file's
-real path, size and time, its face index and the fontTools version, written under a lock (parallel
-workers wait for one conversion rather than each doing it) and renamed into place when whole. The
-copy holds GB 2312 and the marks of the face (`_keep_common`). Its
-timestamps are the source's, so the same source gives the same bytes (and the same PDF).
+glyf/loca in place of the CFF table. The copy holds GB 2312 and the marks of the face
+(`_keep_common`): ~36 s once per user, where the whole 65,535-glyph face takes ~110 s. It is kept
+in the font cache (`fontcache.cache_dir() / "ttf"`), keyed by the source file's real path, size
+and time, its face index, the fontTools version and the recipe (`MAX_ERROR`, `RECIPE`); it is made
+under a lock (parallel workers wait for one conversion rather than each doing it) and written
+whole (`files.write_atomic`). Its timestamps are the source's, so the same source gives the same
+bytes (and the same PDF).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from .fontcache import cache_dir
 
 #: how far a quadratic outline may stray from the cubic one, in font units (of 1000 per em)
 MAX_ERROR = 1.0
+#: what the copy holds (`_keep_common`): change it when that changes
+RECIPE = "gb2312+marks"
 
 
 def truetype_copy(path: str, index: int) -> Path:
@@ -33,7 +36,8 @@ def truetype_copy(path: str, index: int) -> Path:
     import fontTools
 
     st = os.stat(path)
-    key = hashlib.sha1(f"{fontTools.version}|{os.path.realpath(path)}|{index}|{st.st_size}|{st.st_mtime_ns}".encode(
+    recipe = f"{fontTools.version}|{MAX_ERROR}|{RECIPE}"  # a new recipe makes a new copy
+    key = hashlib.sha1(f"{recipe}|{os.path.realpath(path)}|{index}|{st.st_size}|{st.st_mtime_ns}".encode(
         "utf-8", "replace")).hexdigest()[:20]
     out = cache_dir() / "ttf" / f"{Path(path).stem}-{index}-{key}.ttf"
     if out.exists():
