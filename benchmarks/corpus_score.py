@@ -76,8 +76,8 @@ def facts(doc: Document) -> dict:
         "doc_number": doc.meta.doc_number,
         "addressee": next((b.text for b in doc.body if isinstance(b, Addressee)), None),
         "tables": tables,
-        "headings": [[b.level, b.marker + b.text] for b in doc.body if isinstance(b, Heading)],
-        "articles": sum(1 for b in doc.body if isinstance(b, Paragraph) and getattr(b, "article", False)),
+        "headings": [[b.level, b.marker + b.text] for b in doc.blocks() if isinstance(b, Heading)],
+        "articles": sum(1 for b in doc.blocks() if isinstance(b, Paragraph) and getattr(b, "article", False)),
         "attachments": [(p.marker or "") + p.text for b in doc.body if isinstance(b, Attachments) for p in b.items],
         "signature": {"signers": sig.signers, "date": sig.date} if sig else None,
     }

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 SCHEMA_NAME = "bulletin"
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 Line = Annotated[int | None, Field(ge=1, description="1-based source line, when known")]
 
@@ -185,10 +185,41 @@ class Note(Node):
     line: Line = None
 
 
+class Record(Node):
+    """版记: the 抄送机关 and the 印发机关 and 印发日期 at the foot of the last page, always the
+    document's last block (schema 1.3). `printed` is ISO, `printed_text` the date as printed."""
+
+    type: Literal["record"] = "record"
+    cc: list[str] = Field(default_factory=list)
+    printer: str | None = None
+    printed: IsoDate | None = None
+    printed_text: str | None = None
+    line: Line = None
+
+
+class Annex(Node):
+    """An attachment whose text follows the notice, set on pages of its own: its label as printed
+    (`附件`, `附件1`), its title (empty when none is printed) and its blocks (schema 1.3)."""
+
+    type: Literal["annex"] = "annex"
+    label: str = Field(min_length=1)
+    title: str = ""
+    body: list[Block] = Field(default_factory=list)
+    line: Line = None
+
+    @field_validator("body")
+    @classmethod
+    def _flat(cls, body: list) -> list:
+        if any(b.type in ("annex", "record") for b in body):
+            raise ValueError("an annex holds neither an annex nor the 版记")
+        return body
+
+
 Block = Annotated[
-    Table | Heading | Paragraph | Addressee | Attachments | Signature | Note,
+    Table | Heading | Paragraph | Addressee | Attachments | Signature | Note | Record | Annex,
     Field(discriminator="type"),
 ]
+Annex.model_rebuild()  # its body holds blocks, an annex among them by the schema (never by the reader)
 
 
 # --- metadata, changes, diagnostics -----------------------------------------------------------
@@ -212,6 +243,11 @@ class Meta(Node):
         default=None, description="the publication date as printed when it is not a calendar date (2021年2月30日)")
     issuer: str | None = Field(default=None, description="发文机关标志, e.g. 浙江省市场监督管理局文件")
     doc_number: str | None = Field(default=None, description="发文字号, e.g. 浙市监〔2021〕1号")
+    copy_number: str | None = Field(default=None, pattern=r"^\d{1,6}$", description="份号, e.g. 000001 (schema 1.3)")
+    classification: str | None = Field(
+        default=None, description="密级和保密期限 as printed, e.g. 机密★1年 (schema 1.3)")
+    urgency: str | None = Field(default=None, description="紧急程度: 特急, 加急 (schema 1.3)")
+    signers: list[str] = Field(default_factory=list, description="签发人 names, in order (schema 1.3)")
     url: str | None = None
     input: InputInfo = Field(default_factory=InputInfo)
 
@@ -255,6 +291,13 @@ class Document(Node):
         """Whether `normalise.scrub` has taken out every character that is not text."""
         return self._clean
 
+    @field_validator("body")
+    @classmethod
+    def _record_last(cls, body: list) -> list:
+        if any(b.type == "record" for b in body[:-1]):
+            raise ValueError("the 版记 (record) is the last block, and there is one at most")
+        return body
+
     @field_validator("version")
     @classmethod
     def _compatible(cls, v: str) -> str:
@@ -274,8 +317,12 @@ class Document(Node):
     def from_json(cls, data: str | bytes) -> Document:
         return cls.model_validate_json(data)
 
+    def blocks(self) -> list[Block]:
+        """Every block in reading order, those of the annexes in their place (not the annexes)."""
+        return [x for b in self.body for x in (b.body if isinstance(b, Annex) else [b])]
+
     def tables(self) -> list[Table]:
-        return [b for b in self.body if isinstance(b, Table)]
+        return [b for b in self.blocks() if isinstance(b, Table)]
 
 
 def json_schema() -> dict:

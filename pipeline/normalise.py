@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from .chinese import CJK, ENTRY_MARKER
 from .model import (
     Addressee,
+    Annex,
     Attachments,
     Change,
     Document,
@@ -26,6 +27,7 @@ from .model import (
     Note,
     Para,
     Paragraph,
+    Record,
     SectionRow,
     Signature,
     Table,
@@ -113,6 +115,8 @@ def normalise(doc: Document, *, clean: bool = False) -> Document:
     if meta.source:
         m = re.fullmatch(r"(?P<org>[^（]+)（(?P<alias>[^（）]+)）", meta.source)
         meta.source_org, meta.source_alias = (m["org"], m["alias"]) if m else (meta.source, None)
+    if meta.classification:
+        meta.classification = fix(meta.classification, None)
     if meta.doc_number:  # the reader wrote it in one form (parse.common.doc_number) when it could
         meta.doc_number = fix(meta.doc_number, None)
     blocks(doc.body, log)
@@ -173,10 +177,21 @@ def _tidy_note(block: Note, log: list[Change]) -> None:
     block.text = tidy(block.text, block.line, log)
 
 
+def _tidy_annex(block: Annex, log: list[Change]) -> None:
+    block.title = tidy(block.title, block.line, log)
+    blocks(block.body, log)
+
+
+def _tidy_record(block: Record, log: list[Change]) -> None:
+    block.cc = [c for c in (tidy(c, block.line, log) for c in block.cc) if c]
+    if block.printer:
+        block.printer = tidy(block.printer, block.line, log)
+
+
 #: block type → its rule
 RULES = {"table": _tidy_table, "heading": _tidy_heading, "paragraph": _tidy_paragraph,
          "addressee": _tidy_addressee, "attachments": _tidy_attachments, "signature": _tidy_signature,
-         "note": _tidy_note}
+         "note": _tidy_note, "annex": _tidy_annex, "record": _tidy_record}
 
 
 def _para(p: Para, log: list[Change], *, split: bool) -> None:

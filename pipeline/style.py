@@ -304,6 +304,16 @@ class IssuerBlock(_Model):
     separator_gap: Length  # 发文字号 → red rule
     doc_number_gap: Length  # space before the 发文字号 (two blank lines)
     title_gap: Length  # space between the red rule and the title (two blank lines)
+    signers_per_line: int = Field(gt=0)  # 签发人 names a line
+    rule: bool  # draw the red rule (the 命令格式 has none)
+
+
+class RecordStyle(_Model):
+    """版记 [std 7.4]: its separator lines."""
+
+    rule_outer: Length
+    rule_inner: Length
+    color: str = Field(pattern=r"^[0-9A-Fa-f]{6}$")
 
 
 class TitleBreaks(_Model):
@@ -322,12 +332,16 @@ class Labels(_Model):
     source: str
     published: str
     attachments: str
+    cc: str
+    printed: str
+    signers: str
 
 
 REQUIRED_ROLES = (
     "title", "issuer", "meta", "doc_number", "body", "heading1", "heading2", "heading3", "heading4",
     "addressee", "attachments", "signature", "note", "table_header", "table_cell", "table_section",
-    "page_number",
+    "page_number", "copy_number", "classification", "signer_label", "signer_names", "annex_label", "annex_title",
+    "record",
 )
 
 
@@ -340,6 +354,7 @@ class StyleSheet(_Model):
     page_number: PageNumber
     labels: Labels
     issuer_block: IssuerBlock
+    record: RecordStyle
     title_breaks: TitleBreaks
     source: str = Field(default="", exclude=True)
     # what renderers derive from this sheet alone (the .docx template), kept as long as the sheet

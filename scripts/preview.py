@@ -24,6 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FONTS_CONF = ROOT / "styles" / "fontconfig" / "fonts.conf"
 
 
+# the blank pages Writer inserts (before a 版记 section that starts on an even page) are printed:
+# headless LibreOffice leaves them out of the PDF unless told
+PDF_FILTER = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+
+
 def soffice_to_pdf(docx_files: list[Path], outdir: Path, timeout: float = 120) -> list[Path]:
     """Convert .docx files to PDF in `outdir` with one LibreOffice call; return the PDF paths."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -36,7 +41,7 @@ def soffice_to_pdf(docx_files: list[Path], outdir: Path, timeout: float = 120) -
     env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF))
     with tempfile.TemporaryDirectory(prefix="bulletin-lo-") as profile:
         cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(outdir), *map(str, docx_files)]
+               "--convert-to", PDF_FILTER, "--outdir", str(outdir), *map(str, docx_files)]
         subprocess.run(cmd, env=env, check=True, timeout=timeout, capture_output=True)
     pdfs = [outdir / (f.stem + ".pdf") for f in docx_files]
     missing = [str(p) for p in pdfs if not p.exists()]

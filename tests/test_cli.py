@@ -35,7 +35,7 @@ def test_convert_sample_json(tmp_path, sample_txt):
     r = runner.invoke(app, ["convert", str(sample_txt), "--to", "json", "--out", str(tmp_path)])
     assert r.exit_code == 0, r.output
     data = json.loads((tmp_path / "zj-amr-2020-q4-progress.json").read_text(encoding="utf-8"))
-    assert data["schema"] == "bulletin" and data["version"] == "1.2"
+    assert data["schema"] == "bulletin" and data["version"] == "1.3"
     assert data["meta"]["published"] == "2021-02-07T09:19:00+08:00"
     assert len(data["body"][0]["rows"]) == 50
     assert "warning: truncated-text" in r.output

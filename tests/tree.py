@@ -18,7 +18,20 @@ def dump(doc: Document) -> str:
         out.append(f"doc_number: {m.doc_number}")
     if m.url:
         out.append(f"url: {m.url}")
-    for b in doc.body:
+    for name in ("copy_number", "classification", "urgency"):
+        if getattr(m, name):
+            out.append(f"{name}: {getattr(m, name)}")
+    if m.signers:
+        out.append(f"signers: {' / '.join(m.signers)}")
+    out += _blocks(doc.body, "")
+    out += [f"{d.severity} {d.code} @{d.line}: {d.message}" for d in doc.diagnostics]
+    return "\n".join(out) + "\n"
+
+
+def _blocks(body: list, pad: str) -> list[str]:
+    out: list[str] = []
+    for b in body:
+        n0 = len(out)
         if isinstance(b, Table):
             out.append(f"table [{' | '.join(b.columns)}] rows={len(b.rows)}")
             for r in b.rows:
@@ -45,7 +58,13 @@ def dump(doc: Document) -> str:
             out.append(f"signature: {' / '.join(b.signers)} — {b.date_text} ({b.date})")
         elif b.type == "note":
             out.append(f"note: {b.text}")
+        elif b.type == "annex":
+            out.append(f"annex {b.label}: {b.title}")
+            out += _blocks(b.body, pad + "  ")
+            continue
+        elif b.type == "record":
+            out.append(f"record: cc={' / '.join(b.cc)} printer={b.printer} printed={b.printed_text} ({b.printed})")
         else:
             raise TypeError(f"tree.dump has no line for a block of type {b.type!r}")
-    out += [f"{d.severity} {d.code} @{d.line}: {d.message}" for d in doc.diagnostics]
-    return "\n".join(out) + "\n"
+        out[n0:] = [pad + x for x in out[n0:]]
+    return out

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..chinese import CJK, HAS_CJK
 from ..model import (
     Addressee,
+    Annex,
     Attachments,
     Block,
     Change,
@@ -24,6 +25,7 @@ from ..model import (
     Paragraph,
     Signature,
 )
+from .elements import RULE, annexes, record, record_line
 from .header import (
     BULLET,
     ORG_END,
@@ -257,9 +259,12 @@ ATTACHMENT_ITEM = re.compile(r"^(?P<m>\d{1,2}[.．、])\s*(?=\S)")
 # 附注 [std 7.3.6]: in parentheses on the lines under the 成文日期, or a contact line there
 _NOTE_PARENS = re.compile(r"^[（(](?P<t>[^（）()]+(?:[（(][^（）()]*[）)][^（）()]*)*)[）)][。.]?$")
 _NOTE_CONTACT = re.compile(r"^(?:联系人|联系电话|联系方式|咨询电话)\s*[:：]")
-# what may follow the closing date: 附注, 抄送, the 印发 line
-NOTE = re.compile(rf"^[（(].+[）)][。.]?$|{_NOTE_CONTACT.pattern}|^抄送[:：]"
-                  r"|^(?:\S{2,20})\s*\d{4}年\d{1,2}月\d{1,2}日印发$")
+# what may follow the closing date: 附注 (the 版记's lines are `elements.record_line`)
+NOTE = re.compile(rf"^[（(].+[）)][。.]?$|{_NOTE_CONTACT.pattern}")
+
+
+def _after_closing(s: str) -> bool:
+    return bool(NOTE.match(s)) or record_line(s) or bool(RULE.match(s))
 
 
 def _unclosed(text: str) -> bool:
@@ -282,7 +287,7 @@ def _signature_ranges(lines: list[Src]) -> dict[int, tuple[int, int]]:
     """
     out: dict[int, tuple[int, int]] = {}
     end = len(lines) - 1
-    while end > 0 and NOTE.match(lines[end].s) and len(lines) - end <= 4:
+    while end > 0 and _after_closing(lines[end].s) and len(lines) - end <= 6:
         end -= 1
     for d, ln in enumerate(lines):
         if not is_date_line(ln.s) or (d and any(last == d - 1 for last, _ in out.values())):
@@ -292,7 +297,7 @@ def _signature_ranges(lines: list[Src]) -> dict[int, tuple[int, int]]:
             i -= 1
         closing = d == end
         following = lines[d + 1].s if d + 1 < len(lines) else ""
-        undersigned = i < d and (NOTE.match(following) or not following or _title_ish(following)
+        undersigned = i < d and (_after_closing(following) or not following or _title_ish(following)
                                  or re.match(r"^附\s*件", following) is not None)  # the annexes follow
         # a date alone under the last sentence of a notice, before the title of what it issues
         dated = i == d and d > 0 and lines[d - 1].s.endswith("。") and bool(following) and _title_ish(following)
@@ -377,7 +382,10 @@ def draft(title: str | None, meta: MetaFields, body: list[Block], changes: list[
     signature = next((b for b in reversed(body) if isinstance(b, Signature) and b.date_text), None)
     if signature is not None:
         meta.add("published", signature.date_text, "署名日期", signature.line, rank=SIGNATURE_RANK)
-    body = notes(regulation_levels(body), changes)
+    body = record(annexes(regulation_levels(body), changes), changes)
+    body = notes(body, changes)
+    for annex in (b for b in body if isinstance(b, Annex)):
+        annex.body = notes(annex.body, changes)
     resolve(meta, changes, diagnostics)
     best = meta.best("published")
     published = iso_date(best.value) if best else None
@@ -386,7 +394,9 @@ def draft(title: str | None, meta: MetaFields, body: list[Block], changes: list[
     return Document(
         meta=Meta(title=title or "", source=meta.source, published=published,
                   published_text=None if published else bad_published(meta),
-                  issuer=meta.issuer, doc_number=meta.doc_number and (doc_number(meta.doc_number) or meta.doc_number),
+                  issuer=meta.issuer, copy_number=meta.copy_number, classification=meta.classification,
+                  urgency=meta.urgency, signers=meta.signers,
+                  doc_number=meta.doc_number and (doc_number(meta.doc_number) or meta.doc_number),
                   url=url),
         body=body,
         changes=changes,

@@ -206,6 +206,10 @@ class MetaFields:
 
     candidates: list[Candidate] = field(default_factory=list)
     issuer: str | None = None  # 发文机关标志: `浙江省市场监督管理局文件`
+    copy_number: str | None = None  # the 版头's 份号, 密级, 紧急程度 and 签发人 (`parse.elements`)
+    classification: str | None = None
+    urgency: str | None = None
+    signers: list[str] = field(default_factory=list)
 
     def best(self, name: str) -> Candidate | None:
         """The chosen candidate of a field: the lowest rank, then the first printed."""

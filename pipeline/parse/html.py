@@ -28,6 +28,7 @@ from .common import (
     notice_blocks,
     title_like,
 )
+from .elements import field_line, signed_number, take_fields
 from .header import (
     BULLET,
     TAG_RANK,
@@ -157,6 +158,8 @@ def _head_line(units: list[Src | TableAt], k: int, meta: MetaFields | None = Non
     u = units[k]
     if not isinstance(u, Src):
         return None
+    if field_line(u.s, units[k - 1].s if k and isinstance(units[k - 1], Src) else None):
+        return "gb"  # 份号, 密级, 紧急程度, 签发人
     if (label := label_only(u.text)) and _value_below(units, k, label):
         return "label"
     if k and (above := label_only(units[k - 1].text) if isinstance(units[k - 1], Src) else None) \
@@ -168,7 +171,7 @@ def _head_line(units: list[Src | TableAt], k: int, meta: MetaFields | None = Non
         return "doc-number" if meta is None or not meta.doc_number else None
     if ISSUER_MARK.match(u.s) and (meta is None or not meta.issuer):
         nxt = units[k + 1].s if k + 1 < len(units) else ""
-        if DOC_NUMBER_LINE.match(nxt) or "关于" in nxt:
+        if DOC_NUMBER_LINE.match(nxt) or "关于" in nxt or signed_number(nxt):
             return "issuer"
     return None
 
@@ -194,6 +197,8 @@ def _meta_line(units: list[Src | TableAt], k: int, meta: MetaFields, changes: li
         pass  # taken with its label
     elif kind == "doc-number":
         meta.doc_number = u.s
+    elif kind == "gb":
+        take_fields(field_line(u.s, units[k - 1].s if k and isinstance(units[k - 1], Src) else None), meta, u.no)
     else:
         meta.issuer = u.s
     changes.append(Change(kind="metadata", line=u.no, before=u.text, after=""))

@@ -31,6 +31,7 @@ from .common import (
     notice_blocks,
     title_like,
 )
+from .elements import field_line, signed_number, take_fields
 from .header import (
     BULLET,
     CHROME_FRAGMENT,
@@ -111,6 +112,8 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
         seen_cand = bool(strong)
         if is_chrome(ln.text) or RULE_LINE.match(ln.s):
             kinds[k] = "chrome"
+        elif field_line(ln.s, stream[nonblank[n - 2]].s if n >= 2 else None):
+            kinds[k] = "gb"  # 份号, 密级, 紧急程度, 签发人
         elif (label := label_only(ln.text)) and nxt is not None and not is_chrome(nxt.text) \
                 and plausible(label, nxt.s, stream[nonblank[n + 1]].s if n + 1 < len(nonblank) else ""):
             kinds[k], kinds[nonblank[n]] = "label", "value"
@@ -118,7 +121,8 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
             kinds[k] = "meta"
         elif DOC_NUMBER_LINE.match(ln.s):
             kinds[k] = "doc"
-        elif ISSUER_MARK.match(ln.s) and nxt is not None and (DOC_NUMBER_LINE.match(nxt.s) or "关于" in nxt.s):
+        elif ISSUER_MARK.match(ln.s) and nxt is not None and (DOC_NUMBER_LINE.match(nxt.s) or "关于" in nxt.s
+                                                                or signed_number(nxt.s)):
             kinds[k] = "issuer"
         elif DISCLOSURE_VALUE.match(ln.s):
             kinds[k] = "junk"
@@ -204,7 +208,7 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
         after = next((kinds[j] for j in order if j > lines[-1] and kinds[j] != "chrome"), None)
         before = next((kinds[j] for j in reversed(order) if j < k and kinds[j] != "chrome"), None)
         score = title_score(text, meta_next=after in ("meta", "label", "doc", "info", "date"),
-                            meta_prev=before in ("meta", "value", "doc", "info", "date"), hinted=False,
+                            meta_prev=before in ("meta", "value", "doc", "info", "date", "gb"), hinted=False,
                             hints=TitleHints(names=names), lines=len(lines))
         if best is None or score > best[0]:
             best = (score, k, lines)
@@ -228,7 +232,7 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
         if k in title_lines:
             ln.clear()
             continue
-        if k > first and kind not in ("chrome", "meta", "label", "value", "doc", "junk", "date", "info", "repeat") \
+        if k > first and kind not in _HEAD_ONLY \
                 and not (title and _repeats(stream, order, n, title, kinds)) \
                 and not (kind == "cand" and title and _reprinted_head(stream, order, n, title, kinds)):
             start = k
@@ -237,6 +241,9 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
         _take_head_line(stream, k, kind, meta, changes, above_title=above, after_title=k > first, title=title)
         ln.clear()
     return title, start if start is not None else (order[-1] + 1 if order else 0)
+
+
+_HEAD_ONLY = ("chrome", "meta", "label", "value", "doc", "junk", "date", "info", "repeat", "gb")
 
 
 def _reprinted_head(stream: list[Src], order: list[int], n: int, title: str, kinds: dict[int, str]) -> bool:
@@ -288,6 +295,9 @@ def _take_head_line(stream: list[Src], k: int, kind: str, meta: MetaFields, chan
         take_value(meta, label_only(ln.text), BULLET.sub("", stream[nxt].s), stream[nxt].no)
     elif kind == "doc":
         meta.doc_number = meta.doc_number or ln.s
+    elif kind == "gb":
+        prev = next((stream[j].s for j in range(k - 1, -1, -1) if stream[j].s), None)
+        take_fields(field_line(ln.s, prev), meta, ln.no)
     elif kind == "issuer" or (kind == "cand" and above_title and title and not meta.issuer
                               and (ISSUER_MARK.match(ln.s) or (ORG_SUFFIX.search(ln.s) and len(ln.s) <= 30
                                                                and "关于" in title and "关于" not in ln.s))):

@@ -3,198 +3,46 @@ python-docx.
 
 Every number comes from the style sheet (`styles/gbt9704.toml`); this module maps document
 blocks to paragraphs and tables of the roles the style defines. python-docx owns the package.
-Once per style sheet, `_empty_document` takes its default template, drops what would leak into
-the layout (stylesWithEffects and styles with theme fonts, the theme, numbering, customXml, the
-thumbnail; Letter size, 10 pt after, 1.15 lines, en-US/ja-JP East Asian language) and defines
-the styles, settings, page and footers through its API; the result is kept as package bytes.
-Each render opens them with `docx.Document`, adds the content, sets the core properties and
-saves. What the API cannot express is written with its oxml layer in `docx_xml`; a table's body
-rows are parsed from XML text in one go (`docx_xml.table_rows`), as python-docx itself makes new
-elements. A run takes its role's run properties from its paragraph's style; only the runs of a
-paragraph of two roles (a run-in heading) carry their own. The same document, style and version give the same bytes
-(fixed core dates, `docx_xml.zip_parts`). The element behind a python-docx proxy (`paragraph._p`,
-`table._tbl`, `row._tr`, `section._sectPr`, `document._body`) is reached only in this module: the
-oxml functions of `docx_xml` take elements, and python-docx has no public way down to them.
+Each render opens the style's empty document (`docx_template`, made once per style sheet), adds
+the content, sets the core properties and saves. What the API cannot express is written with its
+oxml layer in `docx_xml`; a table's body rows are parsed from XML text in one go
+(`docx_xml.table_rows`), as python-docx itself makes new elements. A run takes its role's run
+properties from its paragraph's style; only the runs of a paragraph of two roles (a run-in
+heading, the 签发人 line) carry their own. The same document, style and version give the same
+bytes (fixed core dates, `docx_xml.zip_parts`). The element behind a python-docx proxy
+(`paragraph._p`, `table._tbl`, `row._tr`, `section._sectPr`, `document._body`) is reached only in
+this module and in `docx_template`: the oxml functions of `docx_xml` take elements, and
+python-docx has no public way down to them.
 """
 
 from __future__ import annotations
 
 import copy
-import io
 import math
 from datetime import UTC, datetime
 
 import docx
 import docx.document
-from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import CT_Types, serialize_part_xml
-from docx.opc.packuri import PACKAGE_URI, PackURI
-from docx.opc.part import Part, XmlPart
+from docx.opc.packuri import PACKAGE_URI
 from docx.opc.spec import default_content_types
 from docx.oxml.ns import qn
-from docx.shared import Emu, RGBColor, Twips
+from docx.shared import Twips
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from .. import __version__
 from ..errors import RenderError
-from ..model import Addressee, Attachments, Document, Heading, Note, Paragraph, Signature, Table
+from ..model import Addressee, Annex, Attachments, Document, Heading, Note, Paragraph, Record, Signature, Table
 from ..style import Length, StyleSheet
 from . import Context, Rendered, layout
 from . import docx_xml as X
+from .docx_template import ALIGN, style_parts
 from .layout import blocks, draw, marked, table_columns
 from .textfit import em_width
 
 _FIXED_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
-_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-          "distribute": WD_ALIGN_PARAGRAPH.DISTRIBUTE}
-# Template parts kept; the rest is dropped (python-docx saves only what relationships reach).
-_KEEP_RELS = {RT.STYLES, RT.SETTINGS, RT.OFFICE_DOCUMENT, RT.CORE_PROPERTIES}
-_KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
-
-
-# --- the style's empty document -------------------------------------------------------------------
-
-
-def _set_font(font, rpr, style: StyleSheet, role_name: str) -> None:
-    """Give a style (or a run) the role's font in every slot, size, weight, colour and zh-CN."""
-    role = style.role(role_name)
-    font.name = style.fonts[role.font].latin  # w:ascii, w:hAnsi
-    font.bold = font.cs_bold = role.bold
-    font.color.rgb = RGBColor.from_string(role.color.upper())
-    font.size = Emu(role.size.half_points * 6350)
-    X.rpr_extras(rpr, style, role_name)  # w:eastAsia + w:hint, tracking, kern, szCs, lang
-
-
-def _define_styles(document, style: StyleSheet) -> None:
-    """Only the template's default styles survive; then one paragraph style per role."""
-    styles = document.styles
-    for s in list(styles):
-        if s.style_id not in _KEEP_STYLES:
-            s.delete()
-    root = styles.element
-    root.remove(root.find(qn("w:latentStyles")))
-    normal = styles["Normal"]
-    normal.element.remove_all("w:rsid")
-    X.cell_margins(styles["Normal Table"].element.find(qn("w:tblPr")), style)
-    for role_name, (sid, name, outline) in X.STYLE_IDS.items():
-        role = style.role(role_name)
-        s = normal
-        if sid != "Normal":
-            s = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH, builtin=sid in X.BUILTIN_STYLES)
-            s.style_id, s.base_style = sid, normal
-            if outline is not None:
-                s.next_paragraph_style = normal
-        s.quick_style = True
-        pf = s.paragraph_format
-        X.snap_off(s.element.get_or_add_pPr())
-        X.no_autospace(s.element.pPr)
-        X.widow_control(s.element.pPr)
-        pf.space_before, pf.space_after = Twips(role.space_before.twips), Twips(role.space_after.twips)
-        pf.line_spacing = Twips(role.line_pitch.twips)  # a length: lineRule="exact"
-        X.set_indent(s.element.pPr, role, role.first_line_indent, role.left_indent, role.right_indent)
-        pf.alignment = _ALIGN[role.align]
-        if role.keep_with_next:
-            pf.keep_with_next = True
-        if outline is not None:
-            s.element.pPr.get_or_add_outlineLvl().val = outline
-        _set_font(s.font, s.element.get_or_add_rPr(), style, role_name)
-    # Document defaults have no API: the body's run properties replace the theme fonts, 11 pt
-    # and the en-US East Asian language; no 10 pt after, no 1.15 lines.
-    defaults = root.find(qn("w:docDefaults"))
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    rpr_default.remove(rpr_default.find(qn("w:rPr")))
-    rpr_default.append(copy.deepcopy(normal.element.rPr))
-    X.put(defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}"), "w:spacing", ("w:ind", "w:jc"), before=0,
-          after=0, line=style.role("body").line_pitch.twips, lineRule="exact")
-
-
-def _define_page(document, style: StyleSheet) -> None:
-    """A4, margins, header/footer distances through the API; number format and grid as XML.
-    Footers `— PAGE —` on odd pages right, on even pages left, one character in."""
-    page = style.page
-    section = document.sections[0]
-    section.page_width, section.page_height = Twips(page.width.twips), Twips(page.height.twips)
-    section.top_margin, section.bottom_margin = Twips(page.margin_top.twips), Twips(page.margin_bottom.twips)
-    section.left_margin, section.right_margin = Twips(page.margin_left.twips), Twips(page.margin_right.twips)
-    section.header_distance = Twips(page.header_distance.twips)
-    section.footer_distance = Twips(style.footer_distance.twips)
-    section.gutter = Twips(0)
-    X.section_extras(section._sectPr, style)
-
-    document.settings.odd_and_even_pages_header_footer = True  # the even footer needs it
-    X.settings_extras(document.settings.element, style)
-
-    pn, role = style.page_number, style.role("page_number")
-    before, after = layout.page_number_field(style)
-    for footer, n in ((section.footer, 1), (section.even_page_footer, 2)):
-        side = layout.page_number(style, n)[1]
-        footer.is_linked_to_previous = False  # python-docx adds the footer part
-        p = footer.paragraphs[0]
-        p.style = document.styles["Footer"]
-        X.set_indent(p._p.get_or_add_pPr(), role, 0, pn.indent if side == "left" else 0,
-                     pn.indent if side == "right" else 0)
-        p.paragraph_format.alignment = _ALIGN[side]
-        rpr = None
-        for kind, text in (("t", before), ("begin", ""), ("instr", " PAGE "), ("separate", ""), ("t", "1"),
-                           ("end", ""), ("t", after)):
-            if kind == "t" and not text:
-                continue
-            run = p.add_run(text if kind == "t" else None)
-            if rpr is None:
-                _set_font(run.font, run.element.get_or_add_rPr(), style, "page_number")
-                rpr = run.element.rPr
-            else:
-                run.element.insert(0, copy.deepcopy(rpr))
-            if kind != "t":
-                X.field_code(run.element, kind, text)  # the PAGE field: fldChar, instrText
-
-
-def _empty_document(style: StyleSheet) -> docx.document.Document:
-    """python-docx's default template made into this style's empty document."""
-    document = docx.Document()
-    part, package = document.part, document.part.package
-    for rid, rel in list(part.rels.items()):
-        if rel.reltype not in _KEEP_RELS:
-            part.drop_rel(rid)
-    for rid, rel in list(package.rels.items()):
-        if rel.reltype not in _KEEP_RELS:
-            del package.rels[rid]
-    # A font table naming the style's faces with Word's substitutes, and this program as the
-    # application (python-docx has no API for either part).
-    part.relate_to(XmlPart(PackURI("/word/fontTable.xml"), CT.WML_FONT_TABLE, X.font_table(style), package),
-                   RT.FONT_TABLE)
-    package.relate_to(Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, X.app_xml(__version__),
-                           package), RT.EXTENDED_PROPERTIES)
-    _define_styles(document, style)
-    _define_page(document, style)
-    return document
-
-
-class _StyleParts:
-    """What depends on the style only: the empty document, and each role's run properties as
-    python-docx wrote them into the role's style (copied into a run of another role than its
-    paragraph's: the font setters cost about 2 ms a run)."""
-
-    def __init__(self, style: StyleSheet):
-        document = _empty_document(style)
-        buf = io.BytesIO()
-        document.save(buf)
-        self.package = buf.getvalue()
-        styles = document.styles.element
-        self.rpr = {role: styles.get_by_id(sid).rPr for role, (sid, _, _) in X.STYLE_IDS.items()}
-
-    def document(self) -> docx.document.Document:
-        """The style's empty document to fill, opened from the saved template (~1.3 ms)."""
-        return docx.Document(io.BytesIO(self.package))
-
-
-def _style_parts(style: StyleSheet) -> _StyleParts:
-    return style.derived("docx", lambda: _StyleParts(style))
 
 
 # --- one bulletin -----------------------------------------------------------------------------
@@ -207,19 +55,31 @@ class _Writer:
 
     def __init__(self, style: StyleSheet, epoch: str | None = None):
         self.style, self.epoch = style, epoch
-        self.parts = _style_parts(style)
+        self.parts = style_parts(style)
         self.document = self.parts.document()
         self.body = self.document.element.body
 
     def para(self, role: str, text: str | None = None, *, before: int | None = None,
              after: int | None = None, ind: tuple[float, float, float] | None = None,
-             keep_next: bool = False, rule: tuple[int, int, str] | None = None) -> DocxParagraph:
-        """Add a paragraph of `role` (with a run of `text`); keyword arguments override the role's
-        style: spacing in twips, `ind` = (first line, left, right) in characters, `rule` = (width
-        in 1/8 pt, gap in pt, colour) of a line under the paragraph."""
-        p = self.document.add_paragraph()
+             keep_next: bool = False, rule: tuple[int, int, str] | None = None, align: str | None = None,
+             tabs: list[tuple[str, int]] | None = None, runs: list[tuple[str, str | None]] = (),
+             page_break: bool = False, rule_width: int | None = None, into=None) -> DocxParagraph:
+        """Add a paragraph of `role` (with a run of `text`, then `runs`: text and role or None);
+        keyword arguments override the role's style: spacing in twips, `ind` = (first line, left,
+        right) in characters, `rule` = (width in 1/8 pt, gap in pt, colour) of a line under the
+        paragraph, `tabs` (kind, twips), a page break before it, `rule_width`: the paragraph is a
+        line across (1/8 pt); `into`: a footer to add it to, not the document."""
+        p = (into or self.document).add_paragraph()
         self.set_style(p, role)
         pf = p.paragraph_format
+        if rule_width is not None:
+            X.rule_paragraph(p._p.get_or_add_pPr(), rule_width)
+        if tabs:
+            X.tab_stops(p._p.get_or_add_pPr(), tabs)
+        if page_break:
+            pf.page_break_before = True
+        if align is not None:
+            pf.alignment = ALIGN[align]
         if keep_next:
             pf.keep_with_next = True
         if rule is not None:
@@ -232,6 +92,9 @@ class _Writer:
             X.set_indent(p._p.get_or_add_pPr(), self.style.role(role), *ind)
         if text is not None:
             self.run(p, text)
+        for t, r in runs:
+            if t:
+                self.run(p, t, r)
         return p
 
     @staticmethod
@@ -265,27 +128,55 @@ class _Writer:
             height += (r.space_before.twips if before is None else before) + lines * r.line_pitch.twips + after_tw
             last = self.para(role, text, before=before, after=after, **kw), after_tw
 
+        for role, text in head.fields:  # 份号, 密级, 紧急程度 at the top left [std 7.2]
+            add(role, text, keep_next=True)
         if head.issuer:  # 版头: red 发文机关标志, 发文字号, red rule, then the title [std]
             ib = s.issuer_block
             per_line = s.page.type_width.pt / s.role("issuer").size.pt
+            before = max(0, s.role("issuer").space_before.twips - height) if head.fields else None
             add("issuer", head.issuer, lines=max(1, math.ceil(em_width(head.issuer) / per_line - 1e-9)),
-                keep_next=True)
-            if head.masthead_number:
+                keep_next=True, before=before)
+            if head.masthead_number or head.signer_lines:
                 rule = (ib.separator_width.eighth_points, round(ib.separator_gap.pt), ib.separator_color)
-                add("doc_number", head.masthead_number, keep_next=True, before=ib.doc_number_gap.twips, rule=rule)
-                height += round(ib.separator_gap.pt) * 20 + ib.separator_width.twips  # the rule under it
+                lines = self.numbered(head, head.masthead_number)
+                for i, (text, kw) in enumerate(lines):
+                    add("doc_number", text, keep_next=True, before=ib.doc_number_gap.twips if i == 0 else None,
+                        rule=rule if ib.rule and i == len(lines) - 1 else None, **kw)
+                if ib.rule:
+                    height += round(ib.separator_gap.pt) * 20 + ib.separator_width.twips  # the rule under it
             title_before = ib.title_gap.twips
         add("title", "\n".join(head.title_lines), lines=len(head.title_lines), before=title_before)
-        if head.doc_number:
-            add("doc_number", head.doc_number)
+        if head.doc_number or not head.issuer:  # the 签发人 go with the 发文字号 wherever it stands
+            for text, kw in self.numbered(head, head.doc_number):
+                add("doc_number", text, **kw)
         for i, text in enumerate(head.meta_lines):
             add("meta", text, after=None if i == len(head.meta_lines) - 1 else 0)
         pad = layout.grid_pad(Length(height * 635), s).twips
         if pad and last is not None:
             last[0].paragraph_format.space_after = Twips(last[1] + pad)
 
-    def blocks(self, doc: Document) -> None:
-        for block, run_in in blocks(doc.body):
+    def numbered(self, head: layout.Header, number: str | None) -> list[tuple[str | None, dict]]:
+        """The 发文字号's lines as (text, `para` keywords): centred alone, or one character in
+        from the left with the 签发人 beside it (`layout.signed_number`): a tab to the label,
+        whose names are runs of their own role."""
+        if not head.signer_lines:
+            return [(number, {})] if number else []
+        s = self.style
+        unit = s.role("body").size.pt + s.tracking("body").pt
+
+        def width(text: str, role: str) -> float:
+            return em_width(text) * s.role(role).size.pt / unit
+
+        out = []
+        for ln in layout.signed_number(head, number, s, width):
+            at = ln.names_at - (width(ln.label, "signer_label") if ln.label else 0)
+            runs = [("\t", None), (ln.label, "signer_label"), (ln.names, "signer_names")]
+            out.append((ln.number or None, {"ind": (0, 1 if ln.number else 0, 0), "align": "left",
+                                            "tabs": [("left", round(at * unit * 20))], "runs": runs}))
+        return out
+
+    def blocks(self, body: list) -> None:
+        for block, run_in in blocks(body):
             draw(self, block, run_in)
 
     def block_heading(self, block: Heading, run_in: Paragraph | None = None) -> None:
@@ -335,6 +226,64 @@ class _Writer:
     def block_note(self, block: Note) -> None:
         self.para("note", layout.note(block))
 
+    def block_annex(self, block: Annex) -> None:
+        """A new page [std 8]: the label on its first line, the title centred on the third."""
+        self.para("annex_label", block.label, page_break=True, keep_next=True)
+        if block.title:
+            self.para("annex_title", "\n".join(layout.title_lines(block.title, self.style, "annex_title")))
+        self.blocks(block.body)
+
+    def block_record(self, block: Record) -> None:
+        """版记 [std 7.4] as the footer of a section of its own, which starts on an even page (Word
+        adds the blank page before it) and holds no text: the footer's foot stands on the type
+        area's bottom edge, its lines between rules as wide as the type area, no page number.
+        (A frame at the page's foot would do in Word; LibreOffice drops a frame whose paragraphs
+        have borders.)"""
+        s, lines = self.style, layout.record(block, self.style)
+        section = self.section_on_even_page()
+        section.footer_distance = Twips(s.page.margin_bottom.twips)
+        role, rules = s.role("record"), s.record
+        for footer in (section.footer, section.even_page_footer):
+            footer.is_linked_to_previous = False  # a footer part of its own
+            box = footer.paragraphs[0]
+            self.set_style(box, "record")
+            X.rule_paragraph(box._p.get_or_add_pPr(), rules.rule_outer.eighth_points)
+            if lines.cc:
+                lw = em_width(s.labels.cc)
+                self.para("record", lines.cc, ind=(-lw, role.left_indent + lw, role.right_indent), align="left",
+                          into=footer)
+            if lines.cc and (lines.printer or lines.printed):
+                self.para("record", None, rule_width=rules.rule_inner.eighth_points, into=footer)
+            if lines.printer or lines.printed:
+                right = (s.page.type_width - role.chars(role.right_indent)).twips
+                self.para("record", lines.printer or "", ind=(0, role.left_indent, role.right_indent), align="left",
+                          tabs=[("right", right)], runs=[("\t" + (lines.printed or ""), None)], into=footer)
+            self.para("record", None, rule_width=rules.rule_outer.eighth_points, into=footer)
+        self.low_paragraph()  # the section's one paragraph
+
+    def section_on_even_page(self):
+        """End the section at the last paragraph and start one on the next even page, without the
+        page-number footers (python-docx's `add_section` would add an empty paragraph for the
+        break); return the new section."""
+        last = self.body[-2]  # [-1] is the w:sectPr
+        if last.tag != qn("w:p"):  # a table ends the text: a paragraph of no height for the break
+            last = self.low_paragraph()._p
+        last.get_or_add_pPr().append(copy.deepcopy(self.document.sections[-1]._sectPr))
+        section = self.document.sections[-1]
+        section.start_type = WD_SECTION.EVEN_PAGE
+        for ref in section._sectPr.findall(qn("w:footerReference")):  # the page-number footers' parts
+            section._sectPr.remove(ref)  # are shared with the section before: not dropped
+        return section
+
+    def low_paragraph(self) -> DocxParagraph:
+        """A paragraph so low that it never adds a page (after a table, which may not end a
+        document or a section)."""
+        p = self.para("table_cell")
+        pf = p.paragraph_format
+        pf.space_before, pf.space_after = Twips(0), Twips(0)
+        pf.line_spacing = Twips(self.style.table.closing_paragraph.twips)
+        return p
+
     def block_table(self, table: Table) -> None:
         """The table, its grid and header row through the API (borders, margins and the header
         repeat as XML); the body rows as XML, parsed in one go."""
@@ -362,10 +311,7 @@ class _Writer:
 
     def finish(self, doc: Document) -> bytes:
         if self.body[-2].tag == qn("w:tbl"):  # [-1] is the w:sectPr
-            # A document must end with a paragraph; kept this low, it never adds a page.
-            pf = self.para("table_cell").paragraph_format
-            pf.space_before, pf.space_after = Twips(0), Twips(0)
-            pf.line_spacing = Twips(self.style.table.closing_paragraph.twips)
+            self.low_paragraph()  # a document must end with a paragraph
         meta = doc.meta
         core = self.document.core_properties
         core.title = _core_text(meta.title)
@@ -431,7 +377,7 @@ def render(doc: Document, style: StyleSheet, context: Context | None = None) -> 
     """The .docx of `doc` laid out by `style` (GB/T 9704 with the default style)."""
     wr = _Writer(style, (context or Context.here()).source_date_epoch)
     wr.header(doc)
-    wr.blocks(doc)
+    wr.blocks(doc.body)
     return Rendered(wr.finish(doc))
 
 

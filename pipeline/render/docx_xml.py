@@ -46,6 +46,13 @@ STYLE_IDS: dict[str, tuple[str, str, int | None]] = {
     "table_cell": ("TableCell", "Table Cell", None),
     "table_section": ("TableSection", "Table Section", None),
     "page_number": ("Footer", "Footer", None),
+    "copy_number": ("CopyNumber", "Copy Number", None),
+    "classification": ("Classification", "Classification", None),
+    "signer_label": ("SignerLabel", "Signer Label", None),
+    "signer_names": ("SignerNames", "Signer Names", None),
+    "annex_label": ("AnnexLabel", "Annex Label", None),
+    "annex_title": ("AnnexTitle", "Annex Title", None),
+    "record": ("Record", "Record", None),
 }
 BUILTIN_STYLES = {"Normal", "Title", "Heading1", "Heading2", "Heading3", "Heading4", "Footer"}
 JC = {"left": "left", "center": "center", "right": "right", "justify": "both", "distribute": "distribute"}
@@ -154,6 +161,19 @@ def bottom_rule(ppr: BaseOxmlElement, width: int, gap: int, color: str) -> None:
     """A line under the paragraph: `width` in 1/8 pt, `gap` in pt."""
     pbdr = put(ppr, "w:pBdr", _PPR_AFTER_PBDR)
     pbdr.append(el("w:bottom", val="single", sz=width, space=gap, color=color))
+
+
+def tab_stops(ppr: BaseOxmlElement, stops: list[tuple[str, int]]) -> None:
+    """Tab stops (`left` / `right`, position in twips from the type area's left edge)."""
+    tabs = put(ppr, "w:tabs", after(_PPR_AFTER_PBDR, "w:tabs"))
+    for val, pos in stops:
+        tabs.append(el("w:tab", val=val, pos=pos))
+
+
+def rule_paragraph(ppr: BaseOxmlElement, width: int) -> None:
+    """Make a paragraph a line across the type area: no height, a bottom border `width` 1/8 pt."""
+    put(ppr, "w:pBdr", _PPR_AFTER_PBDR).append(el("w:bottom", val="single", sz=width, space=0, color="auto"))
+    put(ppr, "w:spacing", after(_PPR_AFTER_PBDR, "w:spacing"), before=0, after=0, line=20, lineRule="exact")
 
 
 # --- tables ----------------------------------------------------------------------------------

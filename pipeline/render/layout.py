@@ -15,19 +15,23 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..errors import RenderError
-from ..model import Block, Heading, Meta, Note, Paragraph, SectionRow, Signature, Table
+from ..model import Block, Heading, Meta, Note, Paragraph, Record, SectionRow, Signature, Table
 from ..style import Length, StyleSheet
 from .textfit import chinese_date, split_title
 
 
 @dataclass(frozen=True)
 class Header:
-    """The header block, top to bottom: the 版头 (发文机关标志, its 发文字号 over the red rule) when
-    there is an issuer, the title's lines, the 发文字号 under the title when there is no 版头, and
-    the 来源 / 发布日期 lines."""
+    """The header block, top to bottom: the 份号, 密级 and 紧急程度 lines at the top left (`fields`:
+    role, text); the 版头 (发文机关标志, its 发文字号 over the red rule) when there is an issuer;
+    the title's lines; the 发文字号 under the title when there is no 版头; the 来源 / 发布日期
+    lines. With 签发人 (`signer_lines`, names grouped as the standard sets them), the 发文字号
+    stands left on the last of their lines (`signed_number`)."""
 
+    fields: tuple[tuple[str, str], ...]
     issuer: str | None
     masthead_number: str | None
+    signer_lines: tuple[str, ...]
     title_lines: tuple[str, ...]
     doc_number: str | None
     meta_lines: tuple[str, ...]
@@ -37,14 +41,68 @@ def header(meta: Meta, style: StyleSheet) -> Header:
     lines = [style.labels.source + meta.source] if meta.source else []
     if chinese_date(meta.published):
         lines.append(style.labels.published + chinese_date(meta.published))
+    fields = tuple((role, text) for role, text in (("copy_number", meta.copy_number),
+                                                   ("classification", meta.classification),
+                                                   ("classification", meta.urgency)) if text)
+    per = style.issuer_block.signers_per_line
+    signers = tuple("\u3000".join(meta.signers[i : i + per]) for i in range(0, len(meta.signers), per))
     return Header(
+        fields=fields,
         issuer=meta.issuer or None,
         masthead_number=meta.doc_number if meta.issuer else None,
-        title_lines=split_title(meta.title, style.page.type_width.pt / style.role("title").size.pt,
-                                style.title_breaks),
+        signer_lines=signers,
+        title_lines=title_lines(meta.title, style, "title"),
         doc_number=meta.doc_number if not meta.issuer else None,
         meta_lines=tuple(lines),
     )
+
+
+def title_lines(title: str, style: StyleSheet, role: str) -> tuple[str, ...]:
+    """A title's lines as every format sets them (`textfit.split_title`)."""
+    return tuple(split_title(title, style.page.type_width.pt / style.role(role).size.pt, style.title_breaks))
+
+
+@dataclass(frozen=True)
+class SignedLine:
+    """One line of the 发文字号 and the 签发人 [std 7.2.5]: the number (on the last line, one
+    character in from the left), the label (first line), and the names, which start `names_at`
+    characters from the type area's left edge on every line (aligned under the first names)."""
+
+    number: str
+    label: str
+    names: str
+    names_at: float
+
+
+def signed_number(head: Header, number: str | None, style: StyleSheet,
+                  width: Callable[[str, str], float]) -> list[SignedLine]:
+    """The lines of the 发文字号 with the 签发人 beside it; `width(text, role)` is a text's width
+    in characters of the body size, as the format sets it. The longest names end one character
+    (the names role's right indent) in from the right."""
+    if not head.signer_lines:
+        return []
+    chars = style.page.chars_per_line
+    at = chars - style.role("signer_names").right_indent - max(width(x, "signer_names") for x in head.signer_lines)
+    last = len(head.signer_lines) - 1
+    return [SignedLine(number=(number or "") if i == last else "", label=style.labels.signers if i == 0 else "",
+                       names=names, names_at=at) for i, names in enumerate(head.signer_lines)]
+
+
+@dataclass(frozen=True)
+class RecordLines:
+    """The 版记's text [std 7.4]: `抄送：…。` (None without 抄送机关), the 印发机关 (left) and
+    the 印发日期 with `印发` (right)."""
+
+    cc: str | None
+    printer: str | None
+    printed: str | None
+
+
+def record(block: Record, style: StyleSheet) -> RecordLines:
+    labels = style.labels
+    cc = labels.cc + "，".join(block.cc) + "。" if block.cc else None
+    date = chinese_date(block.printed) or block.printed_text
+    return RecordLines(cc=cc, printer=block.printer, printed=date + labels.printed if date else None)
 
 
 def grid_pad(height: Length, style: StyleSheet) -> Length:
@@ -81,14 +139,19 @@ def blocks(body: list[Block]) -> Iterator[tuple[Block, Paragraph | None]]:
             i += 1
 
 
-def closing(items: list[tuple[Block, Paragraph | None]]) -> int:
-    """Where the closing group of `blocks()` starts — the 附件说明 right before the signature, the
-    signature and the 附注 after it, which stay with the last lines of the body (GB/T 9704
-    7.3.5: the signature never stands alone on a page) — or len(items) when there is none."""
+def closing(items: list[tuple[Block, Paragraph | None]]) -> tuple[int, int]:
+    """Where the closing group of `blocks()` starts and ends — the 附件说明 right before the
+    signature, the signature and the 附注 after it, which stay with the last lines of the body
+    (GB/T 9704 7.3.5: the signature never stands alone on a page) — or (len, len) when there is
+    none. The annexes and the 版记 after it are no part of it."""
     sig = next((i for i, (b, _) in enumerate(items) if b.type == "signature"), None)
     if sig is None:
-        return len(items)
-    return sig - 1 if sig and items[sig - 1][0].type == "attachments" else sig
+        return len(items), len(items)
+    stop = sig + 1
+    while stop < len(items) and items[stop][0].type == "note":
+        stop += 1
+    return (sig - 1 if sig and items[sig - 1][0].type == "attachments" else sig), stop
+
 
 
 #: Block types whose lines never part across a page (the 附件说明's items, the 署名 and date).

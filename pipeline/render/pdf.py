@@ -16,7 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Spacer
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageBreak, PageTemplate, Spacer
 from reportlab.platypus import Paragraph as RLParagraph
 
 from ..diagnostics import diagnostic
@@ -24,6 +24,7 @@ from ..errors import BulletinError, RenderError
 from ..fonts import FontSet, resolve_fonts
 from ..model import (
     Addressee,
+    Annex,
     Attachments,
     Diagnostic,
     Document,
@@ -31,6 +32,7 @@ from ..model import (
     Note,
     Para,
     Paragraph,
+    Record,
     SectionRow,
     Signature,
     Table,
@@ -40,6 +42,7 @@ from . import Context, Rendered, layout
 from .keeps import KeepLines
 from .layout import blocks, draw, marked, table_columns
 from .linebreak import CJKParagraph, clone_frag
+from .pdf_elements import Placed, RecordBox, ToEvenPage
 from .rlinternals import our_documents, text_pen
 from .rowtable import Row, RowTable
 from .textfit import chinese_date
@@ -124,6 +127,7 @@ class _Builder:
         self._templates: dict[str, object] = {}
         self._outline_level = -1
         self._marks = 0
+        self.unnumbered: set[int] = set()  # the 版记's page and the blank page before it
 
     # --- text ----------------------------------------------------------------------------------
 
@@ -189,20 +193,23 @@ class _Builder:
 
     def header(self, doc: Document) -> list:
         """版头 when there is an issuer, then the title, 发文字号 and the 来源 / 发布日期 lines."""
-        s, head, out = self.style, layout.header(doc.meta, self.style), []
+        s, head = self.style, layout.header(doc.meta, self.style)
+        out: list[Flowable] = [self.para(text, role) for role, text in head.fields]  # top left [std 7.2]
+        above = sum(s.role(role).line_pitch.pt for role, _ in head.fields)
         if head.issuer:  # red 发文机关标志, 发文字号, red rule, then the title [std]
             ib, role = s.issuer_block, s.role("issuer")
-            out += [Spacer(0, role.space_before.pt), self.para(head.issuer, "issuer", spaceBefore=0)]
-            if head.masthead_number:
+            out += [Spacer(0, max(0.0, role.space_before.pt - above)), self.para(head.issuer, "issuer", spaceBefore=0)]
+            if head.masthead_number or head.signer_lines:
                 dn = s.role("doc_number")
                 descent = pdfmetrics.getAscentDescent(self.fonts.font(dn.font), dn.size.pt)[1]
                 drop = max(0.0, ib.separator_gap.pt - (dn.line_pitch.pt - dn.size.pt) - descent)
-                out += [Spacer(0, ib.doc_number_gap.pt), self.para(head.masthead_number, "doc_number"),
-                        _Rule(drop, ib.separator_width.pt, _color(ib.separator_color))]
+                out += [Spacer(0, ib.doc_number_gap.pt), *self.numbered(head, head.masthead_number)]
+                if ib.rule:
+                    out.append(_Rule(drop, ib.separator_width.pt, _color(ib.separator_color)))
             out.append(Spacer(0, ib.title_gap.pt))
         out += [self.para(t, "title") for t in head.title_lines]
-        if head.doc_number:
-            out.append(self.para(head.doc_number, "doc_number"))
+        if head.doc_number or not head.issuer:  # the 签发人 go with the 发文字号 wherever it stands
+            out += self.numbered(head, head.doc_number)
         lines = head.meta_lines
         after = s.role("meta").space_after.pt
         out += [self.para(t, "meta", spaceAfter=after if i == len(lines) - 1 else 0)
@@ -211,13 +218,40 @@ class _Builder:
             out.append(Spacer(0, after))
         return [KeepTogether([*out, _GridPad(list(out), s)])]
 
-    def blocks(self, doc: Document) -> list:
+    def numbered(self, head: layout.Header, number: str | None) -> list[Flowable]:
+        """The 发文字号: centred alone, or left with the 签发人 right (`layout.signed_number`)."""
+        if not head.signer_lines:
+            return [self.para(number, "doc_number")] if number else []
+        unit = self.char("body")
+
+        def width(text: str, role: str) -> float:
+            r = self.style.role(role)
+            return (pdfmetrics.stringWidth(text, self.fonts.font(r.font), r.size.pt)
+                    + len(text) * self.style.tracking(role).pt) / unit
+
+        out = []
+        for ln in layout.signed_number(head, number, self.style, width):
+            parts = []
+            if ln.number:
+                parts.append((unit, self.para(ln.number, "doc_number", align="left")))
+            if ln.label:
+                parts.append(((ln.names_at - width(ln.label, "signer_label")) * unit,
+                              self.para(ln.label, "signer_label")))
+            parts.append((ln.names_at * unit, self.para(ln.names, "signer_names", chars={"right": 0})))
+            out.append(Placed(parts, self.style.role("doc_number").line_pitch.pt))
+        return out
+
+    def blocks(self, body: list) -> list:
         """The blocks' flowables, kept as `keeps.KeepLines` says: bare headings with the first
         two lines of the paragraph after them, the closing group (`layout.closing`) with the
-        last two lines of the paragraph before it."""
-        items = list(blocks(doc.body))
+        last two lines of the paragraph before it; the annexes and the 版记 after them."""
+        items = list(blocks(body))
         drawn = [draw(self, block, run_in) for block, run_in in items]
-        end = layout.closing(items)
+        end, stop = layout.closing(items)
+        after_closing = [f for fl in drawn[stop:] for f in fl]
+        return self._kept(items[:stop], drawn[:stop], end) + after_closing
+
+    def _kept(self, items: list, drawn: list[list[Flowable]], end: int) -> list[Flowable]:
         tail = [f for fl in drawn[end:] for f in fl]  # kept together as one
         for i, (block, _) in enumerate(items[:end]):
             if block.type in layout.KEPT_WHOLE:
@@ -301,6 +335,32 @@ class _Builder:
     def block_note(self, block: Note) -> list[Flowable]:
         return [self.para(layout.note(block), "note", block.line)]
 
+    def block_annex(self, block: Annex) -> list[Flowable]:
+        """A new page [std 8]: the label flush left on its first line, the title centred on the
+        third, then its blocks as the body's."""
+        lines = layout.title_lines(block.title, self.style, "annex_title") if block.title else ()
+        title = [self.para(t, "annex_title", block.line, **({} if i == len(lines) - 1 else {"spaceAfter": 0}))
+                 for i, t in enumerate(lines)]
+        return [PageBreak(), self.bookmark(block.label + (" " + block.title if block.title else ""), 0),
+                self.para(block.label, "annex_label", block.line), *title, *self.blocks(block.body)]
+
+    def block_record(self, block: Record) -> list[Flowable]:
+        """版记 at the foot of the last page, an even one (`pdf_elements`)."""
+        s, lines = self.style, layout.record(block, self.style)
+        role, unit = s.role("record"), self.char("record")
+        cc = None
+        if lines.cc:
+            lw = (pdfmetrics.stringWidth(s.labels.cc, self.fonts.font(role.font), role.size.pt)
+                  + len(s.labels.cc) * s.tracking("record").pt) / unit
+            cc = self.para(lines.cc, "record", block.line, align="left",
+                           chars={"left": role.left_indent + lw, "first": -lw})
+        printed = [self.para(text, "record", block.line, align=align, chars={"first": 0})
+                   for text, align in ((lines.printer, "left"), (lines.printed, "right")) if text]
+        box = RecordBox(cc, printed, role.line_pitch.pt, (s.record.rule_outer.pt, s.record.rule_inner.pt),
+                        _color(s.record.color), self.unnumbered)
+        full = s.page.type_height.pt
+        return [ToEvenPage(box, full), ToEvenPage(box, full), box]
+
     # --- tables --------------------------------------------------------------------------------
 
     def entries(self, paras: list[Para], align: str, words: bool = False) -> list:
@@ -376,8 +436,9 @@ def _pdf_date(iso: str | None) -> str | None:
     return f"D:{m[1]}{m[2]}{m[3]}{m[4]}{m[5]}{m[6]}{m[7]}{m[8]}'{m[9]}'"
 
 
-def _page_decoration(style, fonts: FontSet, pub_date: str | None):
-    """Return the onPage callback: the page number `— N —` below the type area, outer side."""
+def _page_decoration(style, fonts: FontSet, pub_date: str | None, unnumbered: set[int]):
+    """Return the callback run at each page's end: the page number `— N —` below the type area,
+    outer side; none on the pages in `unnumbered` (the 版记's, and the blank page before it)."""
     page, pn, role = style.page, style.page_number, style.role("page_number")
     size = role.size.pt
     # The dash (U+2014) sits `below_type_area` under the type area (GB/T 9704 7.5).
@@ -390,6 +451,8 @@ def _page_decoration(style, fonts: FontSet, pub_date: str | None):
             canv.showOutline()  # open the bookmarks: a 50-item report is navigated by them
             if pub_date:
                 canv.setDateFormatter(lambda *_: pub_date)
+        if n in unnumbered:
+            return
         text, side = layout.page_number(style, n)
         runs, _ = fonts.runs(text, role.font)
         w = sum(pdfmetrics.stringWidth(t, f, size) for f, t in runs)
@@ -419,18 +482,18 @@ def render(doc: Document, style, context: Context | None = None) -> Rendered:
 def _render(doc: Document, style, font_dirs, system_fonts: bool) -> tuple[bytes, list[Diagnostic]]:
     fonts = resolve_fonts(style, font_dirs, system=system_fonts)
     builder = _Builder(style, fonts)
-    story = builder.header(doc) + builder.blocks(doc)
+    story = builder.header(doc) + builder.blocks(doc.body)
     page, meta = style.page, doc.meta
     frame = Frame(page.margin_left.pt, page.margin_bottom.pt, page.type_width.pt, page.type_height.pt,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="type-area")
-    on_page = _page_decoration(style, fonts, _pdf_date(meta.published))
+    on_page = _page_decoration(style, fonts, _pdf_date(meta.published), builder.unnumbered)
     buf = io.BytesIO()
     template = BaseDocTemplate(
         buf, pagesize=(page.width.pt, page.height.pt), invariant=1, lang="zh-CN",
         title=meta.title, author=meta.source or "", creator="bulletin", displayDocTitle=1,
         subject="，".join(x for x in (meta.doc_number, meta.source, chinese_date(meta.published)) if x),
         initialFontName=fonts.font(style.role("body").font), initialFontSize=style.role("body").size.pt,
-        pageTemplates=[PageTemplate("page", [frame], onPage=on_page)],
+        pageTemplates=[PageTemplate("page", [frame], onPageEnd=on_page)],
     )
     try:
         template.build(story)

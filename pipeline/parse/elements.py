@@ -1,0 +1,251 @@
+"""The GB/T 9704 elements around a notice, read the same way by the text and the HTML reader: the
+版头's 份号, 密级, 紧急程度 and 签发人 above the title, the attachments printed after the notice
+(`annex` blocks) and the 版记 at its end (`record`).
+
+The header fields are recognised line by line, as the readers meet them (`field_line`); the
+annexes and the 版记 are found afterwards in the draft's blocks (`annexes`, `record`), so that both
+readers share them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Annex, Attachments, Block, Change, Note, Paragraph, Record, Signature
+from .header import ORG_END, MetaFields, compact, find_date
+
+# --- the 版头's fields ----------------------------------------------------------------------------
+
+_CLASSIFICATION = re.compile(
+    r"^(?:密级\s*[:：]\s*)?(?P<v>(?:绝|机|秘)密(?:[★☆*＊](?:长期|[\d一二三四五六七八九十]{1,3}(?:年|个月|月))?)?)$")
+_URGENCY = re.compile(r"^(?:紧急程度\s*[:：]\s*)?(?P<v>特急|加急|特提|平急)$")
+_COPY = re.compile(r"^(?:份号\s*[:：]?\s*(?P<n>\d{1,6})|(?P<bare>\d{6}))$")
+_SIGNERS = re.compile(r"签\s*发\s*人\s*[:：]\s*(?P<names>.*)$")
+_NAME = re.compile(r"^[\u4e00-\u9fff·•]{2,6}$")
+_NUMBER_FIRST = re.compile(r"^(?P<num>\S+〔\s*\d{4}\s*〕\s*\d+\s*号|\S+[\[［(（]\s*\d{4}\s*[\]］)）]\s*\d+\s*号)\s+")
+
+
+def _names(text: str) -> list[str] | None:
+    names = [n for n in re.split(r"[\s、，,；;]+", text.strip()) if n]
+    return names if names and all(_NAME.match(n) for n in names) else None
+
+
+def field_line(s: str, prev: str | None = None) -> list[tuple[str, str]] | None:
+    """The 版头 fields a head line prints — ("copy_number" | "classification" | "urgency" |
+    "signer" | "doc_number", value) in order — or None when it is no such line. `prev` is the
+    line above: under a `签发人：` line, a line of names (and the 发文字号, which the standard
+    sets on the line of the last names) goes on the list."""
+    s = s.strip()
+    if not s or len(s) > 80:
+        return None
+    m = _SIGNERS.search(s)
+    if m:
+        before = s[: m.start()].strip()
+        names = _names(m["names"]) if m["names"].strip() else []
+        if names is None or (before and not re.search(r"号$", before)):
+            return None
+        return ([("doc_number", before)] if before else []) + [("signer", n) for n in names]
+    if prev is not None and _SIGNERS.search(prev):
+        number = _NUMBER_FIRST.match(s + " ")
+        rest = s[number.end():] if number else s
+        names = _names(rest)
+        if names:
+            return ([("doc_number", number["num"])] if number else []) + [("signer", n) for n in names]
+    whole = compact(s)
+    tokens = [whole] if _token(whole) else re.split(r"\s+", s)
+    out = [_token(t) for t in tokens]
+    return out if all(out) else None  # type: ignore[return-value]
+
+
+def signed_number(s: str) -> bool:
+    """Whether a line is the 发文字号 with the 签发人 beside it (under the 发文机关标志)."""
+    return any(name == "doc_number" for name, _ in field_line(s) or ())
+
+
+def _token(t: str) -> tuple[str, str] | None:
+    if m := _CLASSIFICATION.match(t):
+        return "classification", m["v"].replace("☆", "★").replace("*", "★").replace("＊", "★")
+    if m := _URGENCY.match(t):
+        return "urgency", m["v"]
+    if m := _COPY.match(t):
+        return "copy_number", m["n"] or m["bare"]
+    return None
+
+
+def take_fields(pairs: list[tuple[str, str]], meta: MetaFields, line: int | None) -> None:
+    """Record a head line's 版头 fields (the first of each kind holds; names add up)."""
+    for name, value in pairs:
+        if name == "signer":
+            meta.signers.append(value)
+        elif name == "doc_number":
+            meta.add("doc_number", value, "文号", line)
+        elif getattr(meta, name) is None:
+            setattr(meta, name, value)
+
+
+# --- annexes ----------------------------------------------------------------------------------
+
+_ANNEX_LABEL = re.compile(r"^附\s*件\s*(?P<n>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})?\s*[:：]?$")
+_ANNEX_TITLED = re.compile(
+    r"^(?P<label>附\s*件\s*(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3}))\s*[:：]?\s*(?P<title>\S.*)$")
+
+
+def _label(text: str) -> str:
+    return compact(text).rstrip(":：")
+
+
+def _title_line(block: Block) -> bool:
+    return isinstance(block, Paragraph) and not block.marker and not block.run_in and not block.article \
+        and len(block.text.strip()) <= 80 and not re.search(r"[。；，,：:]$", block.text.strip())
+
+
+def _annex_start(block: Block, signed: bool) -> tuple[str, str | None] | None:
+    """(label, title on the label's line) when `block` opens an attachment printed in full; a
+    title on the label's line only after the signature (before it, `附件1：名称` lines list them)."""
+    if isinstance(block, Paragraph) and not block.marker and _ANNEX_LABEL.match(block.text.strip()):
+        return _label(block.text), None
+    if not signed:
+        return None
+    if isinstance(block, Paragraph) and not block.marker and (m := _ANNEX_TITLED.match(block.text.strip())) \
+            and _title_line(Paragraph(text=m["title"])):
+        return compact(m["label"]), m["title"].strip()
+    # `附件1：某某方案` read as a one-item 附件说明
+    if isinstance(block, Attachments) and len(block.items) == 1 and not block.items[0].marker:
+        m = re.match(r"^(?P<n>\d{1,2})\s*[:：]\s*(?P<t>\S.*)$", block.items[0].text)
+        if m and _title_line(Paragraph(text=m["t"])):
+            return f"附件{m['n']}", m["t"].strip()
+    return None
+
+
+def annexes(body: list[Block], changes: list[Change]) -> list[Block]:
+    """Gather the attachments printed after the notice into `annex` blocks: from a label line
+    (`附件`, `附件1`, `附件2：`) after the 署名 or the 附件说明, its title on the next line (or on the
+    label's line), and its blocks up to the next label."""
+    out: list[Block] = []
+    annex: Annex | None = None
+    closed = signed = False  # a signature or the 附件说明 came: a label now opens an attachment
+    i = 0
+    while i < len(body):
+        block = body[i]
+        start = _annex_start(block, signed) if closed else None
+        if start is not None:
+            label, title = start
+            i += 1
+            if title is None and i < len(body) and _title_line(body[i]):
+                title = body[i].text.strip()
+                i += 1
+                while i < len(body) and _title_line(body[i]) and _continues(title, body[i].text.strip()):
+                    title += body[i].text.strip()
+                    i += 1
+            annex = Annex(label=label, title=title or "", line=block.line)
+            changes.append(Change(kind="annex", line=block.line, before=label, after=annex.title))
+            out.append(annex)
+            continue
+        if isinstance(block, (Signature, Attachments)):
+            closed = True
+            signed = signed or isinstance(block, Signature)
+        (annex.body if annex is not None else out).append(block)
+        i += 1
+    return out
+
+
+def _continues(title: str, s: str) -> bool:
+    from .common import continues_title  # common imports this module
+
+    return continues_title(title, s)
+
+
+# --- the 版记 -----------------------------------------------------------------------------------
+
+_CC = re.compile(r"^(?:抄\s*[送报]|抄送机关)\s*[:：]\s*(?P<rest>.*)$")
+_PRINTED_LABELS = re.compile(r"印\s*发\s*(?:机\s*关|单\s*位|日\s*期|时\s*间)\s*[:：]?")
+_PRINTED = re.compile(r"印\s*发")
+RULE = re.compile(r"^[—─━\-－_＿=＝]{3,}$")
+_PRINTER = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,40}}{ORG_END}$")
+
+
+def record_line(s: str) -> bool:
+    """Whether a line can be part of the 版记: `抄送：…` or the 印发 line (also for the reader's
+    search of the closing signature, which a 版记 may follow)."""
+    s = s.strip()
+    return bool(_CC.match(s)) or _printed(s) is not None
+
+
+def _printed(s: str) -> tuple[str | None, str | None, str] | None:
+    """(printer, ISO date, date as printed) of a 印发 line: `某办公室 2021年2月7日印发`, the date
+    first, or with labels (`印发机关：… 印发日期：…`)."""
+    if not _PRINTED.search(s) or len(s) > 80:
+        return None
+    found = find_date(s)
+    if found is None:
+        return None
+    rest = _PRINTED_LABELS.sub(" ", s.replace(found.text, " ", 1))
+    rest = _PRINTED.sub(" ", rest)
+    printer = re.sub(r"\s+", "", rest).strip("，,。:：") or None
+    if printer is not None and not _PRINTER.match(printer):
+        return None
+    return printer, found.iso, found.text
+
+
+def record(body: list[Block], changes: list[Change]) -> list[Block]:
+    """Take the 版记 out of the blocks — a `抄送：` paragraph (wrapped over several lines or not)
+    and the 印发 line, with the rule lines around them — at the end of the last annex or of the
+    notice (a page may print it before the annexes), and append it as the last block."""
+    for holder in [*(b.body for b in body if isinstance(b, Annex))][-1:] + [body]:
+        end = len(holder)
+        while end and isinstance(holder[end - 1], Annex):
+            end -= 1
+        found = _record_run(holder[:end])
+        if found is None:
+            continue
+        start, rec = found
+        for b in holder[start:end]:
+            changes.append(Change(kind="record", line=b.line, before=getattr(b, "text", ""), after=""))
+        del holder[start:end]
+        body.append(rec)
+        return body
+    return body
+
+
+def _text(block: Block) -> str | None:
+    """A plain paragraph's (or a note's) text, the lines a 版记 is made of; None for other blocks."""
+    if isinstance(block, Note) or isinstance(block, Paragraph) and not block.marker:
+        return block.text.strip()
+    return None
+
+
+def _record_run(blocks: list[Block]) -> tuple[int, Record] | None:
+    """Where the 版记 at the end of `blocks` starts, and the Record; None when they end otherwise."""
+    j = len(blocks)
+    while j and RULE.match(_text(blocks[j - 1]) or "x"):
+        j -= 1
+    printed_at = j - 1 if j and _printed(_text(blocks[j - 1]) or "") else None
+    stop = printed_at if printed_at is not None else j
+    cc_at = next((i for i in range(stop - 1, max(-1, stop - 8), -1) if _CC.match(_text(blocks[i]) or "")), None)
+    printer = printed = printed_text = None
+    if printed_at is not None:
+        printer, printed, printed_text = _printed(_text(blocks[printed_at]))
+        above = _text(blocks[printed_at - 1]) if printed_at else None
+        if printer is None and above and printed_at - 1 != cc_at and _PRINTER.match(compact(above)):
+            printer, stop = compact(above), printed_at - 1  # the 印发机关 on the line above its date
+    cc: list[str] = []
+    if cc_at is not None:
+        wrapped = [_text(b) for b in blocks[cc_at + 1 : stop]]
+        if all(t and not RULE.match(t) and "。" not in t[:-1] and len(t) <= 80 for t in wrapped):
+            cc = _cc_names(" ".join([_CC.match(_text(blocks[cc_at]))["rest"], *wrapped]))
+        elif printed_at is None:
+            return None
+        else:
+            cc_at = None
+    start = cc_at if cc_at is not None else (stop if printed_at is not None else None)
+    if start is None:
+        return None
+    while start and RULE.match(_text(blocks[start - 1]) or "x"):
+        start -= 1
+    line = blocks[cc_at if cc_at is not None else printed_at].line
+    return start, Record(cc=cc, printer=printer, printed=printed, printed_text=printed_text, line=line)
+
+
+def _cc_names(text: str) -> list[str]:
+    """The 抄送机关, separated by commas (the standard's `，`; a 、 joins parts of one name)."""
+    return [n for n in (re.sub(r"\s+", "", x).strip("。.") for x in re.split(r"[，,；;]", text)) if n]
