@@ -137,10 +137,12 @@ def render(doc: Document, formats: list[str], style=None, context: Context | Non
     """Render `doc` into every format; nothing is written anywhere. `context` defaults to this
     process's (`Context.here()`: its SOURCE_DATE_EPOCH, no extra font folders)."""
     context = context or Context.here()
-    if style is None and any(f != "json" for f in formats):
-        from .style import cached_style
+    if style is None and any(f != "json" for f in formats):  # the format the document is printed in
+        from .render.layout import document_format
+        from .style import VARIANTS, cached_style
 
-        style = cached_style()
+        variant = VARIANTS.get(document_format(doc.meta))
+        style = cached_style(str(variant) if variant else None)
     if not doc.clean:  # built by hand, not loaded: nothing a renderer may not write gets through
         scrub(doc)
     result = Conversion(document=doc, diagnostics=list(doc.diagnostics))

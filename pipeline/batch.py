@@ -100,8 +100,9 @@ _busy = False  # a worker is inside a task: SIGTERM then interrupts it instead o
 
 
 def _style(path: str | None, formats: tuple[str, ...]):
-    """The style sheet (loaded once per process; None when only JSON is made)."""
-    if all(f == "json" for f in formats):
+    """The style sheet (loaded once per process); None when only JSON is made, or when no style
+    was given (each document then gets the GB/T 9704 format it is printed in: `api.render`)."""
+    if path is None or all(f == "json" for f in formats):
         return None
     from .style import cached_style
 

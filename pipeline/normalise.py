@@ -168,7 +168,8 @@ def _tidy_attachments(block: Attachments, log: list[Change]) -> None:
 
 
 def _tidy_signature(block: Signature, log: list[Change]) -> None:
-    block.signers = [tidy(s, block.line, log) for s in block.signers]
+    # a space inside a 署名 parts a 职务 from a name (`省长　王浩`): kept, as one full-width space
+    block.signers = ["\u3000".join(tidy(x, block.line, log) for x in s.split()) for s in block.signers]
     if block.date_text:
         block.date_text = tidy(block.date_text, block.line, log)
 

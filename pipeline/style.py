@@ -309,11 +309,28 @@ class IssuerBlock(_Model):
 
 
 class RecordStyle(_Model):
-    """版记 [std 7.4]: its separator lines."""
+    """版记 [std 7.4]: its separator lines; the 信函格式's has neither lines nor 印发 line."""
 
     rule_outer: Length
     rule_inner: Length
     color: str = Field(pattern=r"^[0-9A-Fa-f]{6}$")
+    rules: bool = True
+    printed: bool = True
+
+
+class LetterStyle(_Model):
+    """信函格式 [std 10.1]: the 版头 drawn on page 1 — the mark `issuer_top` under the paper's top
+    edge, a red double line `rule_gap` under it and one `bottom_rule` above the paper's foot."""
+
+    issuer_top: Length
+    rule_gap: Length
+    bottom_rule: Length
+    rule_length: Length
+    thick: Length
+    thin: Length
+    rule_spacing: Length
+    field_gap: Length
+    title_gap: Length
 
 
 class TitleBreaks(_Model):
@@ -347,6 +364,7 @@ REQUIRED_ROLES = (
 
 class StyleSheet(_Model):
     name: str
+    format: Literal["document", "letter", "order"] = "document"  # GB/T 9704 chapter 10's formats
     page: Page
     fonts: dict[str, FontRole]
     roles: dict[str, TextRole]
@@ -355,6 +373,7 @@ class StyleSheet(_Model):
     labels: Labels
     issuer_block: IssuerBlock
     record: RecordStyle
+    letter: LetterStyle | None = None  # the 信函格式's 版头 (format = "letter")
     title_breaks: TitleBreaks
     source: str = Field(default="", exclude=True)
     # what renderers derive from this sheet alone (the .docx template), kept as long as the sheet
@@ -368,6 +387,8 @@ class StyleSheet(_Model):
 
     @model_validator(mode="after")
     def _check_refs(self) -> StyleSheet:
+        if self.format == "letter" and self.letter is None:
+            raise ValueError("letter: missing (the letter format needs its 版头's numbers)")
         for name in REQUIRED_ROLES:
             if name not in self.roles:
                 raise ValueError(f"roles.{name}: missing (every style needs the role {name!r})")
@@ -450,7 +471,8 @@ def _read_toml(path: Path) -> dict:
 
 
 def load_style(path: str | Path | None = None) -> StyleSheet:
-    """Return the validated style sheet at `path`, or the bundled GB/T 9704 style when None.
+    """Return the validated style sheet at `path` (a file, or the name of a bundled variant:
+    `letter`, `order`), or the bundled GB/T 9704 style when None.
 
     A house style is laid over the bundled one, so it need only name what it changes; set
     `inherit = false` at its top to give a complete style instead. Raises `StyleError` naming the
@@ -459,7 +481,7 @@ def load_style(path: str | Path | None = None) -> StyleSheet:
     data = _read_toml(DEFAULT_STYLE)
     where = DEFAULT_STYLE
     if path is not None:
-        where = Path(path)
+        where = bundled(path) or Path(path)
         own = _read_toml(where)
         inherit = own.pop("inherit", True)
         data = _merge(data, own) if inherit is not False else own
@@ -472,6 +494,16 @@ def load_style(path: str | Path | None = None) -> StyleSheet:
             msg = err["msg"].removeprefix("Value error, ")
             problems.append(f"{key}: {msg}" if key and not msg.startswith(key) else msg)
         raise StyleError("bad style: " + "; ".join(problems), path=str(where)) from None
+
+
+#: the bundled variants (GB/T 9704 chapter 10), by name: `--style letter`
+VARIANTS = {"letter": STYLES_DIR / "letter.toml", "order": STYLES_DIR / "order.toml"}
+
+
+def bundled(name: str | Path) -> Path | None:
+    """The bundled style a bare name means (`letter`, `order`), unless a file of that name exists."""
+    text = str(name)
+    return VARIANTS.get(text) if text in VARIANTS and not Path(text).exists() else None
 
 
 @functools.lru_cache(maxsize=8)

@@ -25,7 +25,7 @@ from ..model import (
     Paragraph,
     Signature,
 )
-from .elements import RULE, annexes, record, record_line
+from .elements import ORDER_MARK, RULE, annexes, record, record_line
 from .header import (
     BULLET,
     ORG_END,
@@ -152,7 +152,7 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
         if i in signatures:
             end, d = signatures[i]
             signers = [part for k, x in enumerate(lines[i : end + 1], start=i) if k != d
-                       for part in re.split(r"\s{2,}|\u3000+", x.s) if part]
+                       for part in _signers(x.s)]
             blocks.append(Signature(signers=signers, date=iso_date(lines[d].s), date_text=lines[d].text,
                                     line=ln.no))
             i = end + 1
@@ -309,6 +309,17 @@ def _signature_ranges(lines: list[Src]) -> dict[int, tuple[int, int]]:
     return out
 
 
+def _signers(line: str) -> list[str]:
+    """The 署名 of a signer line: two spaces part joint signers, one full-width space too between
+    office names (`某委员会　某局`), not between a 职务 and a name (an order's `省长　王浩`)."""
+    parts = [p for p in re.split(r"\s{2,}", line) if p]
+    out = []
+    for part in parts:
+        pieces = [x for x in part.split("\u3000") if x]
+        out += pieces if len(pieces) > 1 and all(ORG_SUFFIX.search(x) for x in pieces) else [part.strip()]
+    return out
+
+
 def _title_ish(s: str) -> bool:
     """A short line without end punctuation: the title of what follows a mid-text signature."""
     return len(s) <= 60 and not re.search(r"[。；，：:]$", s)
@@ -379,6 +390,9 @@ def draft(title: str | None, meta: MetaFields, body: list[Block], changes: list[
     if title and (m := DATELINE.match(title)):  # a portal's `北京：关于印发…的通知`
         changes.append(Change(kind="dateline", line=None, before=title, after=title[m.end():]))
         title = title[m.end():]
+    if not title and meta.issuer and ORDER_MARK.match(meta.issuer):  # an order is named by its mark and 令号
+        title = meta.issuer + (meta.doc_number or "")
+        changes.append(Change(kind="title-order", line=None, before="", after=title))
     signature = next((b for b in reversed(body) if isinstance(b, Signature) and b.date_text), None)
     if signature is not None:
         meta.add("published", signature.date_text, "署名日期", signature.line, rank=SIGNATURE_RANK)

@@ -57,6 +57,18 @@ def field_line(s: str, prev: str | None = None) -> list[tuple[str, str]] | None:
     return out if all(out) else None  # type: ignore[return-value]
 
 
+# 信函格式 [std 10.1]: the office's name over a 函's 发文字号
+LETTER_MARK = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}{ORG_END}$")
+# 命令（令）格式 [std 10.2]: `浙江省人民政府令` over its 令号 `第390号`
+ORDER_MARK = re.compile(r"^\S{2,30}(?:命令|令)$")
+ORDER_NUMBER = re.compile(r"^[（(]?第\s*[0-9一二三四五六七八九十百零〇]{1,6}\s*号[）)]?$")
+
+
+def order_mark(s: str, nxt: str | None) -> bool:
+    """Whether a head line is an order's 发文机关标志: the line under it is its 令号."""
+    return bool(ORDER_MARK.match(s.strip())) and nxt is not None and bool(ORDER_NUMBER.match(nxt.strip()))
+
+
 def signed_number(s: str) -> bool:
     """Whether a line is the 发文字号 with the 签发人 beside it (under the 发文机关标志)."""
     return any(name == "doc_number" for name, _ in field_line(s) or ())

@@ -28,7 +28,7 @@ from .common import (
     notice_blocks,
     title_like,
 )
-from .elements import field_line, signed_number, take_fields
+from .elements import LETTER_MARK, ORDER_NUMBER, field_line, order_mark, signed_number, take_fields
 from .header import (
     BULLET,
     TAG_RANK,
@@ -167,11 +167,19 @@ def _head_line(units: list[Src | TableAt], k: int, meta: MetaFields | None = Non
         return "value"
     if split_labels(u.text):
         return "meta"
-    if DOC_NUMBER_LINE.match(u.s):
+    prev = units[k - 1].s if k and isinstance(units[k - 1], Src) else None
+    if DOC_NUMBER_LINE.match(u.s) or (ORDER_NUMBER.match(u.s) and prev and order_mark(prev, u.s)):
         return "doc-number" if meta is None or not meta.doc_number else None
+    nxt = units[k + 1].s if k + 1 < len(units) and isinstance(units[k + 1], Src) else None
+    if order_mark(u.s, nxt) and (meta is None or not meta.issuer):
+        return "issuer"
     if ISSUER_MARK.match(u.s) and (meta is None or not meta.issuer):
         nxt = units[k + 1].s if k + 1 < len(units) else ""
         if DOC_NUMBER_LINE.match(nxt) or "关于" in nxt or signed_number(nxt):
+            return "issuer"
+    if LETTER_MARK.match(u.s) and (meta is None or not meta.issuer):
+        nxt = units[k + 1].s if k + 1 < len(units) and isinstance(units[k + 1], Src) else ""
+        if DOC_NUMBER_LINE.match(nxt) and "函" in nxt:  # a 函's mark: the office over its 发文字号 [std 10.1]
             return "issuer"
     return None
 

@@ -31,7 +31,7 @@ from .common import (
     notice_blocks,
     title_like,
 )
-from .elements import field_line, signed_number, take_fields
+from .elements import LETTER_MARK, field_line, order_mark, signed_number, take_fields
 from .header import (
     BULLET,
     CHROME_FRAGMENT,
@@ -121,8 +121,12 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
             kinds[k] = "meta"
         elif DOC_NUMBER_LINE.match(ln.s):
             kinds[k] = "doc"
-        elif ISSUER_MARK.match(ln.s) and nxt is not None and (DOC_NUMBER_LINE.match(nxt.s) or "关于" in nxt.s
-                                                                or signed_number(nxt.s)):
+        elif order_mark(ln.s, nxt.s if nxt is not None else None):
+            kinds[k], kinds[nonblank[n]] = "issuer", "doc"  # `某某人民政府令` over `第390号`
+        elif (ISSUER_MARK.match(ln.s) and nxt is not None and (DOC_NUMBER_LINE.match(nxt.s) or "关于" in nxt.s
+                                                                 or signed_number(nxt.s))) \
+                or (LETTER_MARK.match(ln.s) and nxt is not None and DOC_NUMBER_LINE.match(nxt.s)
+                    and "函" in nxt.s):  # a 函's mark: the office's name over its 发文字号 [std 10.1]
             kinds[k] = "issuer"
         elif DISCLOSURE_VALUE.match(ln.s):
             kinds[k] = "junk"

@@ -116,6 +116,9 @@ class _Writer:
         """The header block; under it, the space that makes it a whole number of body lines
         (`layout.grid_pad`), reckoned from the paragraphs' spacing as Word stacks them."""
         s, head = self.style, layout.header(doc.meta, self.style)
+        if s.format == "letter" and head.issuer:
+            self.letter_header(head)
+            return
         title_before = None
         height = 0  # twips
         last: tuple[DocxParagraph, int] | None = None  # the last paragraph and its space after
@@ -154,6 +157,43 @@ class _Writer:
         pad = layout.grid_pad(Length(height * 635), s).twips
         if pad and last is not None:
             last[0].paragraph_format.space_after = Twips(last[1] + pad)
+
+    def letter_header(self, head: layout.Header) -> None:
+        """信函格式 [std 10.1]: the mark in page 1's own header, `issuer_top` under the paper's top
+        edge, the red double lines drawn by page position; under the first one the 份号 … left
+        and the 发文字号 right (a right tab), then the title two lines lower; page 1's footer has
+        no number."""
+        s, letter = self.style, self.style.letter
+        page, issuer, body = s.page, s.role("issuer"), s.role("body")
+        section = self.document.sections[0]
+        section.different_first_page_header_footer = True
+        section.header_distance = Twips(letter.issuer_top.twips)
+        mark = section.first_page_header.paragraphs[0]
+        self.set_style(mark, "issuer")
+        mark.paragraph_format.space_before = Twips(0)
+        self.run(mark, head.issuer)
+        middle = page.margin_left.pt + page.type_width.pt / 2
+        x0, x1 = middle - letter.rule_length.pt / 2, middle + letter.rule_length.pt / 2
+        thick, gap, thin = letter.thick.pt, letter.rule_spacing.pt, letter.thin.pt
+        top = (letter.issuer_top + issuer.size + letter.rule_gap).pt
+        mark._p.append(X.double_line_run(x0, x1, top, (thick, gap, thin), issuer.color))
+        foot = section.first_page_footer.paragraphs[0]
+        bottom = (page.height - letter.bottom_rule).pt - thick - gap - thin
+        foot._p.append(X.double_line_run(x0, x1, bottom, (thin, gap, thick), issuer.color))
+        # the body starts under the header, which reaches below the top margin (Word; LibreOffice
+        # adds some space under a header, and sets the 发文字号 lower)
+        body_top = max(page.margin_top.pt, (letter.issuer_top + issuer.line_pitch).pt)
+        first = top + thick + gap + thin + letter.field_gap.pt - (body.line_pitch.pt - body.size.pt) / 2 - body_top
+        number = head.masthead_number
+        for i in range(max(len(head.fields), 1 if number else 0)):
+            role, text = head.fields[i] if i < len(head.fields) else ("doc_number", "")
+            kw = {"before": round(max(0.0, first) * 20)} if i == 0 else {}
+            if i == 0 and number:
+                kw.update(tabs=[("right", page.type_width.twips)], runs=[("\t", None), (number, "doc_number")])
+            self.para(role, text, align="left", **kw)
+        self.para("title", "\n".join(head.title_lines), before=letter.title_gap.twips)
+        for i, text in enumerate(head.meta_lines):
+            self.para("meta", text, after=None if i == len(head.meta_lines) - 1 else 0)
 
     def numbered(self, head: layout.Header, number: str | None) -> list[tuple[str | None, dict]]:
         """The 发文字号's lines as (text, `para` keywords): centred alone, or one character in
@@ -243,22 +283,26 @@ class _Writer:
         section = self.section_on_even_page()
         section.footer_distance = Twips(s.page.margin_bottom.twips)
         role, rules = s.role("record"), s.record
+        if not rules.printed:
+            lines = layout.RecordLines(cc=lines.cc, printer=None, printed=None)
         for footer in (section.footer, section.even_page_footer):
             footer.is_linked_to_previous = False  # a footer part of its own
             box = footer.paragraphs[0]
             self.set_style(box, "record")
-            X.rule_paragraph(box._p.get_or_add_pPr(), rules.rule_outer.eighth_points)
+            if rules.rules:
+                X.rule_paragraph(box._p.get_or_add_pPr(), rules.rule_outer.eighth_points)
             if lines.cc:
                 lw = em_width(s.labels.cc)
                 self.para("record", lines.cc, ind=(-lw, role.left_indent + lw, role.right_indent), align="left",
                           into=footer)
-            if lines.cc and (lines.printer or lines.printed):
+            if lines.cc and (lines.printer or lines.printed) and rules.rules:
                 self.para("record", None, rule_width=rules.rule_inner.eighth_points, into=footer)
             if lines.printer or lines.printed:
                 right = (s.page.type_width - role.chars(role.right_indent)).twips
                 self.para("record", lines.printer or "", ind=(0, role.left_indent, role.right_indent), align="left",
                           tabs=[("right", right)], runs=[("\t" + (lines.printed or ""), None)], into=footer)
-            self.para("record", None, rule_width=rules.rule_outer.eighth_points, into=footer)
+            if rules.rules:
+                self.para("record", None, rule_width=rules.rule_outer.eighth_points, into=footer)
         self.low_paragraph()  # the section's one paragraph
 
     def section_on_even_page(self):

@@ -170,6 +170,23 @@ def tab_stops(ppr: BaseOxmlElement, stops: list[tuple[str, int]]) -> None:
         tabs.append(el("w:tab", val=val, pos=pos))
 
 
+_VML = 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
+
+
+def double_line_run(x0: float, x1: float, y: float, widths: tuple[float, float, float], color: str) -> BaseOxmlElement:
+    """A run holding a double line placed on the page (pt from its left and top edges; `widths`:
+    the upper line, the gap, the lower line; `y` the upper line's top): two VML lines, which
+    Word and LibreOffice both place by page position in a header or footer (the 信函格式's red
+    lines, GB/T 9704 10.1; LibreOffice draws VML's own double line styles as one line)."""
+    style = "position:absolute;mso-position-horizontal-relative:page;mso-position-vertical-relative:page"
+    upper, gap, lower = widths
+    lines = "".join(
+        f'<w:pict><v:line from="{x0:.2f}pt,{at:.2f}pt" to="{x1:.2f}pt,{at:.2f}pt" strokecolor="#{color}" '
+        f'strokeweight="{w:.2f}pt" style="{style}"/></w:pict>'
+        for at, w in ((y + upper / 2, upper), (y + upper + gap + lower / 2, lower)))
+    return parse_xml(f'<w:r {nsdecls("w")} {_VML}>{lines}</w:r>')
+
+
 def rule_paragraph(ppr: BaseOxmlElement, width: int) -> None:
     """Make a paragraph a line across the type area: no height, a bottom border `width` 1/8 pt."""
     put(ppr, "w:pBdr", _PPR_AFTER_PBDR).append(el("w:bottom", val="single", sz=width, space=0, color="auto"))

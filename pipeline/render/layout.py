@@ -51,10 +51,26 @@ def header(meta: Meta, style: StyleSheet) -> Header:
         issuer=meta.issuer or None,
         masthead_number=meta.doc_number if meta.issuer else None,
         signer_lines=signers,
-        title_lines=title_lines(meta.title, style, "title"),
+        # an order prints no title: its mark and 令号 head the text [std 10.2]
+        title_lines=() if style.format == "order" and meta.issuer else title_lines(meta.title, style, "title"),
         doc_number=meta.doc_number if not meta.issuer else None,
         meta_lines=tuple(lines),
     )
+
+
+_LETTER_NUMBER = re.compile(r"函\s*[〔\[［(（]\s*\d{4}")
+
+
+def document_format(meta: Meta) -> str:
+    """Which format of GB/T 9704 the document is printed in: "order" (命令格式: a 发文机关标志
+    ending in 令 or 命令), "letter" (信函格式: a 函's 发文字号 under a mark that is not `…文件`),
+    else "document"."""
+    issuer = (meta.issuer or "").strip()
+    if re.search(r"(?:命令|令)$", issuer):
+        return "order"
+    if issuer and not issuer.endswith("文件") and _LETTER_NUMBER.search(meta.doc_number or ""):
+        return "letter"
+    return "document"
 
 
 def title_lines(title: str, style: StyleSheet, role: str) -> tuple[str, ...]:

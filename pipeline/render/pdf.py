@@ -43,7 +43,8 @@ from .keeps import KeepLines
 from .layout import blocks, draw, marked, table_columns
 from .linebreak import CJKParagraph, clone_frag
 from .pdf_elements import Placed, RecordBox, ToEvenPage
-from .rlinternals import our_documents, text_pen
+from .pdf_page import page_decoration
+from .rlinternals import our_documents
 from .rowtable import Row, RowTable
 from .textfit import chinese_date
 
@@ -194,6 +195,8 @@ class _Builder:
     def header(self, doc: Document) -> list:
         """版头 when there is an issuer, then the title, 发文字号 and the 来源 / 发布日期 lines."""
         s, head = self.style, layout.header(doc.meta, self.style)
+        if s.format == "letter" and head.issuer:
+            return self.letter_header(head)
         out: list[Flowable] = [self.para(text, role) for role, text in head.fields]  # top left [std 7.2]
         above = sum(s.role(role).line_pitch.pt for role, _ in head.fields)
         if head.issuer:  # red 发文机关标志, 发文字号, red rule, then the title [std]
@@ -216,6 +219,30 @@ class _Builder:
                 for i, t in enumerate(lines)]
         if not lines:
             out.append(Spacer(0, after))
+        return [KeepTogether([*out, _GridPad(list(out), s)])]
+
+    def letter_header(self, head: layout.Header) -> list:
+        """信函格式 [std 10.1]: the mark and the red double lines are drawn on page 1 (`_page_decoration`);
+        under the first line, 7/8 of a character down, the 份号 … on the left and the 发文字号 on the
+        right, then the title two lines lower."""
+        s, letter = self.style, self.style.letter
+        issuer, pitch = s.role("issuer"), s.role("body").line_pitch.pt
+        line = letter.issuer_top + issuer.size + letter.rule_gap + letter.thick + letter.rule_spacing + letter.thin
+        # a line's text stands in the middle of its line pitch
+        out: list[Flowable] = [Spacer(0, max(0.0, (line - s.page.margin_top).pt + letter.field_gap.pt
+                                           - (pitch - s.role("body").size.pt) / 2))]
+        number = head.masthead_number
+        for i in range(max(len(head.fields), 1 if number else 0)):
+            parts = [(0.0, self.para(head.fields[i][1], head.fields[i][0]))] if i < len(head.fields) else []
+            if number and i == 0:
+                parts.append((0.0, self.para(number, "doc_number", align="right")))
+            out.append(Placed(parts, pitch))
+        out.append(Spacer(0, letter.title_gap.pt))
+        out += [self.para(t, "title") for t in head.title_lines]
+        lines = head.meta_lines
+        out += [self.para(t, "meta", spaceAfter=s.role("meta").space_after.pt if i == len(lines) - 1 else 0)
+                for i, t in enumerate(lines)]
+        self.unnumbered.add(1)  # [std 10.1] 首页不显示页码
         return [KeepTogether([*out, _GridPad(list(out), s)])]
 
     def numbered(self, head: layout.Header, number: str | None) -> list[Flowable]:
@@ -355,9 +382,9 @@ class _Builder:
             cc = self.para(lines.cc, "record", block.line, align="left",
                            chars={"left": role.left_indent + lw, "first": -lw})
         printed = [self.para(text, "record", block.line, align=align, chars={"first": 0})
-                   for text, align in ((lines.printer, "left"), (lines.printed, "right")) if text]
-        box = RecordBox(cc, printed, role.line_pitch.pt, (s.record.rule_outer.pt, s.record.rule_inner.pt),
-                        _color(s.record.color), self.unnumbered)
+                   for text, align in ((lines.printer, "left"), (lines.printed, "right")) if text and s.record.printed]
+        rules = (s.record.rule_outer.pt, s.record.rule_inner.pt) if s.record.rules else (0.0, 0.0)
+        box = RecordBox(cc, printed, role.line_pitch.pt, rules, _color(s.record.color), self.unnumbered)
         full = s.page.type_height.pt
         return [ToEvenPage(box, full), ToEvenPage(box, full), box]
 
@@ -411,21 +438,6 @@ class _Builder:
                          border=ts.border.pt, color=_color(ts.border_color), min_part=min_part)]
 
 
-def _glyph_middle(font_name: str, ch: str) -> float:
-    """Return the vertical middle of `ch`'s outline in em (0.39 for a CJK em dash), else 0.35."""
-    face = pdfmetrics.getFont(font_name).face
-    gid = face.charToGlyph.get(ord(ch))
-    try:
-        pos, nxt = face.glyphPos[gid], face.glyphPos[gid + 1]
-        if nxt > pos:
-            face.seek(face.get_table_pos("glyf")[0] + pos + 4)
-            y0, _x1, y1 = face.read_short(), face.read_short(), face.read_short()
-            return (y0 + y1) / 2 / face.unitsPerEm
-    except (TypeError, IndexError, KeyError, AttributeError):
-        pass
-    return 0.35
-
-
 def _pdf_date(iso: str | None) -> str | None:
     """`2021-02-07T09:19:00+08:00` → `D:20210207091900+08'00'`; None when there is no date."""
     m = re.match(r"^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})([+-])(\d{2}):(\d{2}))?$", iso or "")
@@ -434,37 +446,6 @@ def _pdf_date(iso: str | None) -> str | None:
     if not m[4]:
         return f"D:{m[1]}{m[2]}{m[3]}000000"
     return f"D:{m[1]}{m[2]}{m[3]}{m[4]}{m[5]}{m[6]}{m[7]}{m[8]}'{m[9]}'"
-
-
-def _page_decoration(style, fonts: FontSet, pub_date: str | None, unnumbered: set[int]):
-    """Return the callback run at each page's end: the page number `— N —` below the type area,
-    outer side; none on the pages in `unnumbered` (the 版记's, and the blank page before it)."""
-    page, pn, role = style.page, style.page_number, style.role("page_number")
-    size = role.size.pt
-    # The dash (U+2014) sits `below_type_area` under the type area (GB/T 9704 7.5).
-    base = (page.margin_bottom - pn.below_type_area).pt - _glyph_middle(fonts.font(role.font), "—") * size
-    left, width, inner = page.margin_left.pt, page.type_width.pt, pn.indent * size
-
-    def on_page(canv, _doc):
-        n = canv.getPageNumber()
-        if n == 1:
-            canv.showOutline()  # open the bookmarks: a 50-item report is navigated by them
-            if pub_date:
-                canv.setDateFormatter(lambda *_: pub_date)
-        if n in unnumbered:
-            return
-        text, side = layout.page_number(style, n)
-        runs, _ = fonts.runs(text, role.font)
-        w = sum(pdfmetrics.stringWidth(t, f, size) for f, t in runs)
-        x = {"left": left + inner, "right": left + width - inner - w, "center": left + (width - w) / 2}[side]
-        pen = text_pen(canv)
-        pen.origin(x, base)
-        for f, t in runs:  # one text object: each run starts where the one before ended
-            pen.font(f, size)
-            pen(t)
-        canv.drawText(pen.tx)
-
-    return on_page
 
 
 def render(doc: Document, style, context: Context | None = None) -> Rendered:
@@ -486,7 +467,8 @@ def _render(doc: Document, style, font_dirs, system_fonts: bool) -> tuple[bytes,
     page, meta = style.page, doc.meta
     frame = Frame(page.margin_left.pt, page.margin_bottom.pt, page.type_width.pt, page.type_height.pt,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="type-area")
-    on_page = _page_decoration(style, fonts, _pdf_date(meta.published), builder.unnumbered)
+    letter = meta.issuer if style.format == "letter" else None
+    on_page = page_decoration(style, fonts, _pdf_date(meta.published), builder.unnumbered, letter)
     buf = io.BytesIO()
     template = BaseDocTemplate(
         buf, pagesize=(page.width.pt, page.height.pt), invariant=1, lang="zh-CN",

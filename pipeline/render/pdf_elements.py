@@ -99,3 +99,16 @@ class ToEvenPage(Flowable):
     def draw(self):
         if self.height >= self.full - 0.01:
             self.record.unnumbered.add(self.canv.getPageNumber())
+
+
+def double_line(canv, x0: float, x1: float, y: float, thick: float, thin: float, gap: float, *,
+                thick_above: bool, color) -> None:
+    """A double rule from x0 to x1, its upper line's top at y: thick over thin, or thin over thick
+    (the 信函格式's red lines, GB/T 9704 10.1)."""
+    canv.setStrokeColor(color)
+    first, second = (thick, thin) if thick_above else (thin, thick)
+    canv.setLineWidth(first)
+    canv.line(x0, y - first / 2, x1, y - first / 2)
+    canv.setLineWidth(second)
+    y2 = y - first - gap - second / 2
+    canv.line(x0, y2, x1, y2)
