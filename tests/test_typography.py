@@ -3,14 +3,13 @@ narrow cells break between words, no title line of one or two characters."""
 
 from __future__ import annotations
 
-import io
 import random
 import re
 from pathlib import Path
 
 import pytest
 from factories import _cell, report
-from pypdf import PdfReader
+from pdfdraw import drawn_lines as _drawn_lines
 
 from pipeline import api
 from pipeline.model import ItemRow, Table
@@ -22,26 +21,6 @@ from pipeline.style import load_style
 ROOT = Path(__file__).resolve().parents[1]
 CASES = sorted(p.parent.name for p in (ROOT / "tests" / "golden").glob("*/input.*"))
 STYLE = load_style()
-
-
-def _drawn_lines(data: bytes) -> list[list[tuple[float, float, str]]]:
-    """Per page, (x, y, text) of each drawn run of text at one origin."""
-    pages = []
-    for page in PdfReader(io.BytesIO(data)).pages:
-        out: list[list] = []
-
-        def visit(text, cm, tm, _font, _size, out=out):
-            if not text.strip():
-                return
-            x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            if out and abs(out[-1][0] - x) < 0.01 and abs(out[-1][1] - y) < 0.01:
-                out[-1][2] += text
-            else:
-                out.append([x, y, text])
-
-        page.extract_text(visitor_text=visit)
-        pages.append([(x, y, re.sub(r"\s+", "", t)) for x, y, t in out])
-    return pages
 
 
 def _word_cut(text: str, k: int) -> bool:
@@ -166,7 +145,7 @@ def test_page_one_stands_on_the_grid_of_the_other_pages():
         pages = _drawn_lines(render_pdf(doc, STYLE))
         if len(pages) < 2:
             continue
-        body = [layout.marked(b) for b in doc.body if b.type == "paragraph"]
+        body = [layout.marked(b) for b in doc.blocks() if b.type == "paragraph"]
 
         def offsets(page, body=body):
             return {round((top - y) % pitch, 1) % round(pitch, 1) for _x, y, t in page

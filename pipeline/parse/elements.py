@@ -21,6 +21,7 @@ _CLASSIFICATION = re.compile(
 _URGENCY = re.compile(r"^(?:紧急程度\s*[:：]\s*)?(?P<v>特急|加急|特提|平急)$")
 _COPY = re.compile(r"^(?:份号\s*[:：]?\s*(?P<n>\d{1,6})|(?P<bare>\d{6}))$")
 _SIGNERS = re.compile(r"签\s*发\s*人\s*[:：]\s*(?P<names>.*)$")
+SIGNERS_LABEL = "签发人："
 _NAME = re.compile(r"^[\u4e00-\u9fff·•]{2,6}$")
 _NUMBER_FIRST = re.compile(r"^(?P<num>\S+〔\s*\d{4}\s*〕\s*\d+\s*号|\S+[\[［(（]\s*\d{4}\s*[\]］)）]\s*\d+\s*号)\s+")
 
@@ -34,7 +35,7 @@ def field_line(s: str, prev: str | None = None) -> list[tuple[str, str]] | None:
     """The 版头 fields a head line prints — ("copy_number" | "classification" | "urgency" |
     "signer" | "doc_number", value) in order — or None when it is no such line. `prev` is the
     line above: under a `签发人：` line, a line of names (and the 发文字号, which the standard
-    sets on the line of the last names) goes on the list."""
+    sets on the line of the last names) goes on the list (`continues_signers`)."""
     s = s.strip()
     if not s or len(s) > 80:
         return None
@@ -70,8 +71,14 @@ def order_mark(s: str, nxt: str | None) -> bool:
 
 
 def signed_number(s: str) -> bool:
-    """Whether a line is the 发文字号 with the 签发人 beside it (under the 发文机关标志)."""
-    return any(name == "doc_number" for name, _ in field_line(s) or ())
+    """Whether a line is the 签发人 line (under the 发文机关标志: the 发文字号 stands on it, or on the
+    line of the last names)."""
+    return any(name == "signer" for name, _ in field_line(s) or ()) and bool(_SIGNERS.search(s))
+
+
+def continues_signers(s: str, prev: str | None) -> bool:
+    """Whether a head line is read as 版头 fields only because it goes on the `签发人：` line above."""
+    return field_line(s) is None and field_line(s, prev) is not None
 
 
 def _token(t: str) -> tuple[str, str] | None:
@@ -146,9 +153,9 @@ def annexes(body: list[Block], changes: list[Change]) -> list[Block]:
             if title is None and i < len(body) and _title_line(body[i]):
                 title = body[i].text.strip()
                 i += 1
-                while i < len(body) and _title_line(body[i]) and _continues(title, body[i].text.strip()):
-                    title += body[i].text.strip()
-                    i += 1
+            while title and i < len(body) and _title_line(body[i]) and _continues(title, body[i].text.strip()):
+                title += body[i].text.strip()  # a title wrapped over two lines
+                i += 1
             annex = Annex(label=label, title=title or "", line=block.line)
             changes.append(Change(kind="annex", line=block.line, before=label, after=annex.title))
             out.append(annex)
@@ -242,8 +249,8 @@ def _record_run(blocks: list[Block]) -> tuple[int, Record] | None:
             printer, stop = compact(above), printed_at - 1  # the 印发机关 on the line above its date
     cc: list[str] = []
     if cc_at is not None:
-        wrapped = [_text(b) for b in blocks[cc_at + 1 : stop]]
-        if all(t and not RULE.match(t) and "。" not in t[:-1] and len(t) <= 80 for t in wrapped):
+        wrapped = [t for t in (_text(b) for b in blocks[cc_at + 1 : stop]) if not (t and RULE.match(t))]
+        if all(t and "。" not in t[:-1] and len(t) <= 80 for t in wrapped):
             cc = _cc_names(" ".join([_CC.match(_text(blocks[cc_at]))["rest"], *wrapped]))
         elif printed_at is None:
             return None

@@ -28,7 +28,7 @@ from .common import (
     notice_blocks,
     title_like,
 )
-from .elements import LETTER_MARK, ORDER_NUMBER, field_line, order_mark, signed_number, take_fields
+from .elements import LETTER_MARK, ORDER_NUMBER, field_line, order_mark, record_line, signed_number, take_fields
 from .header import (
     BULLET,
     TAG_RANK,
@@ -294,7 +294,8 @@ def _first_title(region: list[Src | TableAt]) -> tuple[int, int] | None:
 
 def _take_tail_meta(units: list[Src | TableAt], meta: MetaFields, changes: list[Change]) -> None:
     """Metadata printed after the content (`发布日期：…` at the foot of a page) leaves the body."""
-    while units and isinstance(units[-1], Src) and take_meta(units[-1].text, units[-1].no, meta):
+    while units and isinstance(units[-1], Src) and not record_line(units[-1].s) \
+            and take_meta(units[-1].text, units[-1].no, meta):  # (a 版记's `印发日期：` is no page metadata)
         u = units.pop()
         changes.append(Change(kind="metadata", line=u.no, before=u.text, after=""))
 

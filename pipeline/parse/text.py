@@ -31,7 +31,16 @@ from .common import (
     notice_blocks,
     title_like,
 )
-from .elements import LETTER_MARK, field_line, order_mark, signed_number, take_fields
+from .elements import (
+    LETTER_MARK,
+    SIGNERS_LABEL,
+    continues_signers,
+    field_line,
+    order_mark,
+    record_line,
+    signed_number,
+    take_fields,
+)
 from .header import (
     BULLET,
     CHROME_FRAGMENT,
@@ -112,8 +121,8 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
         seen_cand = bool(strong)
         if is_chrome(ln.text) or RULE_LINE.match(ln.s):
             kinds[k] = "chrome"
-        elif field_line(ln.s, stream[nonblank[n - 2]].s if n >= 2 else None):
-            kinds[k] = "gb"  # 份号, 密级, 紧急程度, 签发人
+        elif field_line(ln.s, prev := stream[nonblank[n - 2]].s if n >= 2 else None):
+            kinds[k] = "gb-names" if continues_signers(ln.s, prev) else "gb"  # 份号, 密级, 紧急程度, 签发人
         elif (label := label_only(ln.text)) and nxt is not None and not is_chrome(nxt.text) \
                 and plausible(label, nxt.s, stream[nonblank[n + 1]].s if n + 1 < len(nonblank) else ""):
             kinds[k], kinds[nonblank[n]] = "label", "value"
@@ -212,8 +221,8 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
         after = next((kinds[j] for j in order if j > lines[-1] and kinds[j] != "chrome"), None)
         before = next((kinds[j] for j in reversed(order) if j < k and kinds[j] != "chrome"), None)
         score = title_score(text, meta_next=after in ("meta", "label", "doc", "info", "date"),
-                            meta_prev=before in ("meta", "value", "doc", "info", "date", "gb"), hinted=False,
-                            hints=TitleHints(names=names), lines=len(lines))
+                            meta_prev=before in ("meta", "value", "doc", "info", "date", "gb", "gb-names"),
+                            hinted=False, hints=TitleHints(names=names), lines=len(lines))
         if best is None or score > best[0]:
             best = (score, k, lines)
     title_lines = best[2] if best else []
@@ -247,7 +256,7 @@ def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[s
     return title, start if start is not None else (order[-1] + 1 if order else 0)
 
 
-_HEAD_ONLY = ("chrome", "meta", "label", "value", "doc", "junk", "date", "info", "repeat", "gb")
+_HEAD_ONLY = ("chrome", "meta", "label", "value", "doc", "junk", "date", "info", "repeat", "gb", "gb-names")
 
 
 def _reprinted_head(stream: list[Src], order: list[int], n: int, title: str, kinds: dict[int, str]) -> bool:
@@ -299,9 +308,8 @@ def _take_head_line(stream: list[Src], k: int, kind: str, meta: MetaFields, chan
         take_value(meta, label_only(ln.text), BULLET.sub("", stream[nxt].s), stream[nxt].no)
     elif kind == "doc":
         meta.doc_number = meta.doc_number or ln.s
-    elif kind == "gb":
-        prev = next((stream[j].s for j in range(k - 1, -1, -1) if stream[j].s), None)
-        take_fields(field_line(ln.s, prev), meta, ln.no)
+    elif kind in ("gb", "gb-names"):  # (the line above is cleared by now: it is a 签发人 line)
+        take_fields(field_line(ln.s, SIGNERS_LABEL if kind == "gb-names" else None), meta, ln.no)
     elif kind == "issuer" or (kind == "cand" and above_title and title and not meta.issuer
                               and (ISSUER_MARK.match(ln.s) or (ORG_SUFFIX.search(ln.s) and len(ln.s) <= 30
                                                                and "关于" in title and "关于" not in ln.s))):
@@ -335,6 +343,8 @@ def _foot_line(ln: Src, meta: MetaFields, changes: list[Change], title: str | No
     after_title = ln.text.strip()[len(title):] if title and len(title) >= 6 and ln.s.startswith(title) else None
     if is_chrome(ln.text):
         changes.append(Change(kind="chrome", line=ln.no, before=ln.text, after=""))
+    elif record_line(ln.s):  # a 版记's `印发日期：` is no page metadata
+        return False
     elif take_meta(ln.text, ln.no, meta) or (after_title and take_meta(after_title, ln.no, meta)):
         changes.append(Change(kind="metadata", line=ln.no, before=ln.text, after=""))
     else:

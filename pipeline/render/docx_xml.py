@@ -191,6 +191,9 @@ def rule_paragraph(ppr: BaseOxmlElement, width: int) -> None:
     """Make a paragraph a line across the type area: no height, a bottom border `width` 1/8 pt."""
     put(ppr, "w:pBdr", _PPR_AFTER_PBDR).append(el("w:bottom", val="single", sz=width, space=0, color="auto"))
     put(ppr, "w:spacing", after(_PPR_AFTER_PBDR, "w:spacing"), before=0, after=0, line=20, lineRule="exact")
+    # the whole type area's width, whatever the style's indents
+    put(ppr, "w:ind", after(_PPR_AFTER_PBDR, "w:ind"), left=0, right=0, firstLine=0, leftChars=0, rightChars=0,
+        firstLineChars=0)
 
 
 # --- tables ----------------------------------------------------------------------------------

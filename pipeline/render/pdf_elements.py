@@ -75,6 +75,8 @@ class RecordBox(Flowable):
             y += self._cc_height
         rules.append((y, self.outer))
         for at, width in rules:
+            if width <= 0:  # a format without rules (信函格式): a 0 width would be a hairline
+                continue
             canv.setLineWidth(width)
             canv.line(0, at, self.width, at)
 
