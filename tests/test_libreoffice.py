@@ -132,3 +132,45 @@ def test_page_numbers_and_dates(exported):
     _, texts = exported
     assert "— 1 —" in texts["report"] and "— 2 —" in texts["notice"]
     assert "发布日期：2021年2月7日" in _squash(texts["sample"])
+
+
+def test_gbt9704_elements_in_libreoffice(tmp_path):
+    """The .docx of a notice with every element, as LibreOffice lays it out (the blank pages
+    Writer inserts are exported): each annex starts a page with its label on the first line;
+    the 版记 stands at the foot of the type area on the last page, an even one, which has no page
+    number — nor has the blank page before it."""
+    soffice = _tool("soffice", "libreoffice-writer-nogui")
+    pdftotext = _tool("pdftotext", "poppler-utils")
+    from pipeline import api
+
+    style = load_style()
+    doc = api.load(ROOT / "tests" / "golden" / "gb-every-element" / "input.txt")
+    (tmp_path / "every.docx").write_bytes(render_docx(doc, style))
+    env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF))
+    export = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--norestore",
+                    "--convert-to", export, "--outdir", str(tmp_path), str(tmp_path / "every.docx")],
+                   env=env, capture_output=True, timeout=180, check=True)
+    xml = subprocess.run([pdftotext, "-bbox", str(tmp_path / "every.pdf"), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    pages = [[(float(m[1]), float(m[2]), float(m[3]), m[4]) for m in
+              re.finditer(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page)]
+             for page in xml.split("<page ")[1:]]
+    height = style.page.height.pt
+    top, foot = style.page.margin_top.pt, height - style.page.margin_bottom.pt
+    left = style.page.margin_left.pt
+
+    def numbered(page) -> bool:
+        return any(w == "—" for *_, w in page)
+
+    starts = [p for p in pages if p and min(p, key=lambda w: w[1])[3].startswith("附件")]
+    assert len(starts) == 2  # 附件1 and 附件2, each first on its page
+    for p in starts:
+        x, y, _y1, _w = min(p, key=lambda w: w[1])
+        assert abs(x - left) < 1 and top < y < top + style.role("body").line_pitch.pt
+    assert len(pages) % 2 == 0
+    last = pages[-1]
+    assert not numbered(last) and any(w.startswith("抄送") for *_, w in last)
+    assert abs(max(y1 for _x, _y, y1, _w in last) - foot) < 4  # its last line on the type area's foot
+    blank = [p for p in pages[:-1] if not p]
+    assert all(numbered(p) for p in pages[:-1] if p) and len(blank) <= 1

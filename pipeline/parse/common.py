@@ -310,12 +310,12 @@ def _signature_ranges(lines: list[Src]) -> dict[int, tuple[int, int]]:
 
 
 def _signers(line: str) -> list[str]:
-    """The 署名 of a signer line: two spaces part joint signers, one full-width space too between
-    office names (`某委员会　某局`), not between a 职务 and a name (an order's `省长　王浩`)."""
+    """The 署名 of a signer line: two spaces part joint signers, one space too between office
+    names (`某委员会　某局`), not between a 职务 and a name (an order's `省长　王浩`)."""
     parts = [p for p in re.split(r"\s{2,}", line) if p]
     out = []
     for part in parts:
-        pieces = [x for x in part.split("\u3000") if x]
+        pieces = part.split()
         out += pieces if len(pieces) > 1 and all(ORG_SUFFIX.search(x) for x in pieces) else [part.strip()]
     return out
 

@@ -208,21 +208,40 @@ def _printed(s: str) -> tuple[str | None, str | None, str] | None:
 
 def record(body: list[Block], changes: list[Change]) -> list[Block]:
     """Take the 版记 out of the blocks — a `抄送：` paragraph (wrapped over several lines or not)
-    and the 印发 line, with the rule lines around them — at the end of the last annex or of the
-    notice (a page may print it before the annexes), and append it as the last block."""
-    for holder in [*(b.body for b in body if isinstance(b, Annex))][-1:] + [body]:
+    and the 印发 line, with the rule lines around them — and append it as the last block. It is
+    looked for at the end of the last annex, at the end of the notice (a page may print it before
+    the annexes), and right after the notice's signature and 附注 (a page that prints the
+    document the notice issues after it, without an annex label)."""
+    holders = [b.body for b in body if isinstance(b, Annex)][-1:] + [body]
+    for holder in holders:
         end = len(holder)
         while end and isinstance(holder[end - 1], Annex):
             end -= 1
-        found = _record_run(holder[:end])
-        if found is None:
-            continue
-        start, rec = found
-        for b in holder[start:end]:
-            changes.append(Change(kind="record", line=b.line, before=getattr(b, "text", ""), after=""))
-        del holder[start:end]
-        body.append(rec)
-        return body
+        for k in range(max(0, end - 12), end):  # the earliest start whose 版记 runs to the end
+            found = _record_at(holder, k, end)
+            if found is not None and found[0] == end:
+                return _moved(body, holder, k, found, changes)
+    sig = next((i for i, b in enumerate(body) if isinstance(b, Signature)), None)
+    if sig is not None:
+        k = sig + 1
+        while k < len(body) and _text(body[k]) is not None and _NOTE_LIKE.match(_text(body[k])):
+            k += 1
+        found = _record_at(body, k, len(body))
+        if found is not None:
+            return _moved(body, body, k, found, changes)
+    return body
+
+
+_NOTE_LIKE = re.compile(r"^[（(].+[）)][。.]?$|^(?:联系人|联系电话|联系方式|咨询电话)\s*[:：]")
+
+
+def _moved(body: list[Block], holder: list[Block], start: int, found: tuple[int, Record],
+           changes: list[Change]) -> list[Block]:
+    stop, rec = found
+    for b in holder[start:stop]:
+        changes.append(Change(kind="record", line=b.line, before=getattr(b, "text", ""), after=""))
+    del holder[start:stop]
+    body.append(rec)
     return body
 
 
@@ -233,38 +252,63 @@ def _text(block: Block) -> str | None:
     return None
 
 
-def _record_run(blocks: list[Block]) -> tuple[int, Record] | None:
-    """Where the 版记 at the end of `blocks` starts, and the Record; None when they end otherwise."""
-    j = len(blocks)
-    while j and RULE.match(_text(blocks[j - 1]) or "x"):
-        j -= 1
-    printed_at = j - 1 if j and _printed(_text(blocks[j - 1]) or "") else None
-    stop = printed_at if printed_at is not None else j
-    cc_at = next((i for i in range(stop - 1, max(-1, stop - 8), -1) if _CC.match(_text(blocks[i]) or "")), None)
+def _rule(blocks: list[Block], k: int) -> bool:
+    return k < len(blocks) and bool(RULE.match(_text(blocks[k]) or "x"))
+
+
+def _record_at(blocks: list[Block], k: int, end: int) -> tuple[int, Record] | None:
+    """The 版记 that starts at blocks[k] (rule lines first, if any) — where it ends, and the
+    Record — or None: its `抄送：` line and the lines its list wraps onto (each ends in a list's
+    mark: `，` `、` `；` `。`), then the 印发 line (its 印发机关 may stand on the line above)."""
+    while k < end and _rule(blocks, k):
+        k += 1
+    cc: list[str] | None = None
+    line = blocks[k].line if k < end else None
+    if k < end and (m := _CC.match(_text(blocks[k]) or "")):
+        parts, k = [m["rest"]], k + 1
+        while k < end and not _rule(blocks, k) and (t := _text(blocks[k])) and _printed(t) is None \
+                and not _printer_over_date(blocks, k, end) and _LIST_LINE.match(t) and not _CC.match(t):
+            parts.append(t)
+            k += 1
+        cc = _cc_names(" ".join(parts))
+        while k < end and _rule(blocks, k):
+            k += 1
     printer = printed = printed_text = None
-    if printed_at is not None:
-        printer, printed, printed_text = _printed(_text(blocks[printed_at]))
-        above = _text(blocks[printed_at - 1]) if printed_at else None
-        if printer is None and above and printed_at - 1 != cc_at and _PRINTER.match(compact(above)):
-            printer, stop = compact(above), printed_at - 1  # the 印发机关 on the line above its date
-    cc: list[str] = []
-    if cc_at is not None:
-        wrapped = [t for t in (_text(b) for b in blocks[cc_at + 1 : stop]) if not (t and RULE.match(t))]
-        if all(t and "。" not in t[:-1] and len(t) <= 80 for t in wrapped):
-            cc = _cc_names(" ".join([_CC.match(_text(blocks[cc_at]))["rest"], *wrapped]))
-        elif printed_at is None:
-            return None
-        else:
-            cc_at = None
-    start = cc_at if cc_at is not None else (stop if printed_at is not None else None)
-    if start is None:
+    if k < end and _printer_over_date(blocks, k, end):
+        printer, k = compact(_text(blocks[k])), k + 1
+    if k < end and (p := _printed(_text(blocks[k]) or "")) is not None:
+        printer = p[0] or printer
+        printed, printed_text = p[1], p[2]
+        line = line if cc is not None else blocks[k].line
+        k += 1
+    elif printer is not None:  # an office's name with no 印发 line under it: no part of the 版记
+        k -= 1
+        printer = None
+    if cc is None and printed_text is None:
         return None
-    while start and RULE.match(_text(blocks[start - 1]) or "x"):
-        start -= 1
-    line = blocks[cc_at if cc_at is not None else printed_at].line
-    return start, Record(cc=cc, printer=printer, printed=printed, printed_text=printed_text, line=line)
+    while k < end and _rule(blocks, k):
+        k += 1
+    return k, Record(cc=cc or [], printer=printer, printed=printed, printed_text=printed_text, line=line)
+
+
+# a line a 抄送 list wraps onto: names and the list's marks, ending in one (`，` `、` `；` `。`)
+_LIST_LINE = re.compile(r"^[^。；;!！?？]{1,80}[，,、；;。]$")
+
+
+def _printer_over_date(blocks: list[Block], k: int, end: int) -> bool:
+    """blocks[k] names the 印发机关 alone, and the 印发 line under it has none."""
+    t, nxt = _text(blocks[k]), _text(blocks[k + 1]) if k + 1 < end else None
+    p = _printed(nxt or "")
+    return bool(t and _PRINTER.match(compact(t)) and p is not None and p[0] is None)
 
 
 def _cc_names(text: str) -> list[str]:
-    """The 抄送机关, separated by commas (the standard's `，`; a 、 joins parts of one name)."""
-    return [n for n in (re.sub(r"\s+", "", x).strip("。.") for x in re.split(r"[，,；;]", text)) if n]
+    """The 抄送机关: the standard separates them by `，` (a `、` joins parts of one name:
+    `各市、县（市、区）人民政府`); a list without commas whose every part is an office's name
+    (`市委办、市人大办、市政府办`) is separated by its `、`."""
+    names = [n for n in (re.sub(r"\s+", "", x).strip("。.") for x in re.split(r"[，,；;。]", text)) if n]
+    if len(names) == 1 and "、" in names[0]:
+        parts = [x for x in names[0].split("、") if x]
+        if len(parts) > 1 and all(_PRINTER.match(x) for x in parts):
+            return parts
+    return names
