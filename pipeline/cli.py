@@ -96,7 +96,9 @@ def convert(
                                     "or all.")] = "all",
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder; input folders are mirrored "
                                       "inside it.")] = Path("out"),
-    style: Annotated[Path | None, typer.Option("--style", help="A house style (.toml).")] = None,
+    style: Annotated[Path | None, typer.Option(
+        "--style", help="A house style (.toml), or a GB/T 9704 format: letter, order. "
+                        "Default: the format each document is printed in.")] = None,
     font_dir: FontDirs = None,
     strict: Strict = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
@@ -175,7 +177,9 @@ def check(
 
 @app.command()
 def fonts(
-    style: Annotated[Path | None, typer.Option("--style", help="A house style (.toml).")] = None,
+    style: Annotated[Path | None, typer.Option(
+        "--style", help="A house style (.toml), or a GB/T 9704 format: letter, order. "
+                        "Default: the format each document is printed in.")] = None,
     font_dir: FontDirs = None,
 ) -> None:
     """Show, per font role, the font file and face the PDF uses, its fallbacks and what is missing."""

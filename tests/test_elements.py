@@ -362,3 +362,32 @@ def test_styles_by_name_and_a_missing_one():
     assert load_style("letter").format == "letter" and load_style("order").format == "order"
     with pytest.raises(Exception, match="not found"):
         load_style("no-such-style.toml")
+
+
+# --- any mix of them --------------------------------------------------------------------------------
+
+_HEAD = ["000123", "份号：12", "机密★1年", "秘 密", "特急", "紧急程度：加急", "签发人：张三", "签发人：张三　李四"]
+_TAIL = ["（此件公开发布）", "（联系人：王五，电话：0571-88888888）", "——————", "抄送：省委办公厅，省政府办公厅。",
+         "抄 送:市委办、市政府办", "省政协办公室。", "某某局办公室　2021年2月7日印发", "2021年2月7日印发",
+         "某某局办公室", "附件1", "附件2：某某方案", "某某工作方案", "一、目标", "全面完成任务。", "序号\t地区\t数量",
+         "1\t杭州\t3"]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_any_mix_of_the_elements_converts_with_the_record_last(seed):
+    import random
+
+    rnd = random.Random(seed)
+    head = rnd.sample(_HEAD, rnd.randint(0, 4))
+    tail = [rnd.choice(_TAIL) for _ in range(rnd.randint(1, 10))]
+    text = "\n".join([*head, "浙江省某某局文件", "浙某〔2021〕3号", *NOTICE.strip().split("\n"), *tail]) + "\n"
+    doc = load(text)
+    records = [i for i, b in enumerate(doc.body) if isinstance(b, Record)]
+    assert records in ([], [len(doc.body) - 1])
+    assert Document.from_json(doc.to_json()).to_json() == doc.to_json()
+    out = api.render(doc, ["pdf", "docx"]).outputs
+    pages = drawn_lines(out["pdf"])
+    if records:
+        assert len(pages) % 2 == 0 and _page_numbers(pages[-1]) == []
+    with zipfile.ZipFile(io.BytesIO(out["docx"])) as z:
+        assert z.testzip() is None
