@@ -28,10 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import api  # noqa: E402
-from pipeline.normalise import normalise  # noqa: E402
-from pipeline.render import RENDERERS  # noqa: E402
-from pipeline.validate import validate  # noqa: E402
+from bulletin import api  # noqa: E402
+from bulletin.normalise import normalise  # noqa: E402
+from bulletin.render import RENDERERS  # noqa: E402
+from bulletin.validate import validate  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "zj-amr-2020-q4-progress.txt"
 
@@ -61,8 +61,8 @@ def median_ms(fn, repeat: int, prepare=None) -> float:
 
 def stages(repeat: int) -> list[tuple[str, float]]:
     """Median warm milliseconds of each stage on the sample."""
-    from pipeline.read import read_file
-    from pipeline.style import load_style
+    from bulletin.read import read_file
+    from bulletin.style import load_style
 
     read = getattr(api, "read", read_file)
     text = read(SAMPLE)
@@ -76,7 +76,7 @@ def stages(repeat: int) -> list[tuple[str, float]]:
             ("normalise", median_ms(normalise, repeat, prepare=lambda: draft.model_copy(deep=True))),
             ("validate", median_ms(lambda: validate(normalised), repeat))]
     formats = list(RENDERERS)
-    if "pdf" not in formats and importlib.util.find_spec("pipeline.render.pdf"):
+    if "pdf" not in formats and importlib.util.find_spec("bulletin.render.pdf"):
         formats.append("pdf")
     for fmt in formats:
         try:
@@ -88,7 +88,7 @@ def stages(repeat: int) -> list[tuple[str, float]]:
 
 def cli(args: list[str], **kw) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], env=env, capture_output=True, text=True, **kw)
+    return subprocess.run([sys.executable, "-m", "bulletin", *args], env=env, capture_output=True, text=True, **kw)
 
 
 def median_s(fn, repeat: int = 3) -> float:
@@ -203,7 +203,7 @@ def batch(archive: Path, out: Path, formats: str, jobs: int) -> tuple[float, dic
     """Wall seconds, peak RSS by role (and "quarters": the largest converting process's RSS at
     25/50/75/100 % of the run), and the summary line of one batch run."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "pipeline", "convert", str(archive), "--to", formats, "--out", str(out),
+    cmd = [sys.executable, "-m", "bulletin", "convert", str(archive), "--to", formats, "--out", str(out),
            "--jobs", str(jobs), "--progress", "none"]
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
@@ -245,7 +245,7 @@ def main() -> None:
             print(f"\nper stage, sample ({SAMPLE.stat().st_size / 1024:.0f} KB), warm median:")
             for name, ms in stages(args.repeat):
                 print(f"  {name:<12} {ms:8.1f} ms")
-            print("\ncold CLI (`python -m pipeline convert sample --to F`, median of 3, wall):")
+            print("\ncold CLI (`python -m bulletin convert sample --to F`, median of 3, wall):")
             for fmt in [*RENDERERS, "all"]:
                 print(f"  {fmt:<12} {cold(fmt, tmp):8.2f} s")
             print("\nthe same content by other tools, cold (a fresh process each, median of 3, wall):")

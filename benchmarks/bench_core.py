@@ -14,8 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import api  # noqa: E402
-from pipeline.render.json import render_json  # noqa: E402
+from bulletin import api  # noqa: E402
+from bulletin.render.json import render_json  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "zj-amr-2020-q4-progress.txt"
 

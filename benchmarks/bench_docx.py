@@ -4,7 +4,7 @@
 
 - warm: `render_docx(doc, style)` in this process, document parsed and style loaded once
   (median of --runs);
-- cold: a fresh `python -m pipeline convert SAMPLE --to docx` process, and a fresh process that
+- cold: a fresh `python -m bulletin convert SAMPLE --to docx` process, and a fresh process that
   only imports, parses and renders (no CLI), median of 5 each;
 - pandoc (Debian's): the same content written as Markdown (title, 来源/发布日期 lines, a pipe table
   with one `<br>` per entry) converted to .docx by a fresh `pandoc` process, median of 5.
@@ -24,11 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import api  # noqa: E402
-from pipeline.model import Document, ItemRow, Table  # noqa: E402
-from pipeline.render.docx import render_docx  # noqa: E402
-from pipeline.render.textfit import chinese_date  # noqa: E402
-from pipeline.style import load_style  # noqa: E402
+from bulletin import api  # noqa: E402
+from bulletin.model import Document, ItemRow, Table  # noqa: E402
+from bulletin.render.docx import render_docx  # noqa: E402
+from bulletin.render.textfit import chinese_date  # noqa: E402
+from bulletin.style import load_style  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "zj-amr-2020-q4-progress.txt"
 
@@ -81,12 +81,12 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        cli = [sys.executable, "-m", "pipeline", "convert", str(SAMPLE), "--to", "docx", "--out",
+        cli = [sys.executable, "-m", "bulletin", "convert", str(SAMPLE), "--to", "docx", "--out",
                str(out / "cli"), "--force", "--quiet"]
         cold_cli = median_ms(lambda: subprocess.run(cli, cwd=ROOT, check=True, capture_output=True), 5)
-        print(f"cold `python -m pipeline convert --to docx`: {cold_cli:.0f} ms (median of 5)")
-        code = ("from pipeline import api; from pipeline.style import load_style; "
-                "from pipeline.render.docx import render_docx; "
+        print(f"cold `python -m bulletin convert --to docx`: {cold_cli:.0f} ms (median of 5)")
+        code = ("from bulletin import api; from bulletin.style import load_style; "
+                "from bulletin.render.docx import render_docx; "
                 f"render_docx(api.load({str(SAMPLE)!r}), load_style())")
         bare = [sys.executable, "-c", code]
         cold_bare = median_ms(lambda: subprocess.run(bare, cwd=ROOT, check=True, capture_output=True), 5)

@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import api  # noqa: E402
-from pipeline.parse.html import parse_html  # noqa: E402
+from bulletin import api  # noqa: E402
+from bulletin.parse.html import parse_html  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "zj-amr-2020-q4-progress.html"
 REPEAT = 50

@@ -26,9 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def _child(formats: list[str], n: int, sample: bool = False) -> None:
     sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
     import generate
-
-    from pipeline import api
-    from pipeline.style import load_style
+    from bulletin import api
+    from bulletin.style import load_style
 
     style = load_style()
     if sample:  # the bundled sample, n times (and once to warm up)

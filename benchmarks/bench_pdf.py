@@ -5,7 +5,7 @@
 - warm: `render_pdf(doc, style)` in this process, document parsed, style loaded and fonts
   resolved once (median and best of --runs; target ≤ 150 ms), and the best CPU time of each stage
   (story, layout and drawing, writing the file) with whether reportlab's C accelerator is on;
-- cold: a fresh `python -m pipeline convert SAMPLE --to pdf` process, and a fresh process that only
+- cold: a fresh `python -m bulletin convert SAMPLE --to pdf` process, and a fresh process that only
   imports, parses and renders (no CLI): median of 5 wall times and the children's peak RSS
   (`resource.getrusage(RUSAGE_CHILDREN)`); targets ≤ 0.6 s and ≤ 150 MB;
 - WeasyPrint (benchmark-only, never a dependency): the same content as HTML (title, 来源/发布日期,
@@ -30,11 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import api  # noqa: E402
-from pipeline.model import Document, ItemRow, Table  # noqa: E402
-from pipeline.render.pdf import render_pdf  # noqa: E402
-from pipeline.render.textfit import chinese_date  # noqa: E402
-from pipeline.style import load_style  # noqa: E402
+from bulletin import api  # noqa: E402
+from bulletin.model import Document, ItemRow, Table  # noqa: E402
+from bulletin.render.pdf import render_pdf  # noqa: E402
+from bulletin.render.textfit import chinese_date  # noqa: E402
+from bulletin.style import load_style  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "zj-amr-2020-q4-progress.txt"
 
@@ -99,9 +99,8 @@ def stage_times(doc, style, runs: int) -> dict[str, float]:
     """CPU time per stage of the warm render (best of `runs`: this kind of machine's speed drifts
     by ±30 % between seconds): building the story, layout and drawing (`build` less the file
     writing), writing the file (font subsets, compression, PDF objects)."""
+    from bulletin.render import pdf
     from reportlab.pdfgen.canvas import Canvas
-
-    from pipeline.render import pdf
 
     spent: dict[str, float] = {}
 
@@ -188,13 +187,13 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        cli = [sys.executable, "-m", "pipeline", "convert", str(SAMPLE), "--to", "pdf", "--out",
+        cli = [sys.executable, "-m", "bulletin", "convert", str(SAMPLE), "--to", "pdf", "--out",
                str(out / "cli"), "--force", "--quiet"]
         cold_cli = timed(lambda: run(cli, cwd=ROOT), 5)
-        print(f"cold `python -m pipeline convert --to pdf`: median {statistics.median(cold_cli) * 1000:.0f} ms, "
+        print(f"cold `python -m bulletin convert --to pdf`: median {statistics.median(cold_cli) * 1000:.0f} ms, "
               f"best {min(cold_cli) * 1000:.0f} ms (of 5); peak RSS of the children {child_peak_mb():.0f} MB")
-        code = ("from pipeline import api; from pipeline.style import load_style; "
-                "from pipeline.render.pdf import render_pdf; "
+        code = ("from bulletin import api; from bulletin.style import load_style; "
+                "from bulletin.render.pdf import render_pdf; "
                 f"render_pdf(api.load({str(SAMPLE)!r}), load_style())")
         cold_bare = timed(lambda: run([sys.executable, "-c", code], cwd=ROOT), 5)
         print(f"cold process: import + parse + render (no CLI): median "

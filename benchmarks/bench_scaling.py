@@ -43,7 +43,7 @@ def case(name: str) -> tuple[str, bytes]:
         return "para.txt", ("浙江省市场监督管理局关于开展质量提升行动的通知\n\n来源:省局 发布日期:2021-01-01\n\n"
                             f"各市场监管局：\n\n{para}。\n\n浙江省市场监督管理局\n2021年2月7日\n").encode()
     if name == "title-2000":
-        from pipeline import api
+        from bulletin import api
 
         doc = json.loads(api.load(SAMPLE).to_json())
         doc["meta"]["title"] = (WORDS * 70)[:2000] + "的通知"
@@ -58,7 +58,7 @@ CASES = ["sample", "100x", "paragraph-1mb", "title-2000", "tall-row"]
 
 
 def measure(name: str) -> dict:
-    from pipeline import api
+    from bulletin import api
 
     api.render(api.load(SAMPLE), ["json", "docx", "pdf"])  # warm: fonts, style, templates
     file, data = case(name)

@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
 sys.path.insert(0, str(ROOT))
 
-from pipeline import api  # noqa: E402
-from pipeline.model import Addressee, Attachments, Document, Heading, ItemRow, Paragraph, SectionRow, Signature  # noqa: E402
+from bulletin import api  # noqa: E402
+from bulletin.model import Addressee, Attachments, Document, Heading, ItemRow, Paragraph, SectionRow, Signature  # noqa: E402
 
 FACTS = ("title", "source", "published", "doc_number", "addressee", "tables", "table.columns", "table.items",
          "table.sections", "table.row", "headings", "articles", "attachments", "signature")

@@ -48,9 +48,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from pipeline import api  # noqa: E402
-from pipeline.errors import BulletinError  # noqa: E402
-from pipeline.model import Document  # noqa: E402
+from bulletin import api  # noqa: E402
+from bulletin.errors import BulletinError  # noqa: E402
+from bulletin.model import Document  # noqa: E402
 
 LIMIT = 10.0  # seconds an input may take, all three formats included
 MAX_INPUT = 200_000  # bytes (8× the sample): a step that would make the input larger is passed over
@@ -355,9 +355,8 @@ def _json(data: bytes) -> list[str]:
 
 
 def _lost(doc: Document, data: bytes, name: str) -> list[str]:
+    from bulletin.read import decode
     from invariants import lost_text
-
-    from pipeline.read import decode
 
     text = decode(data, name=name).text
     lost = lost_text(doc, text)

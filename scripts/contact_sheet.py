@@ -25,9 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from bulletin import api  # noqa: E402
 from preview import soffice_to_pdf  # noqa: E402
-
-from pipeline import api  # noqa: E402
 
 GAP = 12  # grey columns between the two pages
 

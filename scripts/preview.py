@@ -62,9 +62,9 @@ def _as_docx(path: Path, outdir: Path) -> Path:
     if path.suffix.lower() != ".json":
         return path
     sys.path.insert(0, str(ROOT))
-    from pipeline.model import Document
-    from pipeline.render.docx import render_docx
-    from pipeline.style import load_style
+    from bulletin.model import Document
+    from bulletin.render.docx import render_docx
+    from bulletin.style import load_style
 
     doc = Document.from_json(path.read_bytes())
     out = outdir / (path.stem + ".docx")

@@ -23,7 +23,7 @@ def sample_html() -> Path:
 
 @pytest.fixture(scope="session")
 def sample_doc(sample_txt):
-    from pipeline import api
+    from bulletin import api
 
     return api.load(sample_txt)
 
@@ -32,9 +32,9 @@ def pytest_sessionstart(session):
     """Resolve the default style's fonts before any test: the first resolution may make the title
     face's TrueType copy (~35 s, once per user), which must not fall inside a test that waits on a
     subprocess with a deadline."""
-    from pipeline.errors import FontError
-    from pipeline.fonts import resolve_fonts
-    from pipeline.style import load_style
+    from bulletin.errors import FontError
+    from bulletin.fonts import resolve_fonts
+    from bulletin.style import load_style
 
     try:
         resolve_fonts(load_style())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.model import (
+from bulletin.model import (
     Addressee,
     Attachments,
     Cell,

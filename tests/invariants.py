@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from pipeline.model import Document, Heading, Paragraph, SectionRow, Table
+from bulletin.model import Document, Heading, Paragraph, SectionRow, Table
 
 IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
 # the 版记 moves to the end: its lines are checked by the goldens

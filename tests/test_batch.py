@@ -16,11 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
+from bulletin import api, batch, inputs
+from bulletin.cli import app
+from bulletin.manifest import JOURNAL, MANIFEST
 from typer.testing import CliRunner
-
-from pipeline import api, batch, inputs
-from pipeline.cli import app
-from pipeline.manifest import JOURNAL, MANIFEST
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
@@ -181,7 +180,7 @@ def test_sigterm_mid_batch_then_resume(tmp_path):
     generate.generate(src, 60)
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "pipeline", "convert", str(src), "--to", "json", "--out", str(out), "-j", "2"]
+    cmd = [sys.executable, "-m", "bulletin", "convert", str(src), "--to", "json", "--out", str(out), "-j", "2"]
     proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
     # the journal is opened when the run starts: the first result is its first line
@@ -247,7 +246,7 @@ def test_dask_missing_says_what_to_install(tmp_path, monkeypatch):
 
 
 def test_one_run_per_output_folder(tmp_path):
-    from pipeline.manifest import locked
+    from bulletin.manifest import locked
 
     src = tmp_path / "in"
     generate.generate(src, 1, items=3)

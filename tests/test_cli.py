@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from bulletin import __version__
+from bulletin.cli import app
+from bulletin.model import SCHEMA_VERSION
 from typer.testing import CliRunner
 from vectors import BAD, GOOD, OVERSIZED
-
-from pipeline import __version__
-from pipeline.cli import app
-from pipeline.model import SCHEMA_VERSION
 
 runner = CliRunner()
 
@@ -130,7 +129,7 @@ def test_python_dash_m(sample_txt, tmp_path):
     import subprocess
     import sys
 
-    r = subprocess.run([sys.executable, "-m", "pipeline", "check", str(sample_txt)], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "bulletin", "check", str(sample_txt)], capture_output=True, text=True)
     assert r.returncode == 0 and "entry-number-gap" in r.stdout
 
 
@@ -158,7 +157,7 @@ def test_fonts_command_lists_every_role():
 
 
 def test_no_usable_font_is_a_usage_error_saying_what_to_install(tmp_path, monkeypatch, sample_txt):
-    import pipeline.fonts as fonts
+    import bulletin.fonts as fonts
 
     real = fonts.resolve_fonts
     monkeypatch.delenv("BULLETIN_FONT_PATH", raising=False)

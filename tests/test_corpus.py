@@ -12,12 +12,11 @@ import json
 import re
 
 import pytest
+from bulletin.model import Document, ItemRow
+from bulletin.parse.chrome import is_chrome
+from bulletin.parse.html_dom import data_tables, parse_dom, rows_of, text_of
 from conftest import ROOT
 from invariants import IDEOGRAPH, body_text, lost_text
-
-from pipeline.model import Document, ItemRow
-from pipeline.parse.chrome import is_chrome
-from pipeline.parse.html_dom import data_tables, parse_dom, rows_of, text_of
 
 _spec = importlib.util.spec_from_file_location("corpus_score", ROOT / "benchmarks" / "corpus_score.py")
 score = importlib.util.module_from_spec(_spec)

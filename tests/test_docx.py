@@ -13,15 +13,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from bulletin.errors import StyleError
+from bulletin.model import ItemRow, Note, Paragraph
+from bulletin.render import renderer
+from bulletin.render.docx import render_docx
+from bulletin.render.textfit import chinese_date, split_title
+from bulletin.style import Length, load_style
 from factories import notice, report
 from lxml import etree
-
-from pipeline.errors import StyleError
-from pipeline.model import ItemRow, Note, Paragraph
-from pipeline.render import renderer
-from pipeline.render.docx import render_docx
-from pipeline.render.textfit import chinese_date, split_title
-from pipeline.style import Length, load_style
 
 BREAKS = load_style().title_breaks
 
@@ -90,7 +89,7 @@ def notice_docx(style) -> bytes:
 
 
 def test_registered():
-    from pipeline.render import Rendered, docx
+    from bulletin.render import Rendered, docx
 
     assert renderer("docx") is docx.render
     out = renderer("docx")(notice(), load_style(), None)
@@ -311,7 +310,7 @@ def test_sample_items_and_entries_in_order(sample_doc, style):
 def test_deterministic(style):
     assert render_docx(report(), style) == render_docx(report(), style)
     code = ("import sys, hashlib; sys.path.insert(0, 'tests'); from factories import notice; "
-            "from pipeline.style import load_style; from pipeline.render.docx import render_docx; "
+            "from bulletin.style import load_style; from bulletin.render.docx import render_docx; "
             "print(hashlib.sha256(render_docx(notice(), load_style())).hexdigest())")
     env = dict(os.environ, PYTHONHASHSEED="123")
     env.pop("SOURCE_DATE_EPOCH", None)

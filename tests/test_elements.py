@@ -9,15 +9,14 @@ import re
 import zipfile
 
 import pytest
+from bulletin import api
+from bulletin.model import Annex, Document, Note, Record, Signature
+from bulletin.parse.elements import field_line
+from bulletin.render import layout
+from bulletin.render.docx import render_docx
+from bulletin.render.pdf import render_pdf
+from bulletin.style import load_style
 from pdfdraw import drawn_lines, strokes
-
-from pipeline import api
-from pipeline.model import Annex, Document, Note, Record, Signature
-from pipeline.parse.elements import field_line
-from pipeline.render import layout
-from pipeline.render.docx import render_docx
-from pipeline.render.pdf import render_pdf
-from pipeline.style import load_style
 
 STYLE = load_style()
 NOTICE = ("关于做好某项工作的通知\n各县（市、区）人民政府：\n现将有关事项通知如下，请认真贯彻执行。\n"

@@ -83,11 +83,11 @@ def _patterns():
     import pkgutil
     import re
 
-    import pipeline.parse
+    import bulletin.parse
 
-    names = ["pipeline.normalise", "pipeline.read", "pipeline.validate", "pipeline.api", "pipeline.render.textfit",
-             "pipeline.render.linebreak",
-             *(f"pipeline.parse.{m.name}" for m in pkgutil.iter_modules(pipeline.parse.__path__))]
+    names = ["bulletin.normalise", "bulletin.read", "bulletin.validate", "bulletin.api", "bulletin.render.textfit",
+             "bulletin.render.linebreak",
+             *(f"bulletin.parse.{m.name}" for m in pkgutil.iter_modules(bulletin.parse.__path__))]
     found = []
     for name in names:
         for key, value in vars(importlib.import_module(name)).items():

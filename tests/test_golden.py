@@ -10,12 +10,11 @@ import json
 import os
 
 import pytest
+from bulletin import api
+from bulletin.model import Document, ItemRow
 from conftest import GOLDEN
 from invariants import lost_text
 from tree import dump
-
-from pipeline import api
-from pipeline.model import Document, ItemRow
 
 REGENERATE = os.environ.get("BULLETIN_REGEN") == "1"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "input.txt").exists())

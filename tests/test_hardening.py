@@ -21,19 +21,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from bulletin import api, files
+from bulletin.cli import app
+from bulletin.errors import InputError, RenderError
+from bulletin.manifest import JOURNAL, MANIFEST
+from bulletin.model import Cell, Document, ItemRow, Meta, Para, Paragraph, Table
+from bulletin.render import linebreak, rowtable
+from bulletin.render.textfit import em_width, split_title
+from bulletin.style import load_style  # noqa: E402
 from docx import Document as Docx
 from lxml import etree
 from pypdf import PdfReader
 from typer.testing import CliRunner
-
-from pipeline import api, files
-from pipeline.cli import app
-from pipeline.errors import InputError, RenderError
-from pipeline.manifest import JOURNAL, MANIFEST
-from pipeline.model import Cell, Document, ItemRow, Meta, Para, Paragraph, Table
-from pipeline.render import linebreak, rowtable
-from pipeline.render.textfit import em_width, split_title
-from pipeline.style import load_style  # noqa: E402
 
 BREAKS = load_style().title_breaks
 
@@ -294,7 +293,7 @@ def test_workers_die_when_the_parent_is_killed(tmp_path):
         (src / f"b{n:02}.txt").write_bytes(SAMPLE.read_bytes())
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "convert", str(src), "--to", "pdf", "--out", str(out),
+    proc = subprocess.Popen([sys.executable, "-m", "bulletin", "convert", str(src), "--to", "pdf", "--out", str(out),
                              "-j", "2"], env=env, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not (out / JOURNAL).exists() or not (out / JOURNAL).stat().st_size:
@@ -436,8 +435,8 @@ def test_a_long_site_menu_does_not_push_the_title_out_of_the_head():
 
 
 def test_wide_tables_get_columns_a_character_wide_and_the_limit_is_the_page():
-    from pipeline.render.layout import table_columns
-    from pipeline.style import load_style
+    from bulletin.render.layout import table_columns
+    from bulletin.style import load_style
 
     style = load_style(None)
     cell = style.role("table_cell").size + style.table.cell_padding * 2

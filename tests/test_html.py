@@ -10,16 +10,15 @@ import re
 from pathlib import Path
 
 import pytest
+from bulletin import api
+from bulletin.errors import InputError
+from bulletin.model import Attachments, Document, ItemRow, Paragraph, SectionRow, Signature, Table
+from bulletin.parse.html import parse_html
+from bulletin.read import decode
+from bulletin.render import RENDERERS
 from conftest import GOLDEN, SAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from pipeline import api
-from pipeline.errors import InputError
-from pipeline.model import Attachments, Document, ItemRow, Paragraph, SectionRow, Signature, Table
-from pipeline.parse.html import parse_html
-from pipeline.read import decode
-from pipeline.render import RENDERERS
 
 HTML = Path(__file__).resolve().parent / "html"
 SAMPLE = SAMPLES / "zj-amr-2020-q4-progress.html"

@@ -14,11 +14,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from bulletin.model import Attachments, Heading, ItemRow, Paragraph, Signature, Table
+from bulletin.render.docx import render_docx
+from bulletin.style import load_style
 from factories import notice, report
-
-from pipeline.model import Attachments, Heading, ItemRow, Paragraph, Signature, Table
-from pipeline.render.docx import render_docx
-from pipeline.style import load_style
 
 ROOT = Path(__file__).resolve().parents[1]
 FONTS_CONF = ROOT / "styles" / "fontconfig" / "fonts.conf"
@@ -141,7 +140,7 @@ def test_gbt9704_elements_in_libreoffice(tmp_path):
     number — nor has the blank page before it."""
     soffice = _tool("soffice", "libreoffice-writer-nogui")
     pdftotext = _tool("pdftotext", "poppler-utils")
-    from pipeline import api
+    from bulletin import api
 
     style = load_style()
     doc = api.load(ROOT / "tests" / "golden" / "gb-every-element" / "input.txt")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from bulletin.render.breaks import CLOSERS, OPENERS, UNITS, break_points, split_lines
+from bulletin.render.linebreak import CJKParagraph, line_texts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.lib.styles import ParagraphStyle
-
-from pipeline.render.breaks import CLOSERS, OPENERS, UNITS, break_points, split_lines
-from pipeline.render.linebreak import CJKParagraph, line_texts
 
 CLOSING = "，。、；：？！）》”’」』】〕…"
 OPENING = "“‘（《「『【〔"
@@ -167,7 +166,7 @@ def test_split_lines_agrees_with_the_stepwise_splitter(text: str, data) -> None:
 
 @pytest.fixture(scope="module")
 def cjk_font() -> str:
-    from pipeline.fonts import resolve_fonts
+    from bulletin.fonts import resolve_fonts
 
     fonts = resolve_fonts({"song": ["AR PL UMing CN", "WenQuanYi Zen Hei"]})
     try:
@@ -209,9 +208,8 @@ def test_fast_text_output_matches_reportlab_textout(cjk_font: str) -> None:
     past the first 256-glyph subset, for brackets and backslashes and for a no-break space."""
     import io
 
+    from bulletin.render.rlinternals import TextPen
     from reportlab.pdfgen.canvas import Canvas
-
-    from pipeline.render.rlinternals import TextPen
 
     ideographs = [chr(c) for c in range(0x4E00, 0x4E00 + 700)]
     texts = ["(x)\\y", "\xa0 a", *("".join(ideographs[i:i + 37]) for i in range(0, 700, 37)),

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from bulletin.model import Cell, Document, ItemRow, Meta, Para, Table
+from bulletin.normalise import normalise, punctuation, tidy
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from pipeline.model import Cell, Document, ItemRow, Meta, Para, Table
-from pipeline.normalise import normalise, punctuation, tidy
 
 
 @pytest.mark.parametrize(
@@ -99,8 +98,8 @@ def test_every_block_type_has_a_rule():
     """normalise tidies each block type by its own rule; the model's block types and the rules agree."""
     import typing
 
-    from pipeline import model
-    from pipeline.normalise import RULES
+    from bulletin import model
+    from bulletin.normalise import RULES
 
     union = typing.get_args(model.Block)[0]
     types = {t.model_fields["type"].default for t in typing.get_args(union)}

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from bulletin import api
+from bulletin.errors import BulletinError
+from bulletin.model import ItemRow
+from bulletin.parse import parse_text
+from bulletin.parse.common import iso_date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from pipeline import api
-from pipeline.errors import BulletinError
-from pipeline.model import ItemRow
-from pipeline.parse import parse_text
-from pipeline.parse.common import iso_date
 
 
 def _items(doc):

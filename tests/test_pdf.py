@@ -13,17 +13,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from bulletin.errors import FontError, RenderError
+from bulletin.fontcache import essential_names
+from bulletin.fonts import ENV_VAR, describe_fonts, read_faces, resolve_fonts
+from bulletin.model import Note, Paragraph, SectionRow, Signature
+from bulletin.render import Context, renderer
+from bulletin.render.breaks import CLOSERS, OPENERS, SQUEEZE_CLOSE
+from bulletin.render.pdf import render, render_pdf
+from bulletin.style import load_style
 from factories import notice, report
 from pypdf import PdfReader
-
-from pipeline.errors import FontError, RenderError
-from pipeline.fontcache import essential_names
-from pipeline.fonts import ENV_VAR, describe_fonts, read_faces, resolve_fonts
-from pipeline.model import Note, Paragraph, SectionRow, Signature
-from pipeline.render import Context, renderer
-from pipeline.render.breaks import CLOSERS, OPENERS, SQUEEZE_CLOSE
-from pipeline.render.pdf import render, render_pdf
-from pipeline.style import load_style
 
 ROOT = Path(__file__).resolve().parents[1]
 UMING = "/usr/share/fonts/truetype/arphic/uming.ttc"
@@ -251,7 +250,7 @@ def test_dates_without_a_time_and_without_a_date(style):
 def test_same_bytes_every_run(pdfs, style, sample_doc):
     assert render_pdf(sample_doc, style) == pdfs["sample"]
     code = ("import hashlib, sys; sys.path.insert(0, 'tests'); from factories import report;"
-            "from pipeline.style import load_style; from pipeline.render.pdf import render_pdf;"
+            "from bulletin.style import load_style; from bulletin.render.pdf import render_pdf;"
             "print(hashlib.sha256(render_pdf(report(), load_style())).hexdigest())")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
@@ -353,9 +352,8 @@ def test_describe_fonts_names_each_role_file_and_face(style):
 def test_font_metrics_cache_gives_the_same_font(tmp_path, monkeypatch):
     if not Path(WQY).exists():
         pytest.skip("needs WenQuanYi Zen Hei")
+    from bulletin.render.rlinternals import read_ttfont
     from reportlab.pdfbase.ttfonts import TTFont
-
-    from pipeline.render.rlinternals import read_ttfont
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     parsed = read_ttfont("t-parsed", WQY, 0)  # parses and writes the cache
@@ -374,9 +372,8 @@ def test_font_dirs_travel_in_the_render_context_not_the_environment(tmp_path, mo
     resume key: a run with other font folders converts again."""
     import json
 
+    from bulletin.cli import app
     from typer.testing import CliRunner
-
-    from pipeline.cli import app
 
     monkeypatch.setenv(ENV_VAR, "/elsewhere")
     fonts = tmp_path / "fonts"
@@ -412,12 +409,11 @@ def test_reportlab_is_stock_again_after_a_render(sample_doc):
     """The renderer changes reportlab's module attributes for its own documents only (rlinternals)."""
     import gc
 
+    from bulletin.render.pdf import render_pdf
+    from bulletin.render.rlinternals import our_documents
+    from bulletin.style import cached_style
     from reportlab import rl_config
     from reportlab.pdfbase import pdfdoc, ttfonts
-
-    from pipeline.render.pdf import render_pdf
-    from pipeline.render.rlinternals import our_documents
-    from pipeline.style import cached_style
 
     def state():
         return (rl_config.useA85, pdfdoc.PDFZCompress.encode, pdfdoc.pdfdocEnc, ttfonts.TTFontFace, gc.isenabled())
@@ -438,7 +434,7 @@ def test_a_block_type_a_renderer_cannot_set_is_an_error_not_a_silent_loss(fmt):
     the model without one is a RenderError in every format."""
     from typing import Literal
 
-    from pipeline.model import Node
+    from bulletin.model import Node
 
     class Seal(Node):  # 印章: not in the model
         type: Literal["seal"] = "seal"
@@ -492,9 +488,8 @@ def test_a_note_stands_under_the_date_two_characters_in(style, tmp_path):
 def test_the_heavy_title_face_is_a_truetype_copy_of_the_cff_one(style):
     """Noto Serif CJK SC Bold is CFF; the title uses the TrueType copy fontconvert made (once, kept),
     with the source's timestamps (the same source, the same bytes)."""
+    from bulletin.fontconvert import truetype_copy
     from fontTools.ttLib import TTFont
-
-    from pipeline.fontconvert import truetype_copy
 
     src = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"
     if not Path(src).exists():

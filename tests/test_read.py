@@ -9,11 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
+from bulletin.errors import InputError
+from bulletin.read import DEFAULT_MAX_BYTES, Text, decode, read_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from pipeline.errors import InputError
-from pipeline.read import DEFAULT_MAX_BYTES, Text, decode, read_file
 
 HEADER = (
     "省市场监管局年度重点工作四季度完成情况\n"

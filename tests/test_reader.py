@@ -6,10 +6,9 @@ Each input is small and made for the class it tests; the real pages are in tests
 from __future__ import annotations
 
 import pytest
-
-from pipeline import api
-from pipeline.model import Addressee, Attachments, Heading, ItemRow, Paragraph, SectionRow, Signature, Table
-from pipeline.parse.header import find_date, iso_date
+from bulletin import api
+from bulletin.model import Addressee, Attachments, Heading, ItemRow, Paragraph, SectionRow, Signature, Table
+from bulletin.parse.header import find_date, iso_date
 
 
 def load(text: str, name: str = "page.txt"):
@@ -407,7 +406,7 @@ NOTICE = ("关于开展质量提升行动的通知\n\n各市市场监管局：\n
     ("联系电话： 0571-1234567", "联系电话：0571-1234567"),  # the space tidied away
 ])
 def test_a_note_under_the_date(printed, text):
-    from pipeline.model import Note
+    from bulletin.model import Note
 
     doc = load(NOTICE + printed + "\n")
     assert doc.body[-2].type == "signature"

@@ -1,4 +1,4 @@
-"""Every private reportlab name `pipeline/render/rlinternals.py` uses is still there and means what
+"""Every private reportlab name `pipeline/bulletin/render/rlinternals.py` uses is still there and means what
 that module says: these tests fail when a reportlab release changes one (the version is pinned)."""
 
 from __future__ import annotations
@@ -8,6 +8,8 @@ import io
 
 import pytest
 import reportlab
+from bulletin.render import rlinternals
+from bulletin.render.linebreak import REPORTLAB_VERSION
 from reportlab import rl_config
 from reportlab.lib import rl_accel
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
@@ -15,14 +17,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import paragraph
 from reportlab.platypus.paragraph import Paragraph
 
-from pipeline.render import rlinternals
-from pipeline.render.linebreak import REPORTLAB_VERSION
-
 
 @pytest.fixture(scope="module")
 def body_font() -> str:
-    from pipeline.errors import FontError
-    from pipeline.fonts import resolve_fonts
+    from bulletin.errors import FontError
+    from bulletin.fonts import resolve_fonts
 
     try:
         return resolve_fonts({"song": ["AR PL UMing CN", "WenQuanYi Zen Hei"]}).font("song")

@@ -6,19 +6,18 @@ import io
 import re
 
 import pytest
+from bulletin.errors import FontError
+from bulletin.fonts import resolve_fonts
+from bulletin.model import ItemRow, SectionRow, Table
+from bulletin.render.linebreak import CJKParagraph, line_texts
+from bulletin.render.pdf import _Builder
+from bulletin.render.rowtable import Row, RowTable
+from bulletin.style import load_style
 from factories import _cell
 from pypdf import PdfReader
 from reportlab.lib.colors import black
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph as RLParagraph
-
-from pipeline.errors import FontError
-from pipeline.fonts import resolve_fonts
-from pipeline.model import ItemRow, SectionRow, Table
-from pipeline.render.linebreak import CJKParagraph, line_texts
-from pipeline.render.pdf import _Builder
-from pipeline.render.rowtable import Row, RowTable
-from pipeline.style import load_style
 
 LONG = ("召开全省进口冷链食品物防工作视频会，部署冷链食品常态化疫情防控工作，"
         "组织开展冷链食品物防实战化应急演练，检查冷链食品经营单位14523家。")

@@ -8,15 +8,14 @@ import re
 from pathlib import Path
 
 import pytest
+from bulletin import api
+from bulletin.model import ItemRow, Table
+from bulletin.render import layout
+from bulletin.render.pdf import render_pdf
+from bulletin.render.words import boundaries
+from bulletin.style import load_style
 from factories import _cell, report
 from pdfdraw import drawn_lines as _drawn_lines
-
-from pipeline import api
-from pipeline.model import ItemRow, Table
-from pipeline.render import layout
-from pipeline.render.pdf import render_pdf
-from pipeline.render.words import boundaries
-from pipeline.style import load_style
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = sorted(p.parent.name for p in (ROOT / "tests" / "golden").glob("*/input.*"))
@@ -85,9 +84,8 @@ def test_name_cells_break_between_words(seed):
 
 
 def _notice_of(n: int):
+    from bulletin.model import Paragraph
     from factories import notice
-
-    from pipeline.model import Paragraph
 
     doc = notice()
     sig = doc.body.pop()
@@ -114,7 +112,7 @@ def test_the_signature_never_stands_alone_on_a_page(n):
 def test_a_heading_never_ends_a_page(n):
     """A bare heading keeps with the first two lines of what follows it; a keep never chains
     to the signature (the page before it is not left half empty)."""
-    from pipeline.model import Heading, Paragraph
+    from bulletin.model import Heading, Paragraph
 
     doc = _notice_of(0)
     sig = doc.body.pop()
@@ -157,7 +155,7 @@ def test_page_one_stands_on_the_grid_of_the_other_pages():
 
 
 def test_consecutive_marks_take_a_cell_and_a_half():
-    from pipeline.render.breaks import squeezed
+    from bulletin.render.breaks import squeezed
 
     assert squeezed("通知》《浙江") == [2]  # closing before opening
     assert squeezed("（一），（二）") == [2, 3]  # `），（`: three marks in two cells
@@ -169,7 +167,7 @@ def test_consecutive_marks_take_a_cell_and_a_half():
 def _drawn_paragraphs(doc, monkeypatch) -> list[tuple[list[tuple[str, float, int]], bool]]:
     """Every paragraph the PDF draws: its lines (text, extra space between characters in em,
     alignment) and whether it is the first part of a paragraph split across pages."""
-    from pipeline.render import linebreak
+    from bulletin.render import linebreak
 
     seen = []
     draw = linebreak.CJKParagraph._draw_lines
@@ -191,7 +189,7 @@ def test_no_last_line_of_one_character_and_its_mark_and_no_loose_lines(monkeypat
     of one character and its mark (`会。`: the marks squeezed to pull it back, or one more character
     brought down), and a justified line adds at most 0.15 em between characters — except before a
     Latin or digit run that may not be cut (the break had to come early)."""
-    from pipeline.render.breaks import CLOSERS, WORD_RUN
+    from bulletin.render.breaks import CLOSERS, WORD_RUN
 
     inputs = [next((ROOT / "tests" / "golden" / c).glob("input.*")) for c in CASES]
     lone, loose, ragged, justified = [], [], [], 0
@@ -218,7 +216,7 @@ def test_titles_of_three_or_four_lines_are_trapezoids_or_diamonds_and_no_line_en
     """GB/T 9704 7.3.1 排列对称…梯形或菱形: over every golden and corpus title, a line never ends in
     关于 (it opens what follows), and of three or four lines none is more than an em shorter than
     both its neighbours (an hourglass)."""
-    from pipeline.render.textfit import em_width
+    from bulletin.render.textfit import em_width
 
     paths = [*sorted((ROOT / "tests" / "golden").glob("*/input.*")),
              *sorted((ROOT / "tests" / "corpus").glob("*/input.*"))]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.model import Addressee, Attachments, Document, Heading, Paragraph, SectionRow, Signature, Table
+from bulletin.model import Addressee, Attachments, Document, Heading, Paragraph, SectionRow, Signature, Table
 
 
 def _short(text: str, n: int = 24) -> str:

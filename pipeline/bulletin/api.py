@@ -1,6 +1,6 @@
 """The library API: what the CLI calls, usable without it.
 
-    from pipeline import api
+    from bulletin import api
     doc = api.load("bulletin.txt")                       # read → parse → normalise → validate
     result = api.convert("bulletin.txt", formats=["json", "docx"])
     result.outputs["docx"]                               # bytes

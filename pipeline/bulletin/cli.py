@@ -1,4 +1,4 @@
-"""The `bulletin` command line: thin commands over `pipeline.api`."""
+"""The `bulletin` command line: thin commands over `bulletin.api`."""
 
 from __future__ import annotations
 

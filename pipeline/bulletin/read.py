@@ -15,7 +15,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipeline.errors import InputError
+from bulletin.errors import InputError
 
 DEFAULT_MAX_BYTES = 20_000_000
 

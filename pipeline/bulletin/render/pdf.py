@@ -2,7 +2,7 @@
 
 Every number comes from the style: the type area is one frame, the page number is drawn in the
 margin below it. A character goes to its role's font or to the first fallback that has it
-(`pipeline.fonts`); a character no font has becomes a `missing-glyph` warning. Lines break by
+(`bulletin.fonts`); a character no font has becomes a `missing-glyph` warning. Lines break by
 the Chinese rules of `linebreak`. The output is byte-identical across runs (`invariant=1`, dates
 from the bulletin).
 """

@@ -42,7 +42,7 @@ from .textfit import BALANCED_LINES
 REPORTLAB_VERSION = "5.1.0"
 if reportlab.Version != REPORTLAB_VERSION:  # pragma: no cover - depends on the environment
     raise RenderError(
-        f"pipeline.render.linebreak needs reportlab {REPORTLAB_VERSION} (it extends its CJK line "
+        f"bulletin.render.linebreak needs reportlab {REPORTLAB_VERSION} (it extends its CJK line "
         f"splitter), found {reportlab.Version}: run `pip install reportlab=={REPORTLAB_VERSION}`"
     )
 
