@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FONTS_CONF = ROOT / "styles" / "fontconfig" / "fonts.conf"
+FONTS_CONF = ROOT / "pipeline" / "bulletin" / "styles" / "fontconfig" / "fonts.conf"
 
 
 # the blank pages Writer inserts (before a 版记 section that starts on an even page) are printed:

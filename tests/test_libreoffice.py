@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from bulletin.model import Attachments, Heading, ItemRow, Paragraph, Signature, Table
 from bulletin.render.docx import render_docx
-from bulletin.style import load_style
+from bulletin.style import STYLES_DIR, load_style
 from factories import notice, report
 
 ROOT = Path(__file__).resolve().parents[1]
-FONTS_CONF = ROOT / "styles" / "fontconfig" / "fonts.conf"
+FONTS_CONF = STYLES_DIR / "fontconfig" / "fonts.conf"  # the package's own
 
 
 def _tool(name: str, package: str) -> str:
