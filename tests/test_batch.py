@@ -241,7 +241,7 @@ def test_dask_missing_says_what_to_install(tmp_path, monkeypatch):
     result = cli("convert", src, "--to", "json", "--out", tmp_path / "out", "--executor", "dask",
                  "--scheduler", "tcp://127.0.0.1:1")
     assert result.exit_code == 2
-    assert "pip install 'bulletin-pipeline[dask]'" in result.output
+    assert "pip install 'bulletin[dask]'" in result.output
     assert cli("convert", src, "--executor", "dask").exit_code == 2  # no --scheduler
 
 

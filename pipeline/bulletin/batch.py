@@ -30,12 +30,12 @@ from . import __version__, api
 from .errors import BulletinError, OutputError
 from .files import reason, write_all
 from .inputs import Job, plan
-from .manifest import MANIFEST, Manifest, file_sha256, locked, options_key, sweep_temporaries
+from .manifest import MANIFEST, Manifest, file_sha256, format_keys, locked, options_key, sweep_temporaries
 from .read import DEFAULT_MAX_BYTES
 from .render import Context
 from .report import Exit, Progress, Report, shown, where
 
-DASK_HINT = "pip install 'bulletin-pipeline[dask]'"
+DASK_HINT = "pip install 'bulletin[dask]'"
 
 
 class Interrupted(BaseException):  # noqa: N818 - like KeyboardInterrupt, not an error of an input
@@ -60,6 +60,7 @@ class Options:
     fail_fast: bool = False
     strict: bool = False
     quiet: bool = False
+    manifest: bool = True  # keep OUT/manifest.jsonl (and skip what it says is up to date)
 
 
 def default_jobs() -> int:
@@ -279,9 +280,10 @@ class _Run:
     def __init__(self, opts: Options, out: Path, progress: Progress, total: int, signals: _Signals):
         self.opts, self.out, self.progress, self.total, self.signals = opts, out, progress, total, signals
         self.report = Report(strict=opts.strict)
-        self.manifest = Manifest(out)
+        self.manifest = Manifest(out, opts.manifest)
         self.context = Context.here(opts.font_dirs)
         self.key = options_key(opts.formats, opts.style, self.context)
+        self.keys = format_keys(opts.formats, opts.style, self.context)
         self.executor: cf.Executor | None = None
         self.client = None
         self.limit = 1
@@ -303,7 +305,8 @@ class _Run:
             self.failed(job, job.error)
             return
         entry = self.manifest.entries.get(job.rel)
-        if not self.opts.force and self.manifest.fresh(entry, job.source, job.outputs, self.key, self.opts.max_bytes):
+        if not self.opts.force and self.manifest.fresh(entry, job.source, job.outputs, self.keys,
+                                                       self.opts.max_bytes):
             self.manifest.mark_skipped(job.rel)
             self.report.skip(entry.get("diagnostics"))
             self.progress.advance(self.report)
@@ -353,15 +356,22 @@ class _Run:
         elif type(err).__name__ == "KilledWorker":
             self.failed(job, "Dask workers died while converting it (out of memory?)")
         else:  # the task never ran: nothing the next input could do better, so stop the run
-            hint = (" (bulletin-pipeline must be installed, in the same version, where the Dask scheduler and "
+            hint = (" (bulletin must be installed, in the same version, where the Dask scheduler and "
                     "workers run)" if self.opts.executor == "dask" else "")
             raise BulletinError(f"the {self.opts.executor} executor could not run the task for {job.source}: "
                                 f"{type(err).__name__}: {str(err).strip().splitlines()[0] if str(err).strip() else ''}"
                                 f"{hint}")
 
     def finished(self, job: Job, result: Result) -> None:
+        outputs = {f: {**o, "options": self.keys[f]} for f, o in result.outputs.items()}
+        old = self.manifest.entries.get(job.rel)
+        if old and result.status == "converted" and old.get("sha256") == result.sha256 \
+                and old.get("version") == __version__:  # a run of other formats keeps what is still there
+            outputs = {**{f: o for f, o in (old.get("outputs") or {}).items()
+                          if f not in outputs and isinstance(o, dict) and (self.out / o.get("path", "")).is_file()},
+                       **outputs}
         entry = {"path": job.rel, "source": job.source, "sha256": result.sha256, "status": result.status,
-                 "outputs": result.outputs, "diagnostics": result.diagnostics, "ms": result.ms,
+                 "outputs": outputs, "diagnostics": result.diagnostics, "ms": result.ms,
                  "options": self.key, "version": __version__}
         if result.error:
             entry["error"] = result.error
@@ -438,7 +448,7 @@ def run(args: Iterable[str | os.PathLike], opts: Options, progress: Progress | N
     progress = progress or Progress()
     args = list(args)
     out = output_folder(opts.out)
-    with locked(out), _Signals() as signals:
+    with locked(out, opts.manifest), _Signals() as signals:
         total = sum(1 for job in plan(args, out, opts.formats) if not job.note)  # a cheap first walk, for the ETA
         state = _Run(opts, out, progress, total, signals)
         if state.manifest.dirty:

@@ -31,7 +31,8 @@ app = typer.Typer(
         "  bulletin schema --out bulletin.schema.json"
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
+    rich_markup_mode=None,  # plain help: `[default: …]` kept as written, and no rich to import
     pretty_exceptions_enable=False,
 )
 
@@ -56,14 +57,15 @@ def _main(
     """bulletin: Chinese government bulletins → .docx, PDF and normalised JSON."""
 
 
-MaxBytes = Annotated[int, typer.Option("--max-bytes", min=1, help="Refuse inputs larger than this.")]
-FontDirs = Annotated[list[Path] | None, typer.Option("--font-dir", help="Search this folder for fonts first "
-                                                    "(repeatable), e.g. a copy of C:\\Windows\\Fonts.")]
+MaxBytes = Annotated[int, typer.Option("--max-bytes", min=1, metavar="BYTES", help="Refuse inputs larger than this.")]
+FontDirs = Annotated[list[Path] | None, typer.Option("--font-dir", metavar="DIR", help="Search this folder for "
+                                                    "fonts first (repeatable), e.g. a copy of C:\\Windows\\Fonts.")]
 Strict = Annotated[bool, typer.Option("--strict", help="Exit 1 when an input has warnings.")]
 
 
 def formats_option(value: str) -> list[str]:
-    """Parse `--to docx,pdf` / `all` into a list of known formats (a usage error otherwise)."""
+    """Parse `--to docx,pdf` / `all` (any case) into a list of known formats (a usage error otherwise)."""
+    value = value.lower()
     names = list(api.FORMATS) if value.strip() == "all" else [v.strip() for v in value.split(",") if v.strip()]
     unknown = [n for n in names if n not in api.FORMATS]
     if unknown or not names:
@@ -84,52 +86,88 @@ class ProgressMode(StrEnum):
     none = "none"
 
 
-Sources = Annotated[list[str], typer.Argument(help="Bulletin files, folders (searched recursively for .txt, "
-                                              ".html, .htm) or globs such as 'archive/**/*.txt'.",
-                                              show_default=False)]
+# described in each command's help: typer would print the argument's Python type beside it
+Sources = Annotated[list[str], typer.Argument(show_default=False, metavar="INPUT", hidden=True)]
+
+FORMAT_SUFFIXES = {".json": "json", ".docx": "docx", ".pdf": "pdf"}
+READ_SUFFIXES = {"text": ".txt", "html": ".html", "json": ".json"}
+
+
+class InputFormat(StrEnum):
+    text = "text"
+    html = "html"
+    json = "json"
 
 
 @app.command()
 def convert(
     inputs: Sources,
-    to: Annotated[str, typer.Option("--to", help=f"Formats, comma separated ({', '.join(api.FORMATS)}) "
-                                    "or all.")] = "all",
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder; input folders are mirrored "
-                                      "inside it.")] = Path("out"),
+    to: Annotated[str | None, typer.Option("--to", "-t", metavar="FORMATS", help=f"Formats, comma separated "
+                                           f"({', '.join(api.FORMATS)}) or all [default: all; for -o FILE its "
+                                           "suffix; for -o -, json].", show_default=False)] = None,
+    from_: Annotated[InputFormat | None, typer.Option(
+        "--from", "-f", case_sensitive=False, metavar="FORMAT", help="What standard input holds: text, html "
+        "or json [default: sniffed].", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", metavar="PATH", help="Output folder (input folders "
+                                             "are mirrored inside it) [default: out]; with one input a file "
+                                             "(FILE.json, .docx or .pdf: that file alone), or - for standard "
+                                             "output.", show_default=False)] = None,
     style: Annotated[Path | None, typer.Option(
-        "--style", help="A house style (.toml), or a GB/T 9704 format: letter, order. "
-                        "Default: the format each document is printed in.")] = None,
+        "--style", metavar="STYLE", help="A house style (.toml), or a GB/T 9704 format: letter, order "
+        "[default: the format each document is printed in].", show_default=False)] = None,
     font_dir: FontDirs = None,
     strict: Strict = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: the "
-                                             "number of CPUs]; 1 converts in this process.")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, metavar="N", help="Worker processes "
+                                             "[default: the number of CPUs]; 1 converts in this process.",
+                                             show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Convert again inputs that are up to date.")] = False,
     fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first failed input.")] = False,
+    manifest: Annotated[bool | None, typer.Option(
+        "--manifest/--no-manifest", help="Keep OUT/manifest.jsonl, which lets a re-run skip what is up to "
+        "date [default: for folders, globs and several inputs].", show_default=False)] = None,
     executor: Annotated[Executor, typer.Option("--executor", help="Run tasks in local processes or on a Dask "
                                                "cluster.")] = Executor.process,
-    scheduler: Annotated[str | None, typer.Option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS",
+    scheduler: Annotated[str | None, typer.Option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", metavar="ADDRESS",
                                                   help="Dask scheduler address, e.g. tcp://host:8786.")] = None,
     progress: Annotated[ProgressMode, typer.Option("--progress", help="A bar on a terminal, else log lines "
                                                    "(auto); or bar, log, none.")] = ProgressMode.auto,
 ) -> None:
-    """Convert bulletins into OUT, mirroring folders: OUT/<path>.json (+ .docx, .pdf) and OUT/manifest.jsonl.
+    """Convert bulletins into OUT, mirroring folders: OUT/<path>.json (+ .docx, .pdf).
 
-    Inputs already converted with the same content and options are skipped. Example:
-    bulletin convert archive/ --to docx,pdf --out build/ --jobs 4
+    INPUT: bulletin files, folders (searched recursively for .txt, .html, .htm), globs such as
+    'archive/**/*.txt', or - for standard input. Inputs already converted with the same content and
+    options are skipped (OUT/manifest.jsonl).
+
+    \b
+    Examples:
+      bulletin convert archive/ -t docx,pdf -o build/ -j 4
+      bulletin convert notice.txt -o notice.pdf
+      curl -s https://… | bulletin convert - -t pdf -o - > notice.pdf
     """
-    formats = formats_option(to)
-    font_dirs = tuple(str(Path(d).expanduser().resolve()) for d in font_dir or [])
+    font_dirs = _font_dirs(font_dir)
+    single = _single_target(inputs, out)
+    if single is not None:
+        formats = _single_formats(to, single)
+    else:
+        formats = formats_option(to or "all")
     if any(f != "json" for f in formats):
         sheet = _style(style)  # a bad style, or no font for the PDF, is a usage error before any work
         if "pdf" in formats:
             _fonts(sheet, font_dirs)
+    if single is not None:
+        raise typer.Exit(_convert_one(inputs[0], single, formats, style, font_dirs, from_, max_bytes, strict, quiet))
+    if "-" in inputs:
+        raise typer.BadParameter("- (standard input) is the only input when given", param_hint="INPUT")
     if executor is Executor.dask and not scheduler:
         raise typer.BadParameter("--executor dask needs --scheduler tcp://HOST:8786", param_hint="--scheduler")
-    opts = batch.Options(out=out, formats=tuple(formats), style=style, font_dirs=font_dirs, max_bytes=max_bytes,
-                         jobs=jobs or batch.default_jobs(), executor=executor.value, scheduler=scheduler,
-                         force=force, fail_fast=fail_fast, strict=strict, quiet=quiet)
+    if manifest is None:  # a manifest for an archive, not beside a single converted file
+        manifest = len(inputs) > 1 or any(Path(i).is_dir() or not Path(i).exists() for i in inputs)
+    opts = batch.Options(out=out or Path("out"), formats=tuple(formats), style=style, font_dirs=font_dirs,
+                         max_bytes=max_bytes, jobs=jobs or batch.default_jobs(), executor=executor.value,
+                         scheduler=scheduler, force=force, fail_fast=fail_fast, strict=strict, quiet=quiet,
+                         manifest=manifest)
     try:
         report = batch.run(inputs, opts, progress_for(progress.value, quiet))
     except BulletinError as err:
@@ -138,6 +176,67 @@ def convert(
     if not quiet or report.failed:
         typer.echo(report.summary(), err=True)
     raise typer.Exit(report.return_code)
+
+
+def _single_target(inputs: list[str], out: Path | None) -> Path | None:
+    """The one output of a one-input run — a FILE.json / .docx / .pdf, or `-` (standard output,
+    also when standard input is read and no -o is given) — or None: a folder run."""
+    if len(inputs) != 1:
+        return None
+    if inputs[0] == "-" and out is None:
+        return Path("-")
+    if out is not None and (str(out) == "-" or out.suffix.lower() in FORMAT_SUFFIXES):
+        return out
+    return None
+
+
+def _single_formats(to: str | None, target: Path) -> list[str]:
+    """One output file takes one format: `--to`'s, else its suffix's, else (standard output) json."""
+    if to is not None:
+        formats = formats_option(to)
+        if len(formats) != 1:
+            raise typer.BadParameter(f"one output ({'standard output' if str(target) == '-' else target}) takes "
+                                     "one format; give one with --to, or --out a folder", param_hint="--to")
+        return formats
+    return [FORMAT_SUFFIXES.get(target.suffix.lower(), "json")]
+
+
+def _convert_one(source: str, target: Path, formats: list[str], style: Path | None, font_dirs: tuple[str, ...],
+                 from_: InputFormat | None, max_bytes: int, strict: bool, quiet: bool) -> int:
+    """Convert one input (a file, or `-`: standard input) into exactly `target` (or standard
+    output): no folder, no manifest; diagnostics on standard error as the folder run prints them."""
+    from .render import Context
+
+    report = Report(strict=strict)
+    shown_name = "<stdin>" if source == "-" else shown(Path(source))
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read()
+            kind = from_.value if from_ else ("json" if data.lstrip()[:1] == b"{" else "text")
+            doc = api.load(data, name="stdin" + READ_SUFFIXES[kind], max_bytes=max_bytes)
+        else:
+            doc = api.load(Path(source), max_bytes=max_bytes)
+        style_sheet = None
+        if style is not None and formats != ["json"]:
+            from .style import load_style
+
+            style_sheet = load_style(style)
+        conv = api.render(doc, formats, style_sheet, Context.here(font_dirs))
+        data = conv.outputs[formats[0]]
+        if str(target) == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            write_atomic(target, data)
+    except BulletinError as err:
+        report.failure(source, err.message)
+        typer.echo(f"{where(shown_name, err.line)}: error: {err.message}", err=True)
+        return report.return_code
+    for d in conv.diagnostics:
+        if not quiet or d.severity == "error":
+            typer.echo(f"{where(shown_name, d.line)}: {d.severity}: {d.code}: {d.message}", err=True)
+    report.converted(conv.diagnostics)
+    return report.return_code
 
 
 @app.command()
@@ -149,7 +248,11 @@ def check(
     strict: Strict = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
 ) -> None:
-    """Parse and validate only; print diagnostics as `file:line: severity: code: message`."""
+    """Parse and validate only; print diagnostics as `file:line: severity: code: message`.
+
+    INPUT: bulletin files, folders (searched recursively for .txt, .html, .htm) or globs such as
+    'archive/**/*.txt'.
+    """
     report = Report(strict=strict)
     machine: list[dict] = []
     for name, note in sources(inputs):
@@ -185,8 +288,8 @@ def fonts(
     """Show, per font role, the font file and face the PDF uses, its fallbacks and what is missing."""
     from .fonts import describe_fonts
 
+    font_dirs = _font_dirs(font_dir)
     sheet = _style(style)
-    font_dirs = tuple(str(Path(d).expanduser().resolve()) for d in font_dir or [])
     _fonts(sheet, font_dirs)
     typer.echo(describe_fonts(sheet, font_dirs))
 
@@ -207,13 +310,24 @@ def schema(
             raise typer.Exit(Exit.FAILED) from None
 
 
+def _font_dirs(dirs: list[Path] | None) -> tuple[str, ...]:
+    """`--font-dir` folders, absolute; one that is no folder is a usage error."""
+    found = []
+    for d in dirs or []:
+        path = Path(d).expanduser()
+        if not path.is_dir():
+            raise typer.BadParameter(f"{d}: no such folder", param_hint="--font-dir")
+        found.append(str(path.resolve()))
+    return tuple(found)
+
+
 def _style(path: Path | None):
     from .style import load_style
 
     try:
         return load_style(path)
     except BulletinError as err:
-        typer.echo(f"error: {err}", err=True)
+        typer.echo(_error(err), err=True)
         raise typer.Exit(Exit.USAGE) from None
 
 
@@ -227,8 +341,13 @@ def _fonts(sheet, font_dirs: tuple[str, ...]) -> None:
         for role in sheet.fonts:
             found.font(role)
     except FontError as err:
-        typer.echo(f"error: {err}", err=True)
+        typer.echo(_error(err), err=True)
         raise typer.Exit(Exit.USAGE) from None
+
+
+def _error(err: BulletinError) -> str:
+    """`FILE:LINE: error: message` (its str) when the error names a file, else `error: message`."""
+    return str(err) if err.path else f"error: {err.message}"
 
 
 def _line(path: Path, d: Diagnostic) -> str:

@@ -41,12 +41,19 @@ def options_key(formats: Iterable[str], style: str | os.PathLike | None, context
     h = hashlib.sha256(json.dumps({"formats": formats, "version": __version__, "SOURCE_DATE_EPOCH": epoch,
                                    **({"font_dirs": fonts} if fonts else {})}).encode())
     if any(f != "json" for f in formats):
-        from .style import DEFAULT_STYLE
+        from .style import DEFAULT_STYLE, VARIANTS, bundled
 
-        for path in (DEFAULT_STYLE, style):
-            if path is not None:
-                h.update(hashlib.sha256(Path(path).read_bytes()).digest())
+        # without --style each document may take a bundled variant (the letter, the order)
+        sheets = [DEFAULT_STYLE, *VARIANTS.values()] if style is None else [DEFAULT_STYLE, bundled(style) or style]
+        for path in sheets:
+            h.update(hashlib.sha256(Path(path).read_bytes()).digest())
     return h.hexdigest()[:16]
+
+
+def format_keys(formats: Iterable[str], style: str | os.PathLike | None, context=None) -> dict[str, str]:
+    """`options_key` of each format alone: what an output of that format was made with (a run of
+    other formats keeps it)."""
+    return {f: options_key((f,), style, context) for f in formats}
 
 
 def file_sha256(path: str | os.PathLike, limit: int | None = None) -> str | None:
@@ -95,24 +102,27 @@ def _line(entry: dict) -> str:
 class Manifest:
     """The manifest of an output folder: `entries` by input path, `record` during a run, `commit`."""
 
-    def __init__(self, out: Path):
-        self.out = out
+    def __init__(self, out: Path, enabled: bool = True):
+        self.out, self.enabled = out, enabled
         self.path = out / MANIFEST
         self.journal = out / JOURNAL
-        self.dirty = self.journal.exists()  # the last run was killed before it could commit
-        self.entries: dict[str, dict] = {e["path"]: e for e in _read_lines(self.path)}
-        self.entries.update((e["path"], e) for e in _read_lines(self.journal))
+        # the last run was killed before it could commit
+        self.dirty = enabled and self.journal.exists()
+        self.entries: dict[str, dict] = {e["path"]: e for e in _read_lines(self.path)} if enabled else {}
+        if enabled:
+            self.entries.update((e["path"], e) for e in _read_lines(self.journal))
         self._fh = None
 
-    def fresh(self, entry: dict | None, source: str, outputs: dict[str, str], key: str, limit: int) -> bool:
-        """True when `entry` says `source` was converted with these options, and every planned
-        output is still there with the recorded hash. Cheap checks first; the input is hashed last."""
-        if not entry or entry.get("status") not in UP_TO_DATE or entry.get("options") != key:
+    def fresh(self, entry: dict | None, source: str, outputs: dict[str, str], keys: dict[str, str],
+              limit: int) -> bool:
+        """True when `entry` says `source` was converted, and every planned output is still there
+        with the recorded hash, made with these options (`format_keys`). Cheap checks first; the
+        input is hashed last."""
+        if not entry or entry.get("status") not in UP_TO_DATE or entry.get("version") != __version__:
             return False
         recorded = entry.get("outputs") or {}
-        if entry.get("version") != __version__ or set(recorded) != set(outputs):
-            return False
-        if any(not isinstance(recorded[f], dict) or recorded[f].get("path") != p for f, p in outputs.items()):
+        if any(not isinstance(recorded.get(f), dict) or recorded[f].get("path") != p
+               or recorded[f].get("options") != keys.get(f) for f, p in outputs.items()):
             return False
         if file_sha256(source, limit) != entry.get("sha256"):
             return False
@@ -120,6 +130,8 @@ class Manifest:
 
     def open(self) -> None:
         """Open the journal for the run (an OutputError when the folder takes no file)."""
+        if not self.enabled:
+            return
         try:
             self._fh = open(self.journal, "a", encoding="utf-8")
         except OSError as err:
@@ -148,6 +160,8 @@ class Manifest:
         """Rewrite the manifest atomically with every entry, then drop the journal; an OutputError
         when the manifest cannot be written (the journal is dropped when it holds nothing)."""
         self._close()
+        if not self.enabled:
+            return
         lines = (_line(self.entries[k]) for k in sorted(self.entries))
         try:
             write_atomic(self.path, "".join(lines).encode("utf-8"))
@@ -179,8 +193,11 @@ def sweep_temporaries(out: Path) -> int:
 
 
 @contextlib.contextmanager
-def locked(out: Path) -> Iterator[None]:
+def locked(out: Path, enabled: bool = True) -> Iterator[None]:
     """Hold an exclusive lock on the output folder itself, so two runs never write one manifest."""
+    if not enabled:
+        yield
+        return
     try:
         import fcntl
 
