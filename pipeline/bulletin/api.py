@@ -8,9 +8,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pydantic import ValidationError
 
@@ -19,11 +20,11 @@ from .errors import InputError
 from .model import Diagnostic, Document, InputInfo
 from .normalise import FORBIDDEN, normalise, scrub
 from .parse import parse_text
-from .read import DEFAULT_MAX_BYTES, Text, decode, read_file
+from .read import DEFAULT_MAX_BYTES, Text, decode, read_bytes, read_file
 from .render import RENDERERS, Context, renderer
 from .validate import validate
 
-HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".mht", ".mhtml")  # an MHTML file is read as its HTML
 #: the output formats, each also its file suffix
 FORMATS: tuple[str, ...] = tuple(RENDERERS)
 
@@ -125,12 +126,39 @@ def read(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> Text:
 
 
 def load(source: str | os.PathLike | bytes, *, name: str | None = None,
-         max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read `source` (a path, or raw bytes with an optional `name`) into a validated Document."""
+         max_bytes: int = DEFAULT_MAX_BYTES, charset: str | None = None, url: str | None = None) -> Document:
+    """Read `source` (a path, or raw bytes with an optional `name`) into a validated Document.
+
+    `charset` is one the container declares (a WARC record's HTTP header); `url` the address it
+    was fetched from, when the page does not say. An `.mht` / `.mhtml` file is read as the page
+    it saved (`archives.mhtml_page`)."""
+    from .archives import is_mhtml
+
+    if is_mhtml(name if isinstance(source, bytes) else source):
+        name = name or os.fspath(source)
+        data = source if isinstance(source, bytes) else read_bytes(source, max_bytes=max_bytes)
+        return _mhtml(data, name, max_bytes)
     if isinstance(source, bytes):
-        return document(decode(source, name=name or "<input>", declared=_declared(name, source),
-                               max_bytes=max_bytes), name=name)
-    return document(read(source, max_bytes), name=str(source))
+        doc = document(decode(source, name=name or "<input>", declared=charset or _declared(name, source),
+                              max_bytes=max_bytes), name=name)
+    else:
+        doc = document(read(source, max_bytes), name=str(source))
+    if url and not doc.meta.url:
+        doc.meta.url = url
+    return doc
+
+
+def _mhtml(data: bytes, name: str, max_bytes: int) -> Document:
+    """The Document of a saved single-file page: its HTML part read as a saved `.html` (the input's
+    hash and size are the file's, so that a re-run knows it)."""
+    from .archives import mhtml_page
+
+    html, charset, url = mhtml_page(data, name)
+    text = decode(html, name=name, declared=charset or sniff_charset(html), max_bytes=max_bytes)
+    doc = document(replace(text, sha256=hashlib.sha256(data).hexdigest(), size=len(data)), name=name)
+    if url and not doc.meta.url and url.startswith(("http://", "https://")):
+        doc.meta.url = url
+    return doc
 
 
 def render(doc: Document, formats: list[str], style=None, context: Context | None = None) -> Conversion:

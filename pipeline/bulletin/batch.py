@@ -84,6 +84,8 @@ class Task:
     style: str | None
     max_bytes: int
     context: Context = Context()  # font folders, SOURCE_DATE_EPOCH: the parent's, not the worker's
+    record: int | None = None  # a page of a WARC: its record's offset, and its name for the reader
+    name: str | None = None
 
 
 @dataclass
@@ -175,7 +177,13 @@ def convert_file(task: Task) -> Result:
     _busy, t0 = True, time.perf_counter()
     result = Result(status="failed")
     try:
-        doc = api.load(task.source, max_bytes=task.max_bytes)
+        if task.record is not None:
+            from .archives import page
+
+            data, url, charset = page(task.source, task.record)
+            doc = api.load(data, name=task.name, max_bytes=task.max_bytes, charset=charset, url=url)
+        else:
+            doc = api.load(task.source, max_bytes=task.max_bytes)
         result.sha256 = doc.meta.input.sha256
         conv = api.render(doc, list(task.formats), _style(task.style, task.formats), task.context)
         # every format rendered before the first is written, and all of them or none is written
@@ -306,7 +314,7 @@ class _Run:
             return
         entry = self.manifest.entries.get(job.rel)
         if not self.opts.force and self.manifest.fresh(entry, job.source, job.outputs, self.keys,
-                                                       self.opts.max_bytes):
+                                                       self.opts.max_bytes, job.sha256):
             self.manifest.mark_skipped(job.rel)
             self.report.skip(entry.get("diagnostics"))
             self.progress.advance(self.report)
@@ -326,7 +334,7 @@ class _Run:
         while self.backlog and not self.stopping:
             job = self.backlog.pop(0)
             task = Task(os.path.abspath(job.source), str(self.out), job.outputs, self.opts.formats,
-                        _path(self.opts.style), self.opts.max_bytes, self.context)
+                        _path(self.opts.style), self.opts.max_bytes, self.context, job.record, job.name)
             self.inflight[self.executor.submit(convert_file, task)] = job
             while len(self.inflight) >= self.limit and not self.stopping:
                 self.collect(wait_all=False)
@@ -378,7 +386,7 @@ class _Run:
         self.manifest.record(entry)
         for severity, line, code, message in result.messages:  # as `file:line: severity: code: message`
             if not self.opts.quiet or severity == "error":
-                self.progress.log(f"{where(job.source, line)}: {severity}: {code}: {message}")
+                self.progress.log(f"{where(job.shown, line)}: {severity}: {code}: {message}")
         if result.status == "converted":
             self.report.converted(counts=result.diagnostics)
             self.progress.advance(self.report)
@@ -390,8 +398,8 @@ class _Run:
             self.manifest.record({"path": job.rel, "source": job.source, "status": "failed", "error": message,
                                   "sha256": None, "outputs": {}, "diagnostics": {}, "ms": 0,
                                   "options": self.key, "version": __version__})
-        self.report.failure(job.source, message)
-        self.progress.log(f"{shown(job.source)}: error: {message}")
+        self.report.failure(job.shown, message)
+        self.progress.log(f"{shown(job.shown)}: error: {message}")
         self.progress.advance(self.report)
 
     def stop(self, signum: int | None) -> None:

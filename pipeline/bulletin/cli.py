@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from . import __version__, api, batch
+from .archives import is_warc
 from .diagnostics import diagnostic
 from .errors import BulletinError
 from .files import write_atomic
@@ -163,7 +164,7 @@ def convert(
     if executor is Executor.dask and not scheduler:
         raise typer.BadParameter("--executor dask needs --scheduler tcp://HOST:8786", param_hint="--scheduler")
     if manifest is None:  # a manifest for an archive, not beside a single converted file
-        manifest = len(inputs) > 1 or any(Path(i).is_dir() or not Path(i).exists() for i in inputs)
+        manifest = len(inputs) > 1 or any(Path(i).is_dir() or not Path(i).exists() or is_warc(i) for i in inputs)
     opts = batch.Options(out=out or Path("out"), formats=tuple(formats), style=style, font_dirs=font_dirs,
                          max_bytes=max_bytes, jobs=jobs or batch.default_jobs(), executor=executor.value,
                          scheduler=scheduler, force=force, fail_fast=fail_fast, strict=strict, quiet=quiet,
@@ -260,22 +261,43 @@ def check(
         if note is not None:
             typer.echo(f"{shown(path)}: note: {note}", err=True)
             continue
-        try:
-            doc = api.load(path, max_bytes=max_bytes)
-        except BulletinError as err:
-            report.failure(str(path), err.message)
-            diags = [diagnostic("unreadable", err.line, err.message)]
-        else:
-            report.converted(doc.diagnostics)
-            diags = doc.diagnostics
-        if format is CheckFormat.json:
-            machine.append({"file": str(path), "diagnostics": [d.model_dump() for d in diags]})
-        else:
-            for d in diags:
-                typer.echo(_github(path, d) if format is CheckFormat.github else _line(path, d))
+        for label, load in _loaders(path, max_bytes):
+            try:
+                doc = load()
+            except BulletinError as err:
+                report.failure(label, err.message)
+                diags = [diagnostic("unreadable", err.line, err.message)]
+            else:
+                report.converted(doc.diagnostics)
+                diags = doc.diagnostics
+            if format is CheckFormat.json:
+                machine.append({"file": label, "diagnostics": [d.model_dump() for d in diags]})
+            else:
+                for d in diags:
+                    typer.echo(_github(label, d) if format is CheckFormat.github else _line(label, d))
     if format is CheckFormat.json:
         typer.echo(json.dumps(machine, ensure_ascii=False, indent=2))
     raise typer.Exit(report.return_code)
+
+
+def _loaders(path: Path, max_bytes: int):
+    """(name, load) of each bulletin a file holds: the file, or each page of a WARC (`file#URL`)."""
+    if not is_warc(path):
+        return [(str(path), lambda: api.load(path, max_bytes=max_bytes))]
+    from .archives import page, pages
+
+    try:
+        found, _skipped = pages(path)
+    except BulletinError as err:
+        def refuse(err=err):
+            raise err
+        return [(str(path), refuse)]
+
+    def load(offset: int, html: bool):
+        data, url, charset = page(path, offset)
+        return api.load(data, name="page.html" if html else "page.txt", max_bytes=max_bytes, charset=charset, url=url)
+
+    return [(f"{path}#{p.uri}", lambda p=p: load(p.offset, p.html)) for p in found]
 
 
 @app.command()
@@ -350,11 +372,11 @@ def _error(err: BulletinError) -> str:
     return str(err) if err.path else f"error: {err.message}"
 
 
-def _line(path: Path, d: Diagnostic) -> str:
+def _line(path: str | Path, d: Diagnostic) -> str:
     return f"{where(path, d.line)}: {d.severity}: {d.code}: {d.message}"
 
 
-def _github(path: Path, d: Diagnostic) -> str:
+def _github(path: str | Path, d: Diagnostic) -> str:
     """A GitHub Actions workflow command; its properties and message escaped as the runner
     reads them back (a comma or colon in a file name would end the property)."""
     kind = {"error": "error", "warning": "warning"}.get(d.severity, "notice")

@@ -16,7 +16,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-SUFFIXES = (".txt", ".html", ".htm")
+from .archives import is_warc
+
+SUFFIXES = (".txt", ".html", ".htm", ".mht", ".mhtml", ".warc", ".warc.gz")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,15 @@ class Job:
     outputs: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     note: str | None = None
+    record: int | None = None  # a page of a WARC: its record's offset, address, payload hash, and the
+    url: str | None = None  # name the reader takes it by (`art_1.html`)
+    sha256: str | None = None
+    name: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """How messages name it: the file, or a WARC's page as `crawl.warc.gz#https://…`."""
+        return f"{self.source}#{self.url}" if self.url else self.source
 
 
 def _linked_out(path: str, root: str) -> str | None:
@@ -122,10 +133,45 @@ def plan(args: Iterable[str | os.PathLike], out: Path, formats: Iterable[str]) -
             if real in seen:  # the same file named twice (a folder and a file inside it)
                 continue
             seen.add(real)
-            yield _job(source, PurePosixPath(Path(rel).as_posix()), out, formats, claimed, inside)
+            rel_path = PurePosixPath(Path(rel).as_posix())
+            if is_warc(source) and os.path.isfile(source):
+                yield from _warc_jobs(source, rel_path, arg, out, formats, claimed, inside)
+            else:
+                yield _job(source, rel_path, out, formats, claimed, inside)
         if not found:
-            what = "no .txt, .html or .htm file in this folder" if os.path.isdir(arg) else "no file matches"
+            what = (f"no {', '.join(SUFFIXES)} file in this folder" if os.path.isdir(arg) else "no file matches")
             yield Job(source=arg, rel=arg, error=what)
+
+
+def _warc_jobs(source: str, rel: PurePosixPath, arg: str, out: Path, formats: tuple[str, ...],
+               claimed: dict[str, str], inside: dict[Path, bool]) -> Iterator[Job]:
+    """A job per HTML or text page a WARC holds, its outputs named after the page's address (under
+    the WARC's own name when the WARC was found in a folder); a note counts what is passed over."""
+    from .archives import output_path, pages
+    from .errors import InputError
+
+    try:
+        found, skipped = pages(source)
+    except InputError as err:
+        yield Job(source, str(rel), error=err.message)
+        return
+    under = PurePosixPath() if os.path.abspath(arg) == os.path.abspath(source) else \
+        rel.parent / rel.name.removesuffix(".gz").removesuffix(".warc")
+    urls: set[str] = set()
+    for page in found:
+        if page.uri in urls:  # fetched again in the crawl: the first is converted
+            skipped += 1
+            continue
+        urls.add(page.uri)
+        target = under / output_path(page.uri)
+        job = _job(source, target, out, formats, claimed, inside)
+        yield Job(job.source, f"{rel}#{page.uri}", job.outputs, job.error, record=page.offset, url=page.uri,
+                  sha256=page.sha256, name=target.name + (".html" if page.html else ".txt"))
+    if skipped:
+        yield Job(source, str(rel), note=f"{skipped} record{'s' if skipped > 1 else ''} passed over (requests, "
+                                          "metadata, other types than HTML and text, errors, repeated addresses)")
+    if not found:
+        yield Job(source, str(rel), error="this WARC holds no HTML or text response")
 
 
 def _job(source: str, rel: PurePosixPath, out: Path, formats: tuple[str, ...], claimed: dict[str, str],

@@ -114,17 +114,17 @@ class Manifest:
         self._fh = None
 
     def fresh(self, entry: dict | None, source: str, outputs: dict[str, str], keys: dict[str, str],
-              limit: int) -> bool:
+              limit: int, sha256: str | None = None) -> bool:
         """True when `entry` says `source` was converted, and every planned output is still there
         with the recorded hash, made with these options (`format_keys`). Cheap checks first; the
-        input is hashed last."""
+        input is hashed last (a WARC page's hash, `sha256`, is known from planning)."""
         if not entry or entry.get("status") not in UP_TO_DATE or entry.get("version") != __version__:
             return False
         recorded = entry.get("outputs") or {}
         if any(not isinstance(recorded.get(f), dict) or recorded[f].get("path") != p
                or recorded[f].get("options") != keys.get(f) for f, p in outputs.items()):
             return False
-        if file_sha256(source, limit) != entry.get("sha256"):
+        if (sha256 or file_sha256(source, limit)) != entry.get("sha256"):
             return False
         return all(file_sha256(self.out / p) == recorded[f].get("sha256") for f, p in outputs.items())
 

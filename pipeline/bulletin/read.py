@@ -134,6 +134,12 @@ def read_file(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES,
     The size is checked with stat() before the file is read, so a huge file is never loaded.
     `sniff(data)` may return the charset the content declares (an HTML `<meta charset>`).
     """
+    data = read_bytes(path, max_bytes=max_bytes)
+    return decode(data, name=os.fsdecode(path), declared=sniff(data) if sniff else None, max_bytes=max_bytes)
+
+
+def read_bytes(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of the file at `path` (at most `max_bytes`); an `InputError` if it cannot be read."""
     name = os.fsdecode(path)
     try:
         st = os.stat(path)
@@ -156,7 +162,7 @@ def read_file(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES,
         raise InputError("is not a valid file path", path=name) from None
     if len(data) > max_bytes:
         raise InputError(_too_large(None, max_bytes), path=name)
-    return decode(data, name=name, declared=sniff(data) if sniff else None, max_bytes=max_bytes)
+    return data
 
 
 def _decode(data: bytes, name: str, declared: str | None) -> tuple[str, str, int, int | None]:
