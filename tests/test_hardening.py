@@ -236,7 +236,7 @@ def _no_space(monkeypatch, suffix: str):
 def test_a_full_disk_leaves_no_part_of_the_input(tmp_path, monkeypatch):
     _no_space(monkeypatch, f".pdf.{os.getpid()}.tmp")
     out = tmp_path / "out"
-    result = cli("convert", SAMPLE, "--out", out, "-j", "1")
+    result = cli("convert", SAMPLE, "--out", out, "-j", "1", "--manifest")
     assert result.exit_code == 1
     assert f"cannot write {out.resolve() / SAMPLE.stem}.pdf: No space left on device" in result.output
     assert sorted(p.name for p in out.iterdir()) == [MANIFEST]  # no .json, no .docx, no temporary
@@ -246,7 +246,7 @@ def test_a_full_disk_leaves_no_part_of_the_input(tmp_path, monkeypatch):
 def test_a_manifest_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path, monkeypatch):
     _no_space(monkeypatch, f"{MANIFEST}.{os.getpid()}.tmp")
     out = tmp_path / "out"
-    result = cli("convert", SAMPLE, "--to", "json", "--out", out, "-j", "1")
+    result = cli("convert", SAMPLE, "--to", "json", "--out", out, "-j", "1", "--manifest")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"cannot write {out.resolve() / MANIFEST}: No space left on device" in result.output
     assert (out / f"{SAMPLE.stem}.json").is_file()

@@ -381,7 +381,8 @@ def test_font_dirs_travel_in_the_render_context_not_the_environment(tmp_path, mo
     out = tmp_path / "out"
 
     def run(*extra):
-        result = CliRunner().invoke(app, ["convert", str(sample_txt), "--to", "pdf", "--out", str(out), *extra])
+        result = CliRunner().invoke(app, ["convert", str(sample_txt), "--to", "pdf", "--out", str(out), "--manifest",
+                                          *extra])
         assert result.exit_code == 0, result.output
         return json.loads((out / "manifest.jsonl").read_text())["options"], result.output
 
