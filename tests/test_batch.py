@@ -279,3 +279,26 @@ def test_an_output_never_overwrites_its_input(tmp_path):
     again = next((tmp_path / "out").rglob("*.json"))
     result = cli("convert", again, "--to", "json", "--out", again.parent)
     assert result.exit_code == 1 and "would overwrite the input itself" in result.output
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_dask_gives_up_when_no_worker_is_left(archive, tmp_path, workers):
+    """A real scheduler on 127.0.0.1: with no worker at all, or with its one worker retired during
+    the run, `convert` stops with a clear error and exit 1 after --dask-timeout seconds."""
+    import threading
+    import time
+
+    distributed = pytest.importorskip("distributed")
+    out = tmp_path / "out"
+    with distributed.LocalCluster(n_workers=workers, processes=False, threads_per_worker=1, protocol="tcp://",
+                                  host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        if workers:
+            threading.Timer(0.3, cluster.scale, args=(0,)).start()  # the worker leaves while inputs wait
+        t0 = time.monotonic()
+        result = cli("convert", archive, "--to", "json", "--out", out, "--executor", "dask",
+                     "--scheduler", cluster.scheduler_address, "--dask-timeout", "2")
+        took = time.monotonic() - t0
+    assert result.exit_code == 1, result.output
+    assert "no Dask worker has been connected" in result.output and "--dask-timeout" in result.output
+    assert took < 30

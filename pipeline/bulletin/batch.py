@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, api
-from .errors import BulletinError, OutputError
+from .errors import BulletinError, NoWorkers, OutputError
 from .files import reason, write_all
 from .inputs import Job, plan
 from .manifest import MANIFEST, Manifest, file_sha256, format_keys, locked, options_key, sweep_temporaries
@@ -61,6 +61,7 @@ class Options:
     strict: bool = False
     quiet: bool = False
     manifest: bool = True  # keep OUT/manifest.jsonl (and skip what it says is up to date)
+    dask_timeout: float = 60.0  # seconds without any Dask worker before the run gives up
 
 
 def default_jobs() -> int:
@@ -298,6 +299,7 @@ class _Run:
         self.inflight: dict[cf.Future, Job] = {}
         self.backlog: list[Job] = []
         self.broken = False
+        self._workers_seen = self._workers_asked = time.monotonic()
 
     @property
     def stopping(self) -> bool:
@@ -345,10 +347,30 @@ class _Run:
             done, _ = cf.wait(list(self.inflight), timeout=0.25, return_when=cf.FIRST_COMPLETED)
             for future in done:
                 self.settle(self.inflight.pop(future), future)
+            if not done and self.client is not None:
+                self.watch_workers()
             if not wait_all and (done or self.stopping):
                 return
         if self.broken and not self.report.interrupted:
             self.close()  # a fresh pool for the inputs still to come
+
+    def watch_workers(self) -> None:
+        """With tasks waiting on Dask: give up (NoWorkers) when the scheduler has had no worker for
+        `dask_timeout` seconds — Dask itself would wait for one forever. Asked once a second."""
+        now = time.monotonic()
+        if now - self._workers_asked < 1.0:
+            return
+        self._workers_asked = now
+        try:
+            workers = len(self.client.scheduler_info().get("workers", {}))
+        except Exception:  # the scheduler itself is gone: no worker either
+            workers = 0
+        if workers:
+            self._workers_seen = now
+        elif now - self._workers_seen > self.opts.dask_timeout:
+            raise NoWorkers(f"no Dask worker has been connected to the scheduler at {self.opts.scheduler} for "
+                            f"{self.opts.dask_timeout:g} s, with {len(self.inflight)} inputs waiting: start workers "
+                            f"(`dask worker {self.opts.scheduler}`), or wait longer with --dask-timeout")
 
     def settle(self, job: Job, future: cf.Future) -> None:
         if future.cancelled():

@@ -14,7 +14,7 @@ import typer
 from . import __version__, api, batch
 from .archives import is_warc
 from .diagnostics import diagnostic
-from .errors import BulletinError
+from .errors import BulletinError, NoWorkers
 from .files import write_atomic
 from .inputs import sources
 from .model import Diagnostic, json_schema
@@ -132,6 +132,8 @@ def convert(
                                                "cluster.")] = Executor.process,
     scheduler: Annotated[str | None, typer.Option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", metavar="ADDRESS",
                                                   help="Dask scheduler address, e.g. tcp://host:8786.")] = None,
+    dask_timeout: Annotated[float, typer.Option("--dask-timeout", min=1, metavar="SECONDS", help="Give up (exit "
+                                                "1) when the Dask scheduler has had no worker this long.")] = 60,
     progress: Annotated[ProgressMode, typer.Option("--progress", help="A bar on a terminal, else log lines "
                                                    "(auto); or bar, log, none.")] = ProgressMode.auto,
 ) -> None:
@@ -168,9 +170,12 @@ def convert(
     opts = batch.Options(out=out or Path("out"), formats=tuple(formats), style=style, font_dirs=font_dirs,
                          max_bytes=max_bytes, jobs=jobs or batch.default_jobs(), executor=executor.value,
                          scheduler=scheduler, force=force, fail_fast=fail_fast, strict=strict, quiet=quiet,
-                         manifest=manifest)
+                         manifest=manifest, dask_timeout=dask_timeout)
     try:
         report = batch.run(inputs, opts, progress_for(progress.value, quiet))
+    except NoWorkers as err:  # the run started: what it converted is recorded, the rest is not done
+        typer.echo(f"error: {err.message}", err=True)
+        raise typer.Exit(Exit.FAILED) from None
     except BulletinError as err:
         typer.echo(f"error: {err.message}", err=True)
         raise typer.Exit(Exit.USAGE) from None

@@ -40,3 +40,7 @@ class OutputError(BulletinError):
 
 class RenderError(BulletinError):
     """A renderer could not produce its output."""
+
+
+class NoWorkers(BulletinError):
+    """A Dask run found no worker for its timeout: the inputs left are not converted (exit 1)."""
