@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, api
+from .ci import annotation
 from .errors import BulletinError, NoWorkers, OutputError
 from .files import reason, write_all
 from .inputs import Job, plan
@@ -62,6 +63,7 @@ class Options:
     quiet: bool = False
     manifest: bool = True  # keep OUT/manifest.jsonl (and skip what it says is up to date)
     dask_timeout: float = 60.0  # seconds without any Dask worker before the run gives up
+    annotate: bool = False  # print each diagnostic as a GitHub Actions annotation too (`ci.annotation`)
 
 
 def default_jobs() -> int:
@@ -407,8 +409,11 @@ class _Run:
             entry["error"] = result.error
         self.manifest.record(entry)
         for severity, line, code, message in result.messages:  # as `file:line: severity: code: message`
+            self.report.codes[code] += 1
             if not self.opts.quiet or severity == "error":
                 self.progress.log(f"{where(job.shown, line)}: {severity}: {code}: {message}")
+            if self.opts.annotate:
+                print(annotation(job.shown, line, severity, code, message), flush=True)
         if result.status == "converted":
             self.report.converted(counts=result.diagnostics)
             self.progress.advance(self.report)
@@ -422,6 +427,8 @@ class _Run:
                                   "options": self.key, "version": __version__})
         self.report.failure(job.shown, message)
         self.progress.log(f"{shown(job.shown)}: error: {message}")
+        if self.opts.annotate:
+            print(annotation(job.shown, None, "error", "failed", message), flush=True)
         self.progress.advance(self.report)
 
     def stop(self, signum: int | None) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from . import __version__, api, batch
+from . import __version__, api, batch, ci
 from .archives import is_warc
 from .diagnostics import diagnostic
 from .errors import BulletinError, NoWorkers
@@ -42,6 +41,7 @@ class CheckFormat(StrEnum):
     text = "text"
     json = "json"
     github = "github"
+    junit = "junit"
 
 
 def _version(value: bool) -> None:
@@ -170,7 +170,7 @@ def convert(
     opts = batch.Options(out=out or Path("out"), formats=tuple(formats), style=style, font_dirs=font_dirs,
                          max_bytes=max_bytes, jobs=jobs or batch.default_jobs(), executor=executor.value,
                          scheduler=scheduler, force=force, fail_fast=fail_fast, strict=strict, quiet=quiet,
-                         manifest=manifest, dask_timeout=dask_timeout)
+                         manifest=manifest, dask_timeout=dask_timeout, annotate=ci.on_github())
     try:
         report = batch.run(inputs, opts, progress_for(progress.value, quiet))
     except NoWorkers as err:  # the run started: what it converted is recorded, the rest is not done
@@ -181,6 +181,8 @@ def convert(
         raise typer.Exit(Exit.USAGE) from None
     if not quiet or report.failed:
         typer.echo(report.summary(), err=True)
+    if ci.on_github():  # GitHub shows 10 annotations a step: the whole run as a table too
+        ci.write_summary(ci.summary(report, report.codes))
     raise typer.Exit(report.return_code)
 
 
@@ -248,9 +250,8 @@ def _convert_one(source: str, target: Path, formats: list[str], style: Path | No
 @app.command()
 def check(
     inputs: Sources,
-    format: Annotated[CheckFormat, typer.Option("--format", help="text, json or github annotations.")] = (
-        CheckFormat.text
-    ),
+    format: Annotated[CheckFormat, typer.Option("--format", help="text, json, github annotations or junit "
+                                                "(JUnit XML, for GitLab, Jenkins and others).")] = CheckFormat.text,
     strict: Strict = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
 ) -> None:
@@ -261,6 +262,7 @@ def check(
     """
     report = Report(strict=strict)
     machine: list[dict] = []
+    cases: list = []
     for name, note in sources(inputs):
         path = Path(name)
         if note is not None:
@@ -277,11 +279,16 @@ def check(
                 diags = doc.diagnostics
             if format is CheckFormat.json:
                 machine.append({"file": label, "diagnostics": [d.model_dump() for d in diags]})
+            elif format is CheckFormat.junit:
+                unreadable = next((d.message for d in diags if d.code == "unreadable"), None)
+                cases.append((label, [d for d in diags if d.code != "unreadable"], unreadable))
             else:
                 for d in diags:
                     typer.echo(_github(label, d) if format is CheckFormat.github else _line(label, d))
     if format is CheckFormat.json:
         typer.echo(json.dumps(machine, ensure_ascii=False, indent=2))
+    elif format is CheckFormat.junit:
+        typer.echo(ci.junit(cases, strict=strict), nl=False)
     raise typer.Exit(report.return_code)
 
 
@@ -382,20 +389,7 @@ def _line(path: str | Path, d: Diagnostic) -> str:
 
 
 def _github(path: str | Path, d: Diagnostic) -> str:
-    """A GitHub Actions workflow command; its properties and message escaped as the runner
-    reads them back (a comma or colon in a file name would end the property)."""
-    kind = {"error": "error", "warning": "warning"}.get(d.severity, "notice")
-    line = f",line={d.line}" if d.line else ""
-    name = os.fsencode(path).decode("utf-8", "backslashreplace")  # a name that is not UTF-8: its bytes as \xNN
-    return f"::{kind} file={_property(name)}{line},title={_property(d.code)}::{_data(d.message)}"
-
-
-def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _property(text: str) -> str:
-    return _data(text).replace(":", "%3A").replace(",", "%2C")
+    return ci.annotation(path, d.line, d.severity, d.code, d.message)
 
 
 def main() -> None:

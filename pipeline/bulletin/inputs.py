@@ -179,8 +179,11 @@ def _job(source: str, rel: PurePosixPath, out: Path, formats: tuple[str, ...], c
     if rel.is_absolute() or ".." in rel.parts or not rel.name:
         return Job(source, str(rel), error=f"its output would be written outside --out ({rel})")
     stem = rel.with_suffix("") if rel.suffix else rel
-    outputs = {fmt: f"{stem}.{fmt}" for fmt in formats}
     key = str(stem).casefold()  # a.txt and A.html collide on case-insensitive file systems
+    if key in claimed and rel.suffix and PurePosixPath(claimed[key]).suffix.casefold() != rel.suffix.casefold() \
+            and str(rel).casefold() not in claimed:
+        stem, key = rel, str(rel).casefold()  # the .txt and the .html of one page: `a.json`, `a.txt.json`
+    outputs = {fmt: f"{stem}.{fmt}" for fmt in formats}
     if key in claimed:
         return Job(source, str(rel), error=f"would overwrite the outputs of {claimed[key]} ({stem}.*); rename "
                                            "one of them, or convert them into separate --out folders")

@@ -6,6 +6,7 @@ import os
 import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -33,6 +34,7 @@ class Report:
     skipped: int = 0
     interrupted: int | None = None  # the signal that stopped the run
     started: float = field(default_factory=time.perf_counter)
+    codes: Counter = field(default_factory=Counter)  # diagnostic codes of the inputs converted
 
     def converted(self, diagnostics: Iterable[Diagnostic] = (), counts: Mapping[str, int] | None = None) -> None:
         """Count a converted input, with its diagnostics (or their `counts` by severity)."""
