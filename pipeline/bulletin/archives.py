@@ -11,8 +11,6 @@ MIME parts and their transfer encodings (quoted-printable, base64).
 
 from __future__ import annotations
 
-import email
-import email.policy
 import hashlib
 import os
 import re
@@ -127,6 +125,9 @@ def output_path(uri: str) -> PurePosixPath:
 def mhtml_page(data: bytes, name: str) -> tuple[bytes, str | None, str | None]:
     """The HTML of a saved single-file page: (its bytes, its charset, its address). The root part
     is the one the multipart's `start` names, else the first text/html part."""
+    import email
+    import email.policy
+
     message = email.message_from_bytes(data, policy=email.policy.compat32)
     if not message.is_multipart():
         raise InputError("is not an MHTML page (no multipart/related message)", path=name)

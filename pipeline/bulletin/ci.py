@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from xml.etree import ElementTree as ET
+from typing import TYPE_CHECKING
 
-from .model import Diagnostic
+if TYPE_CHECKING:
+    from .model import Diagnostic
 
 
 def on_github() -> bool:
@@ -71,6 +72,8 @@ def write_summary(text: str) -> None:
 def junit(results: list[tuple[str, list[Diagnostic], str | None]], strict: bool = False) -> str:
     """JUnit XML: a test case per input; it fails on an error diagnostic (or, under `strict`, a
     warning) or when the input could not be read (`results`: name, diagnostics, read error)."""
+    from xml.etree import ElementTree as ET
+
     suite = ET.Element("testsuite", name="bulletin check", tests=str(len(results)))
     failures = 0
     for name, diagnostics, error in results:

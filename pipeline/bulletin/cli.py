@@ -6,19 +6,19 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from . import __version__, api, batch, ci
-from .archives import is_warc
-from .diagnostics import diagnostic
-from .errors import BulletinError, NoWorkers
-from .files import write_atomic
-from .inputs import sources
-from .model import Diagnostic, json_schema
-from .read import DEFAULT_MAX_BYTES
+from .errors import DEFAULT_MAX_BYTES, BulletinError, NoWorkers
 from .report import Exit, Report, progress_for, shown, where
+
+# What a command needs beyond this is imported when it runs: `--help` and `--version` start
+# without the model (pydantic), the readers and the batch machinery.
+if TYPE_CHECKING:
+    from .model import Diagnostic
+
+FORMATS = ("json", "docx", "pdf")  # `render.RENDERERS`' names (a test keeps them the same)
 
 app = typer.Typer(
     name="bulletin",
@@ -46,7 +46,9 @@ class CheckFormat(StrEnum):
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"bulletin {__version__}")
+        from . import version
+
+        typer.echo(f"bulletin {version()}")
         raise typer.Exit(Exit.OK)
 
 
@@ -67,11 +69,11 @@ Strict = Annotated[bool, typer.Option("--strict", help="Exit 1 when an input has
 def formats_option(value: str) -> list[str]:
     """Parse `--to docx,pdf` / `all` (any case) into a list of known formats (a usage error otherwise)."""
     value = value.lower()
-    names = list(api.FORMATS) if value.strip() == "all" else [v.strip() for v in value.split(",") if v.strip()]
-    unknown = [n for n in names if n not in api.FORMATS]
+    names = list(FORMATS) if value.strip() == "all" else [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [n for n in names if n not in FORMATS]
     if unknown or not names:
         raise typer.BadParameter(f"unknown format {', '.join(unknown) or value!r}; "
-                                 f"choose from {', '.join(api.FORMATS)} or all")
+                                 f"choose from {', '.join(FORMATS)} or all")
     return list(dict.fromkeys(names))
 
 
@@ -104,7 +106,7 @@ class InputFormat(StrEnum):
 def convert(
     inputs: Sources,
     to: Annotated[str | None, typer.Option("--to", "-t", metavar="FORMATS", help=f"Formats, comma separated "
-                                           f"({', '.join(api.FORMATS)}) or all [default: all; for -o FILE its "
+                                           f"({', '.join(FORMATS)}) or all [default: all; for -o FILE its "
                                            "suffix; for -o -, json].", show_default=False)] = None,
     from_: Annotated[InputFormat | None, typer.Option(
         "--from", "-f", case_sensitive=False, metavar="FORMAT", help="What standard input holds: text, html "
@@ -149,6 +151,9 @@ def convert(
       bulletin convert notice.txt -o notice.pdf
       curl -s https://… | bulletin convert - -t pdf -o - > notice.pdf
     """
+    from . import ci
+    from .archives import is_warc
+
     font_dirs = _font_dirs(font_dir)
     single = _single_target(inputs, out)
     if single is not None:
@@ -165,6 +170,8 @@ def convert(
         raise typer.BadParameter("- (standard input) is the only input when given", param_hint="INPUT")
     if executor is Executor.dask and not scheduler:
         raise typer.BadParameter("--executor dask needs --scheduler tcp://HOST:8786", param_hint="--scheduler")
+    from . import batch
+
     if manifest is None:  # a manifest for an archive, not beside a single converted file
         manifest = len(inputs) > 1 or any(Path(i).is_dir() or not Path(i).exists() or is_warc(i) for i in inputs)
     opts = batch.Options(out=out or Path("out"), formats=tuple(formats), style=style, font_dirs=font_dirs,
@@ -213,6 +220,8 @@ def _convert_one(source: str, target: Path, formats: list[str], style: Path | No
                  from_: InputFormat | None, max_bytes: int, strict: bool, quiet: bool) -> int:
     """Convert one input (a file, or `-`: standard input) into exactly `target` (or standard
     output): no folder, no manifest; diagnostics on standard error as the folder run prints them."""
+    from . import api
+    from .files import write_atomic
     from .render import Context
 
     report = Report(strict=strict)
@@ -260,6 +269,11 @@ def check(
     INPUT: bulletin files, folders (searched recursively for .txt, .html, .htm) or globs such as
     'archive/**/*.txt'.
     """
+
+    from . import ci
+    from .diagnostics import diagnostic
+    from .inputs import sources
+
     report = Report(strict=strict)
     machine: list[dict] = []
     cases: list = []
@@ -294,6 +308,9 @@ def check(
 
 def _loaders(path: Path, max_bytes: int):
     """(name, load) of each bulletin a file holds: the file, or each page of a WARC (`file#URL`)."""
+    from . import api
+    from .archives import is_warc
+
     if not is_warc(path):
         return [(str(path), lambda: api.load(path, max_bytes=max_bytes))]
     from .archives import page, pages
@@ -333,6 +350,10 @@ def schema(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
 ) -> None:
     """Print (or write) the JSON Schema of the bulletin JSON."""
+
+    from .files import write_atomic
+    from .model import json_schema
+
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if out is None:
         typer.echo(text, nl=False)
@@ -389,11 +410,13 @@ def _line(path: str | Path, d: Diagnostic) -> str:
 
 
 def _github(path: str | Path, d: Diagnostic) -> str:
+    from . import ci
+
     return ci.annotation(path, d.line, d.severity, d.code, d.message)
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point (`bulletin.entry` answers --version before this is imported)."""
     try:
         app()
     except KeyboardInterrupt:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+#: inputs larger than this are refused before they are read (`--max-bytes`)
+DEFAULT_MAX_BYTES = 20_000_000
+
 
 class BulletinError(Exception):
     """A fatal problem with one input, a style or the environment; never a bug.

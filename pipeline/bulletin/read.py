@@ -15,9 +15,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bulletin.errors import InputError
-
-DEFAULT_MAX_BYTES = 20_000_000
+from bulletin.errors import DEFAULT_MAX_BYTES, InputError  # noqa: F401 - DEFAULT_MAX_BYTES: read.py's own
 
 _EXPECTED = "expected a .txt or .html bulletin"
 _MAX_CONTROL_SHARE = 0.05

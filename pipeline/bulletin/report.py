@@ -10,9 +10,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from .model import Diagnostic
+if TYPE_CHECKING:
+    from .model import Diagnostic
 
 
 class Exit(IntEnum):

@@ -1,0 +1,60 @@
+"""Start-up (issue: a tool that fits where its users live): a command imports what it needs, and
+no more — `--version` not even the command line, `--help` not the model, the readers or the batch
+machinery, a one-file conversion not the batch machinery, a JSON conversion no renderer. Times
+are measured by `benchmarks/bench_startup.py`, not asserted here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "zj-amr-2020-q4-progress.txt"
+PROBE = """
+import json, sys
+sys.argv = ["bulletin", *json.loads(sys.argv[1])]
+try:
+    from bulletin.entry import main
+    main()
+except SystemExit:
+    pass
+finally:
+    sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+
+
+def _modules(*args: str) -> set[str]:
+    r = subprocess.run([sys.executable, "-c", PROBE, json.dumps(list(args))], capture_output=True, text=True,
+                       timeout=300)
+    return set(json.loads(r.stderr.rsplit("MODULES ", 1)[1]))
+
+
+def test_version_imports_no_command_line():
+    found = _modules("--version")
+    assert not {"typer", "click", "pydantic", "bulletin.cli"} & found
+
+
+@pytest.mark.parametrize("args", [("--help",), ("convert", "--help"), ("check", "--help")])
+def test_help_imports_neither_the_model_nor_readers_nor_batch(args):
+    found = _modules(*args)
+    assert "typer" in found  # (which itself imports pydantic for a command's help, when installed)
+    ours = {m for m in found if m.startswith("bulletin")}
+    assert ours <= {"bulletin", "bulletin.entry", "bulletin.cli", "bulletin.errors", "bulletin.report"}, ours
+    assert not {"multiprocessing", "concurrent.futures", "rich", "lxml", "docx", "reportlab"} & found
+
+
+def test_one_file_to_json_imports_no_renderer_nor_batch(tmp_path):
+    found = _modules("convert", str(SAMPLE), "-t", "json", "-o", str(tmp_path / "x.json"), "-q")
+    assert (tmp_path / "x.json").exists()
+    assert not {"bulletin.batch", "multiprocessing", "reportlab", "docx", "bulletin.render.pdf",
+                "bulletin.render.docx"} & found
+
+
+def test_one_file_to_docx_imports_no_pdf_renderer(tmp_path):
+    found = _modules("convert", str(SAMPLE), "-o", str(tmp_path / "x.docx"), "-q")
+    assert (tmp_path / "x.docx").exists()
+    assert "docx" in found and not {"reportlab", "bulletin.render.pdf", "bulletin.batch"} & found
