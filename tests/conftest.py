@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+
+# the goldens hold English messages: the suite reads them in English whatever the developer's locale
+# (test_i18n.py asks for Chinese where it means to)
+os.environ["LANGUAGE"] = "en"
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"

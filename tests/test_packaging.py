@@ -47,6 +47,14 @@ def wheel(tmp_path_factory) -> Path:
     return next(out.glob("bulletin-*.whl"))
 
 
+def test_the_wheel_carries_the_styles_and_the_catalogue(wheel):
+    import zipfile
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"bulletin/styles/gbt9704.toml", "bulletin/styles/letter.toml", "bulletin/styles/order.toml",
+            "bulletin/py.typed", "bulletin/locale/zh_CN/LC_MESSAGES/bulletin.mo"} <= names
+
+
 def test_the_wheel_beside_django_pipeline_converts_the_sample(wheel, tmp_path):
     """In a fresh venv with django-pipeline (its top-level `pipeline/`) installed after bulletin:
     `--version` is bulletin's, both import, and the sample converts to all three formats."""

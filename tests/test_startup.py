@@ -43,7 +43,8 @@ def test_help_imports_neither_the_model_nor_readers_nor_batch(args):
     found = _modules(*args)
     assert "typer" in found  # (which itself imports pydantic for a command's help, when installed)
     ours = {m for m in found if m.startswith("bulletin")}
-    assert ours <= {"bulletin", "bulletin.entry", "bulletin.cli", "bulletin.errors", "bulletin.report"}, ours
+    assert ours <= {"bulletin", "bulletin.entry", "bulletin.cli", "bulletin.errors", "bulletin.report",
+                    "bulletin.i18n"}, ours
     assert not {"multiprocessing", "concurrent.futures", "rich", "lxml", "docx", "reportlab"} & found
 
 

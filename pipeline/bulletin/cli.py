@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .errors import DEFAULT_MAX_BYTES, BulletinError, NoWorkers
+from .i18n import _
 from .report import Exit, Report, progress_for, shown, where
 
 # What a command needs beyond this is imported when it runs: `--help` and `--version` start
@@ -72,8 +73,8 @@ def formats_option(value: str) -> list[str]:
     names = list(FORMATS) if value.strip() == "all" else [v.strip() for v in value.split(",") if v.strip()]
     unknown = [n for n in names if n not in FORMATS]
     if unknown or not names:
-        raise typer.BadParameter(f"unknown format {', '.join(unknown) or value!r}; "
-                                 f"choose from {', '.join(FORMATS)} or all")
+        raise typer.BadParameter(_("unknown format {name}; choose from {formats} or all").format(
+            name=", ".join(unknown) or repr(value), formats=", ".join(FORMATS)))
     return list(dict.fromkeys(names))
 
 
@@ -167,9 +168,9 @@ def convert(
     if single is not None:
         raise typer.Exit(_convert_one(inputs[0], single, formats, style, font_dirs, from_, max_bytes, strict, quiet))
     if "-" in inputs:
-        raise typer.BadParameter("- (standard input) is the only input when given", param_hint="INPUT")
+        raise typer.BadParameter(_("- (standard input) is the only input when given"), param_hint="INPUT")
     if executor is Executor.dask and not scheduler:
-        raise typer.BadParameter("--executor dask needs --scheduler tcp://HOST:8786", param_hint="--scheduler")
+        raise typer.BadParameter(_("--executor dask needs --scheduler tcp://HOST:8786"), param_hint="--scheduler")
     from . import batch
 
     if manifest is None:  # a manifest for an archive, not beside a single converted file
@@ -210,8 +211,9 @@ def _single_formats(to: str | None, target: Path) -> list[str]:
     if to is not None:
         formats = formats_option(to)
         if len(formats) != 1:
-            raise typer.BadParameter(f"one output ({'standard output' if str(target) == '-' else target}) takes "
-                                     "one format; give one with --to, or --out a folder", param_hint="--to")
+            what = _("standard output") if str(target) == "-" else str(target)
+            raise typer.BadParameter(_("one output ({target}) takes one format; give one with --to, or --out a "
+                                       "folder").format(target=what), param_hint="--to")
         return formats
     return [FORMAT_SUFFIXES.get(target.suffix.lower(), "json")]
 
@@ -280,7 +282,7 @@ def check(
     for name, note in sources(inputs):
         path = Path(name)
         if note is not None:
-            typer.echo(f"{shown(path)}: note: {note}", err=True)
+            typer.echo(f"{shown(path)}: note: {_(note)}", err=True)
             continue
         for label, load in _loaders(path, max_bytes):
             try:
@@ -371,7 +373,7 @@ def _font_dirs(dirs: list[Path] | None) -> tuple[str, ...]:
     for d in dirs or []:
         path = Path(d).expanduser()
         if not path.is_dir():
-            raise typer.BadParameter(f"{d}: no such folder", param_hint="--font-dir")
+            raise typer.BadParameter(_("{folder}: no such folder").format(folder=d), param_hint="--font-dir")
         found.append(str(path.resolve()))
     return tuple(found)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .archives import is_warc
+from .i18n import _, ngettext
 
 SUFFIXES = (".txt", ".html", ".htm", ".mht", ".mhtml", ".warc", ".warc.gz")
 
@@ -46,11 +47,11 @@ class Job:
 def _linked_out(path: str, root: str) -> str | None:
     """The note for `path` when it is a symlink out of the folder `root` it was found in, else None."""
     if os.path.islink(path) and not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
-        return f"a symlink to a file outside {root}: passed over (name it to convert it)"
+        return _("a symlink to a file outside {root}: passed over (name it to convert it)").format(root=root)
     return None
 
 
-_LINKED_FOLDER = "a symlinked folder: passed over (name its target to convert what it holds)"
+
 
 
 def _walk(root: str, base: str, out: Path | None) -> Iterator[tuple[str, str, str | None]]:
@@ -68,7 +69,8 @@ def _walk(root: str, base: str, out: Path | None) -> Iterator[tuple[str, str, st
             if d.startswith(".") or Path(os.path.realpath(path)) == out:
                 continue
             if os.path.islink(path):
-                yield path, os.path.relpath(path, base), _LINKED_FOLDER
+                yield path, os.path.relpath(path, base), _("a symlinked folder: passed over (name its target to "
+                                                           "convert what it holds)")
             else:
                 keep.append(d)
         dirs[:] = keep
@@ -168,10 +170,12 @@ def _warc_jobs(source: str, rel: PurePosixPath, arg: str, out: Path, formats: tu
         yield Job(job.source, f"{rel}#{page.uri}", job.outputs, job.error, record=page.offset, url=page.uri,
                   sha256=page.sha256, name=target.name + (".html" if page.html else ".txt"))
     if skipped:
-        yield Job(source, str(rel), note=f"{skipped} record{'s' if skipped > 1 else ''} passed over (requests, "
-                                          "metadata, other types than HTML and text, errors, repeated addresses)")
+        yield Job(source, str(rel), note=ngettext(
+            "{count} record passed over (requests, metadata, other types than HTML and text, errors, repeated "
+            "addresses)", "{count} records passed over (requests, metadata, other types than HTML and text, "
+            "errors, repeated addresses)", skipped).format(count=skipped))
     if not found:
-        yield Job(source, str(rel), error="this WARC holds no HTML or text response")
+        yield Job(source, str(rel), error=_("this WARC holds no HTML or text response"))
 
 
 def _job(source: str, rel: PurePosixPath, out: Path, formats: tuple[str, ...], claimed: dict[str, str],
@@ -185,8 +189,9 @@ def _job(source: str, rel: PurePosixPath, out: Path, formats: tuple[str, ...], c
         stem, key = rel, str(rel).casefold()  # the .txt and the .html of one page: `a.json`, `a.txt.json`
     outputs = {fmt: f"{stem}.{fmt}" for fmt in formats}
     if key in claimed:
-        return Job(source, str(rel), error=f"would overwrite the outputs of {claimed[key]} ({stem}.*); rename "
-                                           "one of them, or convert them into separate --out folders")
+        return Job(source, str(rel), error=_("would overwrite the outputs of {other} ({stem}.*); rename one of "
+                                             "them, or convert them into separate --out folders").format(
+                                                 other=claimed[key], stem=stem))
     claimed[key] = source
     parent = (out / stem).parent
     if parent not in inside:

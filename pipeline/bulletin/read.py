@@ -16,8 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bulletin.errors import DEFAULT_MAX_BYTES, InputError  # noqa: F401 - DEFAULT_MAX_BYTES: read.py's own
+from bulletin.i18n import _
 
-_EXPECTED = "expected a .txt or .html bulletin"
+
+def _expected() -> str:
+    return _("expected a .txt or .html bulletin")
+
+
 _MAX_CONTROL_SHARE = 0.05
 # C0 and C1 control characters (and DEL) other than \t \n \r \f.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
@@ -72,7 +77,7 @@ def decode(
     if size > max_bytes:
         raise InputError(_too_large(size, max_bytes), path=name)
     if size == 0:
-        raise InputError(f"is empty (0 bytes); {_EXPECTED}", path=name)
+        raise InputError(_("is empty (0 bytes); {expected}").format(expected=_expected()), path=name)
     data = bytes(data)
     cut = _incomplete_utf8_tail(data)
     body = data[: len(data) - cut]
@@ -142,18 +147,18 @@ def read_bytes(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -
     try:
         st = os.stat(path)
         if stat.S_ISDIR(st.st_mode):
-            raise InputError(f"is a directory; {_EXPECTED} file", path=name)
+            raise InputError(_("is a directory; {expected} file").format(expected=_expected()), path=name)
         if st.st_size > max_bytes:
             raise InputError(_too_large(st.st_size, max_bytes), path=name)
         with open(path, "rb") as f:
             # Bounded read: a pipe or a growing file may hold more than stat() said.
             data = f.read(max_bytes + 1)
     except FileNotFoundError:
-        raise InputError("no such file", path=name) from None
+        raise InputError(_("no such file"), path=name) from None
     except IsADirectoryError:
-        raise InputError(f"is a directory; {_EXPECTED} file", path=name) from None
+        raise InputError(_("is a directory; {expected} file").format(expected=_expected()), path=name) from None
     except PermissionError:
-        raise InputError("cannot be read: permission denied", path=name) from None
+        raise InputError(_("cannot be read: permission denied"), path=name) from None
     except OSError as err:
         raise InputError(f"cannot be read: {err.strerror or err}", path=name) from None
     except ValueError:  # e.g. a NUL character inside the path
@@ -174,7 +179,7 @@ def _decode(data: bytes, name: str, declared: str | None) -> tuple[str, str, int
                 raise InputError(f"starts with a {label} byte-order mark but is not valid {label}", path=name)
             return text, codec, 0, None
     if b"\x00" in data:
-        raise InputError(f"is not text (contains NUL bytes); {_EXPECTED}", path=name)
+        raise InputError(_("is not text (contains NUL bytes); {expected}").format(expected=_expected()), path=name)
     text = _strict(data, "utf-8")
     if text is not None:
         return text, "utf-8", 0, None
@@ -186,7 +191,8 @@ def _decode(data: bytes, name: str, declared: str | None) -> tuple[str, str, int
         return mostly[0], "utf-8", mostly[1], mostly[2]
     found = _detect(data)
     if found is None:
-        raise InputError(f"is not text (not valid UTF-8, GB18030 or any detected encoding); {_EXPECTED}", path=name)
+        raise InputError(_("is not text (not valid UTF-8, GB18030 or any detected encoding); {expected}").format(
+            expected=_expected()), path=name)
     return (*found, 0, None)
 
 
@@ -250,16 +256,20 @@ def _strict(data: bytes, codec: str) -> str | None:
 def _check_is_text(text: str, name: str) -> None:
     """Raise `InputError` if decoded `text` is binary or blank."""
     if "\x00" in text:
-        raise InputError(f"is not text (contains NUL characters); {_EXPECTED}", path=name)
+        raise InputError(_("is not text (contains NUL characters); {expected}").format(expected=_expected()),
+                         path=name)
     controls = len(_CONTROLS.findall(text))
     if controls > _MAX_CONTROL_SHARE * len(text):
         share = controls / len(text)
-        raise InputError(f"is not text ({share:.0%} control characters); {_EXPECTED}", path=name)
+        raise InputError(_("is not text ({share:.0%} control characters); {expected}").format(
+            share=share, expected=_expected()), path=name)
     if not text.replace("\ufeff", "").strip():
-        raise InputError(f"is empty (only whitespace); {_EXPECTED}", path=name)
+        raise InputError(_("is empty (only whitespace); {expected}").format(expected=_expected()), path=name)
 
 
 def _too_large(size: int | None, limit: int) -> str:
     """Return the message for an input over the size limit; `size` is None when not known exactly."""
-    what = f"{size:,} bytes" if size is not None else f"more than {limit:,} bytes"
-    return f"is too large ({what}; the limit is {limit:,} bytes); pass --max-bytes to raise the limit"
+    what = _("{size:,} bytes").format(size=size) if size is not None else _("more than {limit:,} bytes").format(
+        limit=limit)
+    return _("is too large ({what}; the limit is {limit:,} bytes); pass --max-bytes to raise the limit").format(
+        what=what, limit=limit)

@@ -71,13 +71,19 @@ class Report:
 
     def summary(self) -> str:
         """One line of counts (and the rate), preceded by one line per failure."""
-        lines = [f"failed: {shown(path)}: {_indent(message)}" for path, message in self.failed]
+        from .i18n import _
+
+        lines = [_("failed: {path}: {message}").format(path=shown(path), message=_indent(message))
+                 for path, message in self.failed]
         seconds = time.perf_counter() - self.started
-        rate = f", {self.total / seconds:.1f} files/s" if seconds > 0 and self.total > 1 else ""
-        head = f"{self.done} converted, {self.skipped} skipped, {len(self.failed)} failed"
-        tail = f"{self.errors} errors, {self.warnings} warnings; {seconds:.2f} s{rate}"
-        stop = f"; interrupted by signal {self.interrupted}, run again to resume" if self.interrupted else ""
-        return "\n".join([*lines, f"{head} ({tail}){stop}"])
+        rate = _(", {rate:.1f} files/s").format(rate=self.total / seconds) if seconds > 0 and self.total > 1 else ""
+        head = _("{done} converted, {skipped} skipped, {failed} failed").format(
+            done=self.done, skipped=self.skipped, failed=len(self.failed))
+        tail = _("{errors} errors, {warnings} warnings; {seconds:.2f} s").format(
+            errors=self.errors, warnings=self.warnings, seconds=seconds) + rate
+        stop = _("; interrupted by signal {signal}, run again to resume").format(
+            signal=self.interrupted) if self.interrupted else ""
+        return "\n".join([*lines, _("{head} ({tail}){stop}").format(head=head, tail=tail, stop=stop)])
 
 
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\udc80-\udcff]")
@@ -141,7 +147,9 @@ class LogProgress(Progress):
         self.total = total
         self.t0 = self.last = time.perf_counter()
         if total > 1:
-            self.log(f"bulletin: {total} inputs")
+            from .i18n import _
+
+            self.log(_("bulletin: {total} inputs").format(total=total))
 
     def advance(self, report: Report) -> None:
         now = time.perf_counter()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .diagnostics import SEVERITY, diagnostic
+from .i18n import _
 from .model import Diagnostic, Document, ItemRow, Para, SectionRow, Table
 
 _TERMINAL = "。！？!?；;…”’）)》」』"
@@ -22,18 +23,18 @@ def validate(doc: Document, *, again: bool = False) -> Document:
     diagnostics of these checks it holds are dropped and found anew."""
     found: list[Diagnostic] = []
     if not doc.meta.title.strip():
-        found.append(diagnostic("missing-title", None, "no title found before the body"))
+        found.append(diagnostic("missing-title", None, _("no title found before the body")))
     if doc.meta.published is None:
-        found.append(diagnostic("missing-date", None, "no publication date (发布日期) found"))
+        found.append(diagnostic("missing-date", None, _("no publication date (发布日期) found")))
     if doc.meta.source is None:
-        found.append(diagnostic("missing-source", None, "no source (来源) found"))
+        found.append(diagnostic("missing-source", None, _("no source (来源) found")))
     for block in doc.body:
         if isinstance(block, Table):
             found += _table(block)
     last = _last_text(doc)
     if last is not None and _cut_off(last.text):
         found.append(diagnostic("truncated-text", last.line,
-                                f"the last sentence seems cut off: …{last.text[-12:]!r}"))
+                                _("the last sentence seems cut off: …{tail!r}").format(tail=last.text[-12:])))
     fixed = [d for d in doc.diagnostics if d.code in SEVERITY and not (again and d.code in CHECKS)]
     return doc.model_copy(update={"diagnostics": fixed + found})
 
@@ -48,18 +49,21 @@ def _table(table: Table) -> list[Diagnostic]:
             continue
         if len(row.cells) != len(table.columns):
             out.append(diagnostic("cell-count", row.line,
-                                  f"item {row.number}: {len(row.cells)} cells for {len(table.columns)} columns"))
+                                  _("item {number}: {cells} cells for {columns} columns").format(
+                                      number=row.number, cells=len(row.cells), columns=len(table.columns))))
         for col, cell in zip(table.columns, row.cells, strict=False):
             if not cell.paragraphs:
-                out.append(diagnostic("empty-cell", row.line, f"item {row.number}: the {col!r} cell is empty"))
+                message = _("item {number}: the {column!r} cell is empty").format(number=row.number, column=col)
+                out.append(diagnostic("empty-cell", row.line, message))
         n = int(row.number) if row.number and row.number.isdigit() else None
         if n is not None and prev is not None and n != prev + 1:
             if n == 1:
                 out.append(diagnostic("item-number-restart", row.line,
-                                      f"item numbers restart at 1 after {prev}"
-                                      + (" (new section)" if after_section else "")))
+                                      _("item numbers restart at 1 after {prev}").format(prev=prev)
+                                      + (_(" (new section)") if after_section else "")))
             else:
-                out.append(diagnostic("item-number-gap", row.line, f"item {n} follows item {prev}"))
+                message = _("item {n} follows item {prev}").format(n=n, prev=prev)
+                out.append(diagnostic("item-number-gap", row.line, message))
         prev, after_section = (n if n is not None else prev), False
         out += _entries(row)
     return out
@@ -77,7 +81,8 @@ def _entries(row: ItemRow) -> list[Diagnostic]:
             n = int(m[0])
             if prev is not None and n not in (prev + 1, 1):
                 out.append(diagnostic("entry-number-gap", p.line,
-                                      f"item {row.number}: entry {p.marker} follows entry {prev}"))
+                                      _("item {number}: entry {marker} follows entry {prev}").format(
+                                          number=row.number, marker=p.marker, prev=prev)))
             prev = n
     return out
 
