@@ -285,23 +285,29 @@ def test_an_output_never_overwrites_its_input(tmp_path):
 
 
 @pytest.mark.parametrize("workers", [0, 1])
-def test_dask_gives_up_when_no_worker_is_left(archive, tmp_path, workers):
-    """A real scheduler on 127.0.0.1: with no worker at all, or with its one worker retired during
-    the run, `convert` stops with a clear error and exit 1 after --dask-timeout seconds."""
+def test_dask_gives_up_when_no_worker_is_left(tmp_path, workers):
+    """A real scheduler on 127.0.0.1: with no worker at all, or with its one worker retired once the
+    run has begun (300 inputs waiting), `convert` stops with a clear error and exit 1 after
+    --dask-timeout seconds."""
     import threading
     import time
 
     distributed = pytest.importorskip("distributed")
-    out = tmp_path / "out"
+    src, out = tmp_path / "in", tmp_path / "out"
+    generate.generate(src, 300, items=3)
     with distributed.LocalCluster(n_workers=workers, processes=False, threads_per_worker=1, protocol="tcp://",
-                                  host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
         if workers:
-            threading.Timer(0.3, cluster.scale, args=(0,)).start()  # the worker leaves while inputs wait
+            def retire():  # once the run has begun (its journal is open), the worker leaves
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline and not (out / JOURNAL).exists():
+                    time.sleep(0.01)
+                cluster.scale(0)
+            threading.Thread(target=retire, daemon=True).start()
         t0 = time.monotonic()
-        result = cli("convert", archive, "--to", "json", "--out", out, "--executor", "dask",
+        result = cli("convert", src, "--to", "json", "--out", out, "--executor", "dask",
                      "--scheduler", cluster.scheduler_address, "--dask-timeout", "2")
         took = time.monotonic() - t0
     assert result.exit_code == 1, result.output
     assert "no Dask worker has been connected" in result.output and "--dask-timeout" in result.output
-    assert took < 30
+    assert took < 60
