@@ -161,12 +161,14 @@ def convert(
         formats = _single_formats(to, single)
     else:
         formats = formats_option(to or "all")
+    sheet = None
     if any(f != "json" for f in formats):
         sheet = _style(style)  # a bad style, or no font for the PDF, is a usage error before any work
         if "pdf" in formats:
             _fonts(sheet, font_dirs)
-    if single is not None:
-        raise typer.Exit(_convert_one(inputs[0], single, formats, style, font_dirs, from_, max_bytes, strict, quiet))
+    if single is not None:  # the style given, else (None) the format the document is printed in
+        given = sheet if style is not None else None
+        raise typer.Exit(_convert_one(inputs[0], single, formats, given, font_dirs, from_, max_bytes, strict, quiet))
     if "-" in inputs:
         raise typer.BadParameter(_("- (standard input) is the only input when given"), param_hint="INPUT")
     if executor is Executor.dask and not scheduler:
@@ -218,7 +220,7 @@ def _single_formats(to: str | None, target: Path) -> list[str]:
     return [FORMAT_SUFFIXES.get(target.suffix.lower(), "json")]
 
 
-def _convert_one(source: str, target: Path, formats: list[str], style: Path | None, font_dirs: tuple[str, ...],
+def _convert_one(source: str, target: Path, formats: list[str], style, font_dirs: tuple[str, ...],
                  from_: InputFormat | None, max_bytes: int, strict: bool, quiet: bool) -> int:
     """Convert one input (a file, or `-`: standard input) into exactly `target` (or standard
     output): no folder, no manifest; diagnostics on standard error as the folder run prints them."""
@@ -235,12 +237,7 @@ def _convert_one(source: str, target: Path, formats: list[str], style: Path | No
             doc = api.load(data, name="stdin" + READ_SUFFIXES[kind], max_bytes=max_bytes)
         else:
             doc = api.load(Path(source), max_bytes=max_bytes)
-        style_sheet = None
-        if style is not None and formats != ["json"]:
-            from .style import load_style
-
-            style_sheet = load_style(style)
-        conv = api.render(doc, formats, style_sheet, Context.here(font_dirs))
+        conv = api.render(doc, formats, style, Context.here(font_dirs))
         data = conv.outputs[formats[0]]
         if str(target) == "-":
             sys.stdout.buffer.write(data)
