@@ -159,3 +159,40 @@ def test_an_mhtml_without_an_html_part(tmp_path):
     p.write_bytes(b"MIME-Version: 1.0\nContent-Type: text/plain\n\nhello")
     with pytest.raises(Exception, match="MHTML"):
         api.load(p)
+
+
+def test_damaged_archives_are_refused_with_a_message_never_a_traceback(tmp_path, capsys):
+    """Byte flips and cuts of a WARC (plain and gzipped) and of an MHTML page: each either reads
+    or is refused with an InputError."""
+    import random
+
+    from bulletin.archives import page, pages
+    from bulletin.errors import BulletinError
+
+    warc = _warc(tmp_path / "crawl.warc", gzip=False).read_bytes()
+    import gzip
+
+    sources = {"x.warc": warc, "x.warc.gz": _warc(tmp_path / "crawl.warc.gz").read_bytes(),
+               # a crawler that cut its gzip members elsewhere than at the records' bounds
+               "y.warc.gz": b"".join(gzip.compress(warc[i : i + 4096]) for i in range(0, len(warc), 4096)),
+               "x.mht": _mhtml(SAMPLE_HTML.read_bytes(), "utf-8", encoders.encode_quopri)}
+    rnd = random.Random(15)
+    for n in range(240):
+        name = rnd.choice(sorted(sources))
+        data = bytearray(sources[name])
+        for _ in range(rnd.randint(1, 20)):
+            data[rnd.randrange(len(data))] = rnd.randrange(256)
+        if rnd.random() < 0.3:
+            data = data[: rnd.randrange(len(data))]
+        path = tmp_path / f"{n}-{name}"
+        path.write_bytes(bytes(data))
+        try:
+            if ".warc" in name:
+                found, _ = pages(path)
+                for p in found:
+                    api.load(page(path, p.offset)[0], name="p.html")
+            else:
+                api.load(path)
+        except BulletinError:
+            pass
+    capsys.readouterr()  # warcio's own warnings about damaged records

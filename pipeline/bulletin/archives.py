@@ -65,10 +65,12 @@ def pages(path: str | os.PathLike) -> tuple[list[WarcPage], int]:
                     skipped += 1
                 else:
                     found.append(page)
-    except ArchiveLoadFailed as err:
-        raise InputError(f"is not a WARC file this tool reads: {err}", path=os.fspath(path)) from None
     except OSError as err:
         raise InputError(f"cannot read it: {err.strerror or err}", path=os.fspath(path)) from None
+    # a damaged archive (warcio itself trips over a record without its headers)
+    except (ArchiveLoadFailed, ValueError, EOFError, LookupError, UnicodeError, AttributeError, TypeError) as err:
+        raise InputError(f"is not a WARC file this tool reads: {type(err).__name__}: {err}",
+                         path=os.fspath(path)) from None
     return found, skipped
 
 
@@ -78,7 +80,7 @@ def _page_of(record, offset) -> WarcPage | None:
     uri = record.rec_headers.get_header("WARC-Target-URI") or ""
     if record.rec_type == "response":
         http = record.http_headers
-        if http is None or not http.get_statuscode().startswith("2"):
+        if http is None or not (http.get_statuscode() or "").startswith("2"):
             return None
         content_type = http.get_header("Content-Type") or ""
     else:
@@ -96,13 +98,20 @@ def _page_of(record, offset) -> WarcPage | None:
 def page(path: str | os.PathLike, offset: int) -> tuple[bytes, str, str | None]:
     """The payload (its HTTP encodings undone), URL and charset of the record at `offset`."""
     from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
 
-    with open(path, "rb") as fh:
-        fh.seek(offset)
-        record = next(iter(ArchiveIterator(fh)))
-        uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-        headers = record.http_headers if record.rec_type == "response" else record.rec_headers
-        return record.content_stream().read(), uri, _charset(headers.get_header("Content-Type") if headers else None)
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(offset)
+            record = next(iter(ArchiveIterator(fh)))
+            uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+            headers = record.http_headers if record.rec_type == "response" else record.rec_headers
+            content_type = headers.get_header("Content-Type") if headers else None
+            return record.content_stream().read(), uri, _charset(content_type)
+    except (ArchiveLoadFailed, OSError, ValueError, EOFError, LookupError, UnicodeError, StopIteration,
+            AttributeError, TypeError) as err:
+        raise InputError(f"its record at byte {offset} cannot be read: {type(err).__name__}: {err}",
+                         path=os.fspath(path)) from None
 
 
 def output_path(uri: str) -> PurePosixPath:
@@ -128,14 +137,20 @@ def mhtml_page(data: bytes, name: str) -> tuple[bytes, str | None, str | None]:
     import email
     import email.policy
 
-    message = email.message_from_bytes(data, policy=email.policy.compat32)
-    if not message.is_multipart():
-        raise InputError("is not an MHTML page (no multipart/related message)", path=name)
-    parts = [p for p in message.walk() if not p.is_multipart()]
-    start = (message.get_param("start") or "").strip("<>")
-    root = next((p for p in parts if start and (p.get("Content-ID") or "").strip("<>") == start), None)
-    root = root or next((p for p in parts if p.get_content_type() in ("text/html", "application/xhtml+xml")), None)
-    if root is None:
-        raise InputError("is an MHTML file without an HTML part", path=name)
-    payload = root.get_payload(decode=True) or b""
-    return payload, root.get_content_charset(), root.get("Content-Location") or message.get("Snapshot-Content-Location")
+    try:
+        message = email.message_from_bytes(data, policy=email.policy.compat32)
+        if not message.is_multipart():
+            raise InputError("is not an MHTML page (no multipart/related message)", path=name)
+        parts = [p for p in message.walk() if not p.is_multipart()]
+        start = str(message.get_param("start") or "").strip("<>")
+        root = next((p for p in parts if start and str(p.get("Content-ID") or "").strip("<>") == start), None)
+        root = root or next((p for p in parts if p.get_content_type() in ("text/html", "application/xhtml+xml")),
+                            None)
+        if root is None:
+            raise InputError("is an MHTML file without an HTML part", path=name)
+        payload = root.get_payload(decode=True) or b""
+        charset = root.get_content_charset()
+        url = str(root.get("Content-Location") or message.get("Snapshot-Content-Location") or "") or None
+    except (ValueError, LookupError, UnicodeError, TypeError, AttributeError) as err:  # a damaged file
+        raise InputError(f"is not an MHTML page this tool reads: {type(err).__name__}: {err}", path=name) from None
+    return (payload if isinstance(payload, bytes) else b""), charset, url
