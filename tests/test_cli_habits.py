@@ -72,6 +72,13 @@ def test_stdout_takes_one_format_and_stdin_stands_alone(notice):
     assert r.returncode == 2 and b"standard input" in r.stderr
 
 
+def test_one_output_file_for_a_folder_or_a_warc_is_a_usage_error(tmp_path):
+    (tmp_path / "crawl.warc.gz").write_bytes(b"")
+    for source in (tmp_path, tmp_path / "crawl.warc.gz"):
+        r = bulletin("convert", str(source), "-o", str(tmp_path / "x.pdf"))
+        assert r.returncode == 2 and b"give --out a folder" in r.stderr
+
+
 def test_stdin_errors_name_stdin():
     r = bulletin("convert", "-", stdin=b"")
     assert r.returncode == 1 and r.stderr.decode().startswith("<stdin>: error:") and not r.stdout

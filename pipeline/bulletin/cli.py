@@ -204,6 +204,11 @@ def _single_target(inputs: list[str], out: Path | None) -> Path | None:
     if inputs[0] == "-" and out is None:
         return Path("-")
     if out is not None and (str(out) == "-" or out.suffix.lower() in FORMAT_SUFFIXES):
+        from .archives import is_warc
+
+        if is_warc(inputs[0]) or Path(inputs[0]).is_dir():
+            raise typer.BadParameter(_("{input} holds many bulletins: give --out a folder").format(input=inputs[0]),
+                                     param_hint="--out")
         return out
     return None
 
