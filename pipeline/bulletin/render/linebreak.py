@@ -171,7 +171,13 @@ class _Measured:
         self.hard = hard + [False] * (len(chars) - len(hard)) if any_hard else ()
         self.prefix = None if min(widths, default=0.0) < 0 else list(accumulate(widths, initial=0.0))
         self.plain = _plain(frags)
-        self.points = (break_points(self.text if self.text is not None else chars, words=words), None)
+        self.words = words
+
+    @cached_property
+    def points(self) -> tuple[list[bool], None]:
+        """Where a line may start (`breaks.break_points`), found when a line must break: a
+        paragraph that fits its line needs none (nor, for a heading, the word segmenter)."""
+        return break_points(self.text if self.text is not None else self.chars, words=self.words), None
 
     @property
     def owner(self) -> list[int]:
@@ -182,6 +188,9 @@ class _Measured:
         return out
 
     def split(self, max_widths: Sequence[float]) -> list[tuple[int, int]]:
+        n = len(self.chars)
+        if n and not self.hard and self.prefix is not None and self.prefix[-1] <= max_widths[0] + FUZZ:
+            return [(0, n)]  # as split_lines finds it: the whole text fits the first line
         return split_lines(self.text if self.text is not None else self.chars, self.widths, max_widths,
                            self.hard, self.points, self.prefix, self.end_squeeze)
 
