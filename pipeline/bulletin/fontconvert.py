@@ -19,6 +19,7 @@ import fcntl
 import hashlib
 import io
 import os
+import sys
 from pathlib import Path
 
 from .files import write_atomic
@@ -33,10 +34,8 @@ RECIPE = "gb2312+marks"
 def truetype_copy(path: str, index: int) -> Path:
     """The path of a TrueType-outline copy of face `index` of the CFF font at `path`, made on
     first use. Raises OSError (or fontTools' errors) when the font cannot be read or converted."""
-    import fontTools
-
     st = os.stat(path)
-    recipe = f"{fontTools.version}|{MAX_ERROR}|{RECIPE}"  # a new recipe makes a new copy
+    recipe = f"{_fonttools_version()}|{MAX_ERROR}|{RECIPE}"  # a new recipe makes a new copy
     key = hashlib.sha1(f"{recipe}|{os.path.realpath(path)}|{index}|{st.st_size}|{st.st_mtime_ns}".encode(
         "utf-8", "replace")).hexdigest()[:20]
     out = cache_dir() / "ttf" / f"{Path(path).stem}-{index}-{key}.ttf"
@@ -47,6 +46,22 @@ def truetype_copy(path: str, index: int) -> Path:
         if not out.exists():  # another process may have made it while this one waited
             write_atomic(out, _convert(path, index))
     return out
+
+
+def _fonttools_version() -> str:
+    """fontTools' version, from its distribution's folder name where one is found on the path
+    (importing fontTools costs ~25 ms of a cold PDF, and a copy made before is only looked up)."""
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.lower().startswith("fonttools-") and name.endswith(".dist-info"):
+                return name[len("fonttools-"):-len(".dist-info")]
+    import fontTools
+
+    return fontTools.version
 
 
 @contextlib.contextmanager
