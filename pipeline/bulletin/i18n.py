@@ -10,7 +10,6 @@ after translation. Diagnostic codes, severities and the JSON's keys never change
 from __future__ import annotations
 
 import functools
-import gettext
 import os
 
 LOCALE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locale")
@@ -18,7 +17,10 @@ DOMAIN = "bulletin"
 
 
 @functools.cache
-def _translation() -> gettext.NullTranslations:
+def _translation():
+    """The catalogue of the locale's language (gettext imported on first use: not at start-up)."""
+    import gettext
+
     return gettext.translation(DOMAIN, LOCALE_DIR, fallback=True)
 
 
