@@ -25,7 +25,7 @@ from ..model import (
     Paragraph,
     Signature,
 )
-from .elements import ORDER_MARK, RULE, annexes, record, record_line
+from .elements import NOTE_CONTACT, NOTE_LINE, ORDER_MARK, RULE, annexes, record, record_line
 from .header import (
     BULLET,
     ORG_END,
@@ -258,13 +258,11 @@ def _preamble(blocks: list[Block]) -> bool:
 ATTACHMENT_ITEM = re.compile(r"^(?P<m>\d{1,2}[.．、])\s*(?=\S)")
 # 附注 [std 7.3.6]: in parentheses on the lines under the 成文日期, or a contact line there
 _NOTE_PARENS = re.compile(r"^[（(](?P<t>[^（）()]+(?:[（(][^（）()]*[）)][^（）()]*)*)[）)][。.]?$")
-_NOTE_CONTACT = re.compile(r"^(?:联系人|联系电话|联系方式|咨询电话)\s*[:：]")
-# what may follow the closing date: 附注 (the 版记's lines are `elements.record_line`)
-NOTE = re.compile(rf"^[（(].+[）)][。.]?$|{_NOTE_CONTACT.pattern}")
 
 
 def _after_closing(s: str) -> bool:
-    return bool(NOTE.match(s)) or record_line(s) or bool(RULE.match(s))
+    """What may follow the closing date: 附注, the 版记's lines, rule lines."""
+    return bool(NOTE_LINE.match(s)) or record_line(s) or bool(RULE.match(s))
 
 
 def _unclosed(text: str) -> bool:
@@ -338,7 +336,7 @@ def notes(body: list[Block], changes: list[Change]) -> list[Block]:
         m = _NOTE_PARENS.match(block.text.strip())
         if m:
             text = m["t"].strip()
-        elif _NOTE_CONTACT.match(block.text):
+        elif NOTE_CONTACT.match(block.text):
             text = block.text.strip().rstrip("。.")
         else:
             return out + body[k:]

@@ -174,6 +174,11 @@ def _continues(title: str, s: str) -> bool:
     return continues_title(title, s)
 
 
+# 附注 [std 7.3.6]: in parentheses on the lines under the 成文日期, or a contact line there (what
+# `common.notes` makes note blocks of, and what may stand between the signature and the 版记)
+NOTE_CONTACT = re.compile(r"^(?:联系人|联系电话|联系方式|咨询电话)\s*[:：]")
+NOTE_LINE = re.compile(rf"^[（(].+[）)][。.]?$|{NOTE_CONTACT.pattern}")
+
 # --- the 版记 -----------------------------------------------------------------------------------
 
 _CC = re.compile(r"^(?:抄\s*[送报]|抄送机关)\s*[:：]\s*(?P<rest>.*)$")
@@ -224,7 +229,7 @@ def record(body: list[Block], changes: list[Change]) -> list[Block]:
     sig = next((i for i, b in enumerate(body) if isinstance(b, Signature)), None)
     if sig is not None:
         k = sig + 1
-        while k < len(body) and _text(body[k]) is not None and _NOTE_LIKE.match(_text(body[k])):
+        while k < len(body) and _text(body[k]) is not None and NOTE_LINE.match(_text(body[k])):
             k += 1
         found = _record_at(body, k, len(body))
         if found is not None:
@@ -232,7 +237,6 @@ def record(body: list[Block], changes: list[Change]) -> list[Block]:
     return body
 
 
-_NOTE_LIKE = re.compile(r"^[（(].+[）)][。.]?$|^(?:联系人|联系电话|联系方式|咨询电话)\s*[:：]")
 
 
 def _moved(body: list[Block], holder: list[Block], start: int, found: tuple[int, Record],
