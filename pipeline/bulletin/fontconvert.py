@@ -19,9 +19,9 @@ import fcntl
 import hashlib
 import io
 import os
-import sys
 from pathlib import Path
 
+from . import installed_version
 from .files import write_atomic
 from .fontcache import cache_dir
 
@@ -49,16 +49,11 @@ def truetype_copy(path: str, index: int) -> Path:
 
 
 def _fonttools_version() -> str:
-    """fontTools' version, from its distribution's folder name where one is found on the path
-    (importing fontTools costs ~25 ms of a cold PDF, and a copy made before is only looked up)."""
-    for folder in sys.path:
-        try:
-            names = os.listdir(folder or ".")
-        except OSError:
-            continue
-        for name in names:
-            if name.lower().startswith("fonttools-") and name.endswith(".dist-info"):
-                return name[len("fonttools-"):-len(".dist-info")]
+    """fontTools' version without importing it (~25 ms of a cold PDF, where a copy made before is
+    only looked up)."""
+    found = installed_version("fonttools")
+    if found:
+        return found
     import fontTools
 
     return fontTools.version
