@@ -84,6 +84,7 @@ def _patterns():
     import re
 
     import bulletin.parse
+    from bulletin.patterns import LazyPattern
 
     names = ["bulletin.normalise", "bulletin.read", "bulletin.validate", "bulletin.api", "bulletin.render.textfit",
              "bulletin.render.linebreak",
@@ -93,7 +94,7 @@ def _patterns():
         for key, value in vars(importlib.import_module(name)).items():
             values = (value if isinstance(value, list | tuple) else value.values() if isinstance(value, dict)
                       else [value])
-            found += [(f"{name}.{key}", v) for v in values if isinstance(v, re.Pattern) and isinstance(v.pattern, str)]
+            found += [(f"{name}.{key}", v) for v in values if isinstance(v, re.Pattern | LazyPattern) and isinstance(v.pattern, str)]
     return found
 
 

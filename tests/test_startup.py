@@ -44,7 +44,7 @@ def test_help_imports_neither_the_model_nor_readers_nor_batch(args):
     assert "typer" in found  # (which itself imports pydantic for a command's help, when installed)
     ours = {m for m in found if m.startswith("bulletin")}
     assert ours <= {"bulletin", "bulletin.entry", "bulletin.cli", "bulletin.errors", "bulletin.report",
-                    "bulletin.i18n"}, ours
+                    "bulletin.i18n", "bulletin.patterns"}, ours
     assert not {"multiprocessing", "concurrent.futures", "rich", "lxml", "docx", "reportlab"} & found
 
 
@@ -59,3 +59,43 @@ def test_one_file_to_docx_imports_no_pdf_renderer(tmp_path):
     found = _modules("convert", str(SAMPLE), "-o", str(tmp_path / "x.docx"), "-q")
     assert (tmp_path / "x.docx").exists()
     assert "docx" in found and not {"reportlab", "bulletin.render.pdf", "bulletin.batch"} & found
+
+
+PATTERNS = """
+import importlib, json, pkgutil, sys
+import bulletin.parse
+from bulletin.patterns import LazyPattern, compiled
+names = ["bulletin.chinese", "bulletin.normalise", "bulletin.read", "bulletin.api",
+         *(f"bulletin.parse.{m.name}" for m in pkgutil.iter_modules(bulletin.parse.__path__))]
+if len(sys.argv) > 1:
+    from bulletin import api
+    api.load(sys.argv[1])
+holders = {}  # each pattern, by the modules that hold it (its own, and those that import it)
+for name in names:
+    for key, value in vars(importlib.import_module(name)).items():
+        values = value if isinstance(value, list | tuple) else value.values() if isinstance(value, dict) else [value]
+        for v in values:
+            if isinstance(v, LazyPattern):
+                holders.setdefault(id(v), (v, set()))[1].add(name)
+print(json.dumps([[sorted(held), compiled(v)] for v, held in holders.values()]))
+"""
+
+
+def _compiled(*args: str) -> list[tuple[list[str], bool]]:
+    r = subprocess.run([sys.executable, "-c", PATTERNS, *args], capture_output=True, text=True, timeout=300,
+                       check=True)
+    return json.loads(r.stdout)
+
+
+def test_reader_patterns_are_compiled_on_first_use_not_at_import():
+    found = _compiled()
+    assert len(found) > 100  # the readers' patterns are lazy ones
+    assert not [held for held, done in found if done]  # and importing compiled none
+
+
+def test_a_text_page_compiles_only_the_patterns_it_uses():
+    found = _compiled(str(SAMPLE))
+    used = sum(done for _, done in found)
+    assert 0 < used < len(found)
+    html_only = [done for held, done in found if set(held) <= {"bulletin.parse.html", "bulletin.parse.html_dom"}]
+    assert len(html_only) > 5 and not any(html_only)  # the HTML reader's own patterns stay uncompiled

@@ -20,6 +20,7 @@ from .errors import InputError
 from .model import Diagnostic, Document, InputInfo
 from .normalise import FORBIDDEN, normalise, scrub
 from .parse import parse_text
+from .patterns import lazy
 from .read import DEFAULT_MAX_BYTES, Text, decode, read_bytes, read_file
 from .render import RENDERERS, Context, renderer
 from .validate import validate
@@ -100,8 +101,8 @@ def from_json(text: str, name: str) -> Document:
     return validate(scrub(doc), again=True)
 
 
-_META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml\b[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.I)
+_META_CHARSET = lazy(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+_XML_ENCODING = lazy(rb"""^\s*<\?xml\b[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.I)
 
 
 def sniff_charset(data: bytes) -> str | None:

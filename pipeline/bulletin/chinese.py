@@ -7,14 +7,14 @@ this same rule, so the two stages agree without one importing the other's patter
 
 from __future__ import annotations
 
-import re
+from .patterns import lazy
 
 #: The ideograph ranges (CJK Unified Ideographs, Extension A, compatibility, planes 2–3).
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-HAS_CJK = re.compile(f"[{CJK}]")
+HAS_CJK = lazy(f"[{CJK}]")
 
 #: A list entry's opening number and the spaces after it. `1.2020年度…` and `3.12月23日…` start
 #: with one; `1.2万件` is a decimal number.
-ENTRY_MARKER = re.compile(
+ENTRY_MARKER = lazy(
     r"^(?P<m>\d{1,3}(?:[.．、](?=[^\d.．]|\d{4}年|\d{1,2}月)|[）)])|[（(]\d{1,3}[）)])\s*(?=\S)"
 )

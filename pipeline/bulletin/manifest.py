@@ -13,18 +13,18 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import __version__
 from .errors import BulletinError, OutputError
 from .files import reason, write_atomic
+from .patterns import lazy
 
 MANIFEST = "manifest.jsonl"
 JOURNAL = ".manifest.journal.jsonl"
 # The temporary names `files.write_all` uses: `.<name>.<pid>.tmp`.
-_TMP = re.compile(r"^\..+\.\d+\.tmp$")
+_TMP = lazy(r"^\..+\.\d+\.tmp$")
 UP_TO_DATE = ("converted", "skipped")
 
 

@@ -32,24 +32,25 @@ from .model import (
     Signature,
     Table,
 )
+from .patterns import lazy
 
 _SPACES = "\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff\t "
 # a CJK character or a full-width mark: spaces beside one of these are stray
 _WIDE = f"{CJK}\u3000-\u303f\uff00-\uffef“”‘’《》—…"
 # a run of spaces is tried from its first space only (`(?<!…)`): a search trying each space of a
 # long run in turn is quadratic in its length
-_STRAY_SPACE = re.compile(f"(?<=[{_WIDE}])[{_SPACES}]+|(?<![{_SPACES}])[{_SPACES}]+(?=[{_WIDE}])")
-_ODD_SPACE = re.compile(f"[{_SPACES}]+")
-_DOUBLED = re.compile(r"^(\d{1,3})[.．]{2,}(?=\D)|([，。、；：！？])\2+")
-_DOUBLED_MARK = re.compile(r"([，。、；：！？])\1")
+_STRAY_SPACE = lazy(f"(?<=[{_WIDE}])[{_SPACES}]+|(?<![{_SPACES}])[{_SPACES}]+(?=[{_WIDE}])")
+_ODD_SPACE = lazy(f"[{_SPACES}]+")
+_DOUBLED = lazy(r"^(\d{1,3})[.．]{2,}(?=\D)|([，。、；：！？])\2+")
+_DOUBLED_MARK = lazy(r"([，。、；：！？])\1")
 _HALF = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
-_CJK_CHAR = re.compile(f"[{_WIDE}]")
+_CJK_CHAR = lazy(f"[{_WIDE}]")
 
 
 #: Characters that are not text: C0 controls but tab, LF and CR (XML 1.0 forbids them), DEL and
 #: the C1 controls, lone surrogates, and the noncharacters (U+FDD0–U+FDEF and the last two code
 #: points of every plane, U+FFFE, U+FFFF, U+1FFFE …). Vertical tab, form feed and NEL become a space.
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+FORBIDDEN = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
                        + "".join(f"{chr(p << 16 | 0xFFFE)}{chr(p << 16 | 0xFFFF)}" for p in range(17)) + "]")
 _AS_SPACE = {"\x0b": " ", "\x0c": " ", "\x85": " "}
 
@@ -218,10 +219,10 @@ def tidy(text: str, line: int | None, log: list[Change]) -> str:
     return text
 
 
-_ANY_SPACE = re.compile(f"[{_SPACES}]")
+_ANY_SPACE = lazy(f"[{_SPACES}]")
 # what any of the fixes below looks for: a doubled mark (first: its `\1` is group 1), a space,
 # `..`, a half-width mark
-_UNTIDY = re.compile("|".join([_DOUBLED_MARK.pattern, _ANY_SPACE.pattern, "[.．]{2}",
+_UNTIDY = lazy("|".join([_DOUBLED_MARK.pattern, _ANY_SPACE.pattern, "[.．]{2}",
                                f"[{re.escape(''.join(_HALF))}]"]))
 
 
@@ -239,8 +240,8 @@ def _doubled(text: str) -> str:
 
 
 _W = f"[{_WIDE}]"
-_COMMA = re.compile(f"(?<={_W})[,:]|[,:](?={_W})")  # digits are not wide: `1,200`, `09:19` stay
-_CLOSE = re.compile(f"({_W}[\\d.%]*)([;!?])|[;!?](?={_W})")  # `增长12.5%!`: look past the number
+_COMMA = lazy(f"(?<={_W})[,:]|[,:](?={_W})")  # digits are not wide: `1,200`, `09:19` stay
+_CLOSE = lazy(f"({_W}[\\d.%]*)([;!?])|[;!?](?={_W})")  # `增长12.5%!`: look past the number
 
 
 def punctuation(text: str) -> str:

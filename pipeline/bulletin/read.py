@@ -10,13 +10,14 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
-import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from bulletin.errors import DEFAULT_MAX_BYTES, InputError  # noqa: F401 - DEFAULT_MAX_BYTES: read.py's own
 from bulletin.i18n import _
+
+from .patterns import lazy
 
 
 def _expected() -> str:
@@ -25,7 +26,7 @@ def _expected() -> str:
 
 _MAX_CONTROL_SHARE = 0.05
 # C0 and C1 control characters (and DEL) other than \t \n \r \f.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_CONTROLS = lazy(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 # UTF-32 LE's mark starts with UTF-16 LE's, so it must be tried first.
 _BOMS = (
@@ -39,7 +40,7 @@ _GB_FAMILY = frozenset({"gb2312", "gbk", "hz", "gb18030"})  # codecs.lookup("cp9
 _TRADITIONAL = frozenset({"big5", "big5hkscs", "cp950"})
 # Greek, Cyrillic, circled numbers, box drawing, kana, bopomofo, private use: GB18030 rows that
 # Big5 bytes land in. Above this share of the non-ASCII characters, GB18030 misread Big5.
-_MISREAD = re.compile(r"[\u0370-\u04ff\u2460-\u257f\u3040-\u30ff\u3100-\u312f\ue000-\uf8ff]")
+_MISREAD = lazy(r"[\u0370-\u04ff\u2460-\u257f\u3040-\u30ff\u3100-\u312f\ue000-\uf8ff]")
 _MAX_MISREAD_SHARE = 0.2
 # Codecs that are no charset a bulletin could be in; a declaration or guess naming one is ignored.
 # UTF-16/32 without a byte-order mark are ignored too (WHATWG treats such a <meta> as UTF-8).

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, TextIO
 
+from .patterns import lazy
+
 if TYPE_CHECKING:
     from .model import Diagnostic
 
@@ -86,7 +88,7 @@ class Report:
         return "\n".join([*lines, _("{head} ({tail}){stop}").format(head=head, tail=tail, stop=stop)])
 
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\udc80-\udcff]")
+_UNPRINTABLE = lazy("[\x00-\x1f\x7f-\x9f\u2028\u2029\udc80-\udcff]")
 
 
 def shown(path: str | os.PathLike) -> str:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from pydantic_core import core_schema
 
 from .errors import StyleError
+from .patterns import lazy
 
 STYLES_DIR = Path(__file__).resolve().parent / "styles"  # shipped in the package; ./styles links here
 DEFAULT_STYLE = STYLES_DIR / "gbt9704.toml"
@@ -34,7 +35,7 @@ CHINESE_SIZES = {
     "三号": "16", "小三": "15", "四号": "14", "小四": "12", "五号": "10.5", "小五": "9",
     "六号": "7.5", "小六": "6.5", "七号": "5.5", "八号": "5",
 }
-_LENGTH_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*([a-z]+)\s*$")
+_LENGTH_RE = lazy(r"^\s*(-?\d+(?:\.\d+)?)\s*([a-z]+)\s*$")
 
 
 class Length:

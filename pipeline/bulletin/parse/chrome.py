@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 
+from ..patterns import lazy
 from .header import BULLET
 
 _CHROME_WORDS = (
     "打印|打印本页|打印此页|打印文章|分享|分享到|关闭|关闭窗口|关闭本页|关闭页面|返回|返回列表|返回顶部|返回首页|"
     "收藏|加入收藏|纠错|我要纠错|背景色|默认|大|中|小|保存|字号|【|】|\\[|\\]|\\||｜|/|·|>>|x"
 )
-CHROME_LINE = re.compile(
+CHROME_LINE = lazy(
     r"^(?:"
     rf"(?:(?:{_CHROME_WORDS})\s*)+[:：]?"  # a line made only of action buttons (`打印分享到：`)
     r"|(?:首页|当前位置|您的位置|你的位置|您现在的位置|现在位置)\s*[:：>＞»]?.*"  # breadcrumbs
@@ -36,11 +37,11 @@ _BULLET_CHARS = frozenset("•·●◆■▪◇○*-")
 # Possessive and atomic (`++`, `(?>…)`): a word and the gap after it are read one way only. With
 # backtracking, the gaps `\u3000\u3000` (two spaces, or one and one) made a long line that fails at
 # its end take exponential time (a 6,000-character line hung the reader, found by the fuzzer).
-MENU_WORDS = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}+\s++){4,}+[\u4e00-\u9fff]{2,6}+$")  # 我的法规 最新法规 点击最多 …
-NAV_LINE = re.compile(r"^(?:[^\s|｜丨。，；]{1,8}+(?>\s*+[|｜丨]\s*+|\s{2,}+|\u3000++)){3,}+[^\s|｜丨。，；]{1,8}+$")
+MENU_WORDS = lazy(r"^(?:[\u4e00-\u9fff]{2,6}+\s++){4,}+[\u4e00-\u9fff]{2,6}+$")  # 我的法规 最新法规 点击最多 …
+NAV_LINE = lazy(r"^(?:[^\s|｜丨。，；]{1,8}+(?>\s*+[|｜丨]\s*+|\s{2,}+|\u3000++)){3,}+[^\s|｜丨。，；]{1,8}+$")
 
 
-_SYMBOLS_ONLY = re.compile(r"^[^\w\u3400-\u9fff]{1,12}$")  # `< ] ^ ]`: a widget's glyphs
+_SYMBOLS_ONLY = lazy(r"^[^\w\u3400-\u9fff]{1,12}$")  # `< ] ^ ]`: a widget's glyphs
 
 
 def is_chrome(line: str) -> bool:

@@ -25,6 +25,7 @@ from ..model import (
     Paragraph,
     Signature,
 )
+from ..patterns import lazy
 from .elements import NOTE_CONTACT, NOTE_LINE, ORDER_MARK, RULE, annexes, record, record_line
 from .header import (
     BULLET,
@@ -45,17 +46,17 @@ CN_NUM = "一二三四五六七八九十百零〇"
 
 # --- document numbers, markers, headings ------------------------------------------------------
 
-DOC_NUMBER = re.compile(
+DOC_NUMBER = lazy(
     rf"(?P<org>[{CJK}]{{1,16}})\s*(?:[〔\[［【(（](?P<year>\d{{4}})[〕\]］】)）]|(?P<bare>(?:19|20)\d{{2}})(?=\s))"
     rf"\s*(?P<serial>\d{{1,5}})\s*(?P<hao>[号號])"  # `新政发1994 103号`: the brackets lost in a scrape
     rf"|(?P<order>[{CJK}]{{1,16}}令)\s*第\s*(?P<oserial>\d{{1,5}})\s*(?P<ohao>[号號])"  # an order: 国务院令第706号
 )
-DOC_NUMBER_LINE = re.compile(rf"^(?:{DOC_NUMBER.pattern})$")
+DOC_NUMBER_LINE = lazy(rf"^(?:{DOC_NUMBER.pattern})$")
 # `各县区党委和人民政府，市委有关部门`: a 主送机关 that goes on on the next line
-ADDRESSEE_START = re.compile(r"^各[^：:。]{2,}[、，,][^：:。]*$")
-LEADING_DOC_NUMBER = re.compile(rf"^[（(]\s*(?P<num>{DOC_NUMBER.pattern})\s*[）)]\s*")
-DATELINE = re.compile(rf"^[{CJK}]{{2,4}}[:：]\s*(?=关于)")  # a place before the title, as news portals print it
-TITLE_DOC_NUMBER = re.compile(rf"(?<!\s)\s*[（(]\s*(?P<num>{DOC_NUMBER.pattern})\s*[）)]\s*$")
+ADDRESSEE_START = lazy(r"^各[^：:。]{2,}[、，,][^：:。]*$")
+LEADING_DOC_NUMBER = lazy(rf"^[（(]\s*(?P<num>{DOC_NUMBER.pattern})\s*[）)]\s*")
+DATELINE = lazy(rf"^[{CJK}]{{2,4}}[:：]\s*(?=关于)")  # a place before the title, as news portals print it
+TITLE_DOC_NUMBER = lazy(rf"(?<!\s)\s*[（(]\s*(?P<num>{DOC_NUMBER.pattern})\s*[）)]\s*$")
 
 
 def doc_number(text: str) -> str | None:
@@ -69,21 +70,21 @@ def doc_number(text: str) -> str | None:
 
 
 HEADING_PATTERNS = (
-    (1, re.compile(rf"^(?P<m>[{CN_NUM}]{{1,3}}[、，,])[ \u3000]*(?P<t>\S.*)$")),
-    (2, re.compile(rf"^(?P<m>[（(][{CN_NUM}]{{1,3}}[）)])[ \u3000]*(?P<t>\S.*)$")),
-    (3, re.compile(r"^(?P<m>\d{1,3}(?:[.．、]|\.\.)(?=[^\d.．]|\d{4}年|\d{1,2}月))\s*(?P<t>\S.*)$")),
+    (1, lazy(rf"^(?P<m>[{CN_NUM}]{{1,3}}[、，,])[ \u3000]*(?P<t>\S.*)$")),
+    (2, lazy(rf"^(?P<m>[（(][{CN_NUM}]{{1,3}}[）)])[ \u3000]*(?P<t>\S.*)$")),
+    (3, lazy(r"^(?P<m>\d{1,3}(?:[.．、]|\.\.)(?=[^\d.．]|\d{4}年|\d{1,2}月))\s*(?P<t>\S.*)$")),
     (4, re.compile(r"^(?P<m>[（(]\d{1,3}[）)])[ \u3000]*(?P<t>\S.*)$")),
 )
-SECTION_ROW = re.compile(rf"^(?:[{CN_NUM}]{{1,3}}[、.．]|[（(][{CN_NUM}]{{1,3}}[）)]|第[{CN_NUM}]{{1,3}}[部分类])\S")
+SECTION_ROW = lazy(rf"^(?:[{CN_NUM}]{{1,3}}[、.．]|[（(][{CN_NUM}]{{1,3}}[）)]|第[{CN_NUM}]{{1,3}}[部分类])\S")
 SENTENCE_END = "。！？!?；;…”’）)》"
-ORG_SUFFIX = re.compile(rf"{ORG_END}$")
+ORG_SUFFIX = lazy(rf"{ORG_END}$")
 
 
 # a regulation's divisions and articles: `第一章　总则`, `第十二条　…` (Traditional 條 and 節 too)
-DIVISION = re.compile(
+DIVISION = lazy(
     rf"^(?P<m>第[{CN_NUM}\d]{{1,5}}(?P<kind>[编章节節編]))(?:[\s\u3000]+|(?=[^\s，。、]))(?P<t>\S.{{0,38}})$"
 )
-ARTICLE = re.compile(
+ARTICLE = lazy(
     rf"^(?P<m>第[{CN_NUM}\d]{{1,5}}[条條])(?:(?:[\s\u3000]+|(?=[【（(\u4e00-\u9fff]))(?P<t>\S.*))?$"
 )
 DIVISION_RANK = {"编": 0, "編": 0, "章": 1, "节": 2, "節": 2}
@@ -106,10 +107,10 @@ def first_sentence(text: str) -> tuple[str, str]:
     return text[: m.end()], text[m.end():]
 
 
-FILE_NAME = re.compile(r"\.(?:docx?|xlsx?|pdf|rar|zip|7z|wps|et|ofd|txt|jpe?g|png|tif)$", re.I)
+FILE_NAME = lazy(r"\.(?:docx?|xlsx?|pdf|rar|zip|7z|wps|et|ofd|txt|jpe?g|png|tif)$", re.I)
 
 
-NOT_SIGNER = re.compile(r"^(?:特此|此复|此致|敬礼)|^[（(].*[）)]$")  # nor `（此页无正文）`
+NOT_SIGNER = lazy(r"^(?:特此|此复|此致|敬礼)|^[（(].*[）)]$")  # nor `（此页无正文）`
 
 
 def looks_like_signer(line: str) -> bool:
@@ -242,7 +243,7 @@ def notice_blocks(lines: list[Src], meta: MetaFields, changes: list[Change],
     return blocks
 
 
-NOTES_START = re.compile(r"^(?:注|注释|说明|备注|附注|注解)\s*[:：]$")
+NOTES_START = lazy(r"^(?:注|注释|说明|备注|附注|注解)\s*[:：]$")
 
 
 def _preamble(blocks: list[Block]) -> bool:
@@ -255,9 +256,9 @@ def _preamble(blocks: list[Block]) -> bool:
         for b in blocks)
 
 
-ATTACHMENT_ITEM = re.compile(r"^(?P<m>\d{1,2}[.．、])\s*(?=\S)")
+ATTACHMENT_ITEM = lazy(r"^(?P<m>\d{1,2}[.．、])\s*(?=\S)")
 # 附注 [std 7.3.6]: in parentheses on the lines under the 成文日期, or a contact line there
-_NOTE_PARENS = re.compile(r"^[（(](?P<t>[^（）()]+(?:[（(][^（）()]*[）)][^（）()]*)*)[）)][。.]?$")
+_NOTE_PARENS = lazy(r"^[（(](?P<t>[^（）()]+(?:[（(][^（）()]*[）)][^（）()]*)*)[）)][。.]?$")
 
 
 def _after_closing(s: str) -> bool:
@@ -422,8 +423,8 @@ def entry(text: str, line: int | None, group: int) -> Para:
 
 # --- what both readers ask of a line: title, table header, column roles -----------------------
 
-ITEM_NUMBER = re.compile(r"^(\d{1,4})[.、．]?$")
-_LONG_ITEM_NUMBER = re.compile(r"^(\d{5,9})[.、．]?$")
+ITEM_NUMBER = lazy(r"^(\d{1,4})[.、．]?$")
+_LONG_ITEM_NUMBER = lazy(r"^(\d{5,9})[.、．]?$")
 
 
 def item_number(s: str, prev: int | None) -> str | None:
@@ -435,14 +436,14 @@ def item_number(s: str, prev: int | None) -> str | None:
     if m is None and prev is not None and (m := _LONG_ITEM_NUMBER.match(s)) and int(m[1]) != prev + 1:
         return None
     return m[1] if m else None
-TABLE_HEADER = re.compile(r"^序\s*[号號](?:$|[\t \u3000]+\S)")
-ISSUER_MARK = re.compile(r"^\S{2,30}(?:文件|公报|简报|通报)$")
+TABLE_HEADER = lazy(r"^序\s*[号號](?:$|[\t \u3000]+\S)")
+ISSUER_MARK = lazy(r"^\S{2,30}(?:文件|公报|简报|通报)$")
 # the multi-line column's header, most telling first
-PROGRESS_HEADERS = [re.compile(p) for p in (r"进展|进度", r"(?:情况|成效)$", r"完成|情况|成效|落实",
+PROGRESS_HEADERS = [lazy(p) for p in (r"进展|进度", r"(?:情况|成效)$", r"完成|情况|成效|落实",
                                              r"内容|措施|举措|做法")]
-NOT_PROGRESS = re.compile(r"时限|时间|期限|日期|单位|处室|科室|部门|备注|责任")
-NAME_HEADER = re.compile(r"名称|项目|事项|任务|工作|目标")
-NOT_NAME = re.compile(r"单位|部门|处室|科室|时限|时间|期限|日期|责任")
+NOT_PROGRESS = lazy(r"时限|时间|期限|日期|单位|处室|科室|部门|备注|责任")
+NAME_HEADER = lazy(r"名称|项目|事项|任务|工作|目标")
+NOT_NAME = lazy(r"单位|部门|处室|科室|时限|时间|期限|日期|责任")
 
 
 def title_like(s: str) -> bool:
@@ -478,7 +479,7 @@ def continues_title(title: str, s: str) -> bool:
     return not TITLE_END.search(title) and not title.endswith("。")
 
 
-NUMBER_HEADER = re.compile(r"^(?:序\s*[号號]?|编\s*[号號]|No\.?)$", re.I)
+NUMBER_HEADER = lazy(r"^(?:序\s*[号號]?|编\s*[号號]|No\.?)$", re.I)
 
 
 def numbered(columns: list[str]) -> bool:

@@ -12,18 +12,19 @@ from __future__ import annotations
 import re
 
 from ..model import Annex, Attachments, Block, Change, Note, Paragraph, Record, Signature
+from ..patterns import lazy
 from .header import ORG_END, MetaFields, compact, find_date
 
 # --- the 版头's fields ----------------------------------------------------------------------------
 
-_CLASSIFICATION = re.compile(
+_CLASSIFICATION = lazy(
     r"^(?:密级\s*[:：]\s*)?(?P<v>(?:绝|机|秘)密(?:[★☆*＊](?:长期|[\d一二三四五六七八九十]{1,3}(?:年|个月|月))?)?)$")
-_URGENCY = re.compile(r"^(?:紧急程度\s*[:：]\s*)?(?P<v>特急|加急|特提|平急)$")
-_COPY = re.compile(r"^(?:份号\s*[:：]?\s*(?P<n>\d{1,6})|(?P<bare>\d{6}))$")
-_SIGNERS = re.compile(r"签\s*发\s*人\s*[:：]\s*(?P<names>.*)$")
+_URGENCY = lazy(r"^(?:紧急程度\s*[:：]\s*)?(?P<v>特急|加急|特提|平急)$")
+_COPY = lazy(r"^(?:份号\s*[:：]?\s*(?P<n>\d{1,6})|(?P<bare>\d{6}))$")
+_SIGNERS = lazy(r"签\s*发\s*人\s*[:：]\s*(?P<names>.*)$")
 SIGNERS_LABEL = "签发人："
-_NAME = re.compile(r"^[\u4e00-\u9fff·•]{2,6}$")
-_NUMBER_FIRST = re.compile(r"^(?P<num>\S+〔\s*\d{4}\s*〕\s*\d+\s*号|\S+[\[［(（]\s*\d{4}\s*[\]］)）]\s*\d+\s*号)\s+")
+_NAME = lazy(r"^[\u4e00-\u9fff·•]{2,6}$")
+_NUMBER_FIRST = lazy(r"^(?P<num>\S+〔\s*\d{4}\s*〕\s*\d+\s*号|\S+[\[［(（]\s*\d{4}\s*[\]］)）]\s*\d+\s*号)\s+")
 
 
 def _names(text: str) -> list[str] | None:
@@ -59,10 +60,10 @@ def field_line(s: str, prev: str | None = None) -> list[tuple[str, str]] | None:
 
 
 # 信函格式 [std 10.1]: the office's name over a 函's 发文字号
-LETTER_MARK = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}{ORG_END}$")
+LETTER_MARK = lazy(rf"^[\u4e00-\u9fff（）()]{{2,30}}{ORG_END}$")
 # 命令（令）格式 [std 10.2]: `浙江省人民政府令` over its 令号 `第390号`
-ORDER_MARK = re.compile(r"^\S{2,30}(?:命令|令)$")
-ORDER_NUMBER = re.compile(r"^[（(]?第\s*[0-9一二三四五六七八九十百零〇]{1,6}\s*号[）)]?$")
+ORDER_MARK = lazy(r"^\S{2,30}(?:命令|令)$")
+ORDER_NUMBER = lazy(r"^[（(]?第\s*[0-9一二三四五六七八九十百零〇]{1,6}\s*号[）)]?$")
 
 
 def order_mark(s: str, nxt: str | None) -> bool:
@@ -104,8 +105,8 @@ def take_fields(pairs: list[tuple[str, str]], meta: MetaFields, line: int | None
 
 # --- annexes ----------------------------------------------------------------------------------
 
-_ANNEX_LABEL = re.compile(r"^附\s*件\s*(?P<n>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})?\s*[:：]?$")
-_ANNEX_TITLED = re.compile(
+_ANNEX_LABEL = lazy(r"^附\s*件\s*(?P<n>[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})?\s*[:：]?$")
+_ANNEX_TITLED = lazy(
     r"^(?P<label>附\s*件\s*(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3}))\s*[:：]?\s*(?P<title>\S.*)$")
 
 
@@ -176,16 +177,16 @@ def _continues(title: str, s: str) -> bool:
 
 # 附注 [std 7.3.6]: in parentheses on the lines under the 成文日期, or a contact line there (what
 # `common.notes` makes note blocks of, and what may stand between the signature and the 版记)
-NOTE_CONTACT = re.compile(r"^(?:联系人|联系电话|联系方式|咨询电话)\s*[:：]")
-NOTE_LINE = re.compile(rf"^[（(].+[）)][。.]?$|{NOTE_CONTACT.pattern}")
+NOTE_CONTACT = lazy(r"^(?:联系人|联系电话|联系方式|咨询电话)\s*[:：]")
+NOTE_LINE = lazy(rf"^[（(].+[）)][。.]?$|{NOTE_CONTACT.pattern}")
 
 # --- the 版记 -----------------------------------------------------------------------------------
 
-_CC = re.compile(r"^(?:抄\s*[送报]|抄送机关)\s*[:：]\s*(?P<rest>.*)$")
-_PRINTED_LABELS = re.compile(r"印\s*发\s*(?:机\s*关|单\s*位|日\s*期|时\s*间)\s*[:：]?")
-_PRINTED = re.compile(r"印\s*发")
-RULE = re.compile(r"^[—─━\-－_＿=＝]{3,}$")
-_PRINTER = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,40}}{ORG_END}$")
+_CC = lazy(r"^(?:抄\s*[送报]|抄送机关)\s*[:：]\s*(?P<rest>.*)$")
+_PRINTED_LABELS = lazy(r"印\s*发\s*(?:机\s*关|单\s*位|日\s*期|时\s*间)\s*[:：]?")
+_PRINTED = lazy(r"印\s*发")
+RULE = lazy(r"^[—─━\-－_＿=＝]{3,}$")
+_PRINTER = lazy(rf"^[\u4e00-\u9fff（）()]{{2,40}}{ORG_END}$")
 
 
 def record_line(s: str) -> bool:
@@ -296,7 +297,7 @@ def _record_at(blocks: list[Block], k: int, end: int) -> tuple[int, Record] | No
 
 
 # a line a 抄送 list wraps onto: names and the list's marks, ending in one (`，` `、` `；` `。`)
-_LIST_LINE = re.compile(r"^[^。；;!！?？]{1,80}[，,、；;。]$")
+_LIST_LINE = lazy(r"^[^。；;!！?？]{1,80}[，,、；;。]$")
 
 
 def _printer_over_date(blocks: list[Block], k: int, end: int) -> bool:

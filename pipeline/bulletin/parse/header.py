@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import diagnostic
 from ..model import Change, Diagnostic
+from ..patterns import lazy
 
 # field → groups of labels, most trusted group first. The order of the groups is the precedence.
 PRECEDENCE: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -73,7 +74,7 @@ def compact(text: str) -> str:
     return _WHITE.sub("", text)
 
 
-_WHITE = re.compile(r"\s+")
+_WHITE = lazy(r"\s+")
 
 
 def fold_labels(text: str) -> str:
@@ -86,16 +87,16 @@ def fold_labels(text: str) -> str:
 # of a longer label the lists do not know (成文时间, 上传日期)
 _SPACED = "|".join(("(?<![\u4e00-\u9fff])" if label in ("日期", "时间") else "") + r"\s*".join(label)
                    for label in ALL_LABELS)
-LABEL = re.compile(rf"(?P<label>{_SPACED})(?:\s*[:：]|[ \u3000\u00a0]*\t+|[ \t]*[|｜](?=[^|｜]*\S))")
+LABEL = lazy(rf"(?P<label>{_SPACED})(?:\s*[:：]|[ \u3000\u00a0]*\t+|[ \t]*[|｜](?=[^|｜]*\S))")
 # any short label after white space ends the value before it (`…局  发布者：…`)
-OTHER_LABEL = re.compile(r"(?<=[\s|｜])(?P<label>[\u4e00-\u9fff]{2,6})\s*[:：]")
+OTHER_LABEL = lazy(r"(?<=[\s|｜])(?P<label>[\u4e00-\u9fff]{2,6})\s*[:：]")
 # a label and its value separated by spaces only, the label at the line's start or after spaces
-SPACE_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_SPACED})(?:\s+(?=\S)|\s*$)")  # a last label may be empty
+SPACE_LABEL = lazy(rf"(?:^|(?<=\s))(?P<label>{_SPACED})(?:\s+(?=\S)|\s*$)")  # a last label may be empty
 # fused, colon-less forms seen on CMS pages: `发布时间2022-08-23`, `来源本站`
-LABEL_FUSED = re.compile(r"(?P<label>发布日期|发布时间|信息来源|来源)(?=\s*\d{4}|[\u4e00-\u9fff])")
-BULLET = re.compile(r"^[\s•·●◆■▪◇○*\-]+")
+LABEL_FUSED = lazy(r"(?P<label>发布日期|发布时间|信息来源|来源)(?=\s*\d{4}|[\u4e00-\u9fff])")
+BULLET = lazy(r"^[\s•·●◆■▪◇○*\-]+")
 # chrome glued to a metadata line: `字体:[ 大 中 小 ]`, `浏览次数:( )`, `文字大小:[ ]`
-CHROME_FRAGMENT = re.compile(
+CHROME_FRAGMENT = lazy(
     r"[\[【［]\s*(?:字体|字号|文字大小|打印|关闭|分享)[^\]】］]*[\]】］]"  # `【字体：大 中 小】`, `【打印】`
     # `字号：大 中 小` (not the 字号 of 发文字号)
     r"|(?<![文件])(?:字体|字号|文字大小)\s*[:：](?!\s*[\[【［(（])\s*(?:(?:特大|超大|较大|大|中|较小|小|默认|标准)\s*)*"
@@ -105,23 +106,23 @@ CHROME_FRAGMENT = re.compile(
     r"|(?:【|(?<![\s【]))\s*(?:打印本页|打印|关闭窗口|关闭)\s*】?(?=\s|$)"
     r"|(?:放大字体|缩小字体|默认字体|繁体|简体|无障碍|长者模式|关怀版|适老化)(?=\s|$)"
 )
-_BRACKETS = re.compile(r"[【】\[\]]")
+_BRACKETS = lazy(r"[【】\[\]]")
 
 # --- dates ------------------------------------------------------------------------------------
 
 _TIME = r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?:\s*[:：分]\s*(?P<S>\d{1,2}))?秒?)?"
-DATE = re.compile(
+DATE = lazy(
     r"(?<!\d)(?:(?P<y>\d{4})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*(?:(?P=sep)|月)\s*(?P<d>\d{1,2})"
     r"(?:(?!\d)|(?=\d{1,2}[:：]\d{2}))\s*日?"  # `2021-03-2918:26`: a time glued to the day
     r"|(?P<y8>(?:19|20|21)\d{2})(?P<m8>[01]\d)(?P<d8>[0-3]\d)(?!\d))" + _TIME
 )
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "Ｏ": 0, "0": 0, "o": 0}
 _CN_YEAR = r"[〇零○OoＯ0一二三四五六七八九]{4}"
-CN_DATE = re.compile(  # 二〇一五年五月八日, and the mixed 二O一一年5月16日
+CN_DATE = lazy(  # 二〇一五年五月八日, and the mixed 二O一一年5月16日
     rf"(?P<y>{_CN_YEAR})\s*年\s*(?P<m>[一二三四五六七八九十]{{1,2}}|\d{{1,2}})\s*月"
     r"\s*(?P<d>[一二三四五六七八九十]{1,3}|\d{1,2})\s*日"
 )
-DATE_LINE = re.compile(rf"^(?:{DATE.pattern}|{CN_DATE.pattern.replace('?P<', '?P<c')})$")
+DATE_LINE = lazy(rf"^(?:{DATE.pattern}|{CN_DATE.pattern.replace('?P<', '?P<c')})$")
 
 
 def _cn_int(s: str) -> int:
@@ -302,8 +303,8 @@ def split_labels(line: str) -> list[tuple[str, str]]:
     return pairs
 
 
-_UNKNOWN_LEAD = re.compile(r"(?:[\u4e00-\u9fff]{2,6}\s*[:：][^:：]{0,30}?(?:\s+|$))+")
-_EMPTY_VALUE = re.compile(r"^[\[(（【\s]*+[\])）】\s]*+$|^(?:无|暂无|无号|无文号|空|/|-|—|－)$")
+_UNKNOWN_LEAD = lazy(r"(?:[\u4e00-\u9fff]{2,6}\s*[:：][^:：]{0,30}?(?:\s+|$))+")
+_EMPTY_VALUE = lazy(r"^[\[(（【\s]*+[\])）】\s]*+$|^(?:无|暂无|无号|无文号|空|/|-|—|－)$")
 
 
 def take_meta(line: str, lineno: int | None, meta: MetaFields) -> bool:
@@ -317,7 +318,7 @@ def take_meta(line: str, lineno: int | None, meta: MetaFields) -> bool:
     return True
 
 
-_TRAILING_BUTTON = re.compile(r"(?<!\s)\s*(?:收藏|打印|分享到?|关闭|纠错)\s*[:：]?$")
+_TRAILING_BUTTON = lazy(r"(?<!\s)\s*(?:收藏|打印|分享到?|关闭|纠错)\s*[:：]?$")
 
 
 def take_value(meta: MetaFields, label: str, value: str, lineno: int | None) -> None:
@@ -338,10 +339,10 @@ def take_value(meta: MetaFields, label: str, value: str, lineno: int | None) -> 
 
 LABEL_SET = frozenset(ALL_LABELS)
 # a label the lists do not know, by its ending (`著录日期：`, `信息类别：`): kept aside as metadata
-_LABEL_LIKE = re.compile(r"([\u4e00-\u9fff]{0,4}(?:日期|时间|分类|类别|编号|范围|方式|机构|状态|主题词))[:：]")
+_LABEL_LIKE = lazy(r"([\u4e00-\u9fff]{0,4}(?:日期|时间|分类|类别|编号|范围|方式|机构|状态|主题词))[:：]")
 
 
-_NUMBER_LIKE = re.compile(
+_NUMBER_LIKE = lazy(
     r"[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d+\s*[号號]|第\s*\d+\s*[号號]|^[A-Za-z0-9〔〕\[\]()\-—/]+$"
 )
 
@@ -423,14 +424,14 @@ def bad_published(meta: MetaFields) -> str | None:
 
 # --- the title --------------------------------------------------------------------------------
 
-TITLE_END = re.compile(
+TITLE_END = lazy(
     r"(?:通知|通报|公告|通告|报告|情况|意见|方案|办法|决定|规定|细则|批复|函|纪要|公报|说明|要点|计划|总结|规划|"
     r"名单|清单|公示|决议|命令|令|批示|议案|请示|进展|汇总表|一览表|实施意见|工作要点|条例|规则|章程|标准|指引|指南|目录|"
     r"答复|复函|建议|提案|解读|决算|预算|公布|声明|倡议书|告知书|须知|简章|通讯|动态|综述|成效|成果|"
     r"第[\d一二三四五六七八九十百零〇]+号|[（(][\d〇一二三四五六七八九十]{1,4}[）)]|[（(].{2,30}[）)])$"
 )
 # what a site's banner, bars and menus say, and a title never does
-SITE_WORDS = re.compile(
+SITE_WORDS = lazy(
     r"网站|政府网|门户|首页|欢迎|登录|注册|无障碍|长者|关怀|适老|English|繁體|繁体|简体|搜索|智能问答|移动版|手机版|"
     r"微信|微博|客户端|政务服务|互动交流|信息公开目录|政府信息公开$|^政务公开|专题专栏|当前位置|您的位置|版权|备案|"
     r"^(?:通知公告|公示公告|工作动态|政策文件|政策解读|部门文件|信息公开|政务动态|新闻中心|法规文件|规范性文件|"
@@ -441,7 +442,7 @@ SITE_WORDS = re.compile(
 
 # how the name of an office ends (局, 办公室, 委员会 …): one list for the issuer, the signer and info lines
 ORG_END = r"(?:局|委|厅|办|办公室|政府|院|会|部|处|中心|公司|所|站|社|队|组|室|署|党委|委员会|小组)"
-_ISSUED_BY = re.compile(rf"^[\u4e00-\u9fff、]{{2,40}}?{ORG_END}关于")
+_ISSUED_BY = lazy(rf"^[\u4e00-\u9fff、]{{2,40}}?{ORG_END}关于")
 
 
 @dataclass

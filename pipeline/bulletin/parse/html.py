@@ -18,6 +18,7 @@ from lxml import etree
 
 from ..errors import InputError
 from ..model import Block, Change, Diagnostic, Document
+from ..patterns import lazy
 from .chrome import is_chrome
 from .common import (
     DOC_NUMBER_LINE,
@@ -46,7 +47,7 @@ from .header import (
 from .html_dom import SAVED_FROM, SPACE, TableAt, Walker, data_tables, parse_dom, text_of
 from .html_tables import read_table
 
-_TITLE_SEP = re.compile(r"(?<!\s)\s*(?:[_|｜]|\s[-–—]+\s|--)\s*")
+_TITLE_SEP = lazy(r"(?<!\s)\s*(?:[_|｜]|\s[-–—]+\s|--)\s*")
 
 
 @dataclass

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..errors import InputError
+from ..patterns import lazy
 from .common import Src
 from .header import LABEL_SET, compact, fold_labels
 
@@ -35,23 +36,23 @@ _BLOCK = frozenset({
 })
 _CELL = frozenset({"td", "th"})
 # id/class words of navigation, share bars and footers (matched as whole words of the attribute)
-_CHROME_CLASS = re.compile(
+_CHROME_CLASS = lazy(
     r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|breadcrumbs?|crumbs?|share|bdsharebuttonbox|footer|foot|"
     r"copyright|sidebar)(?:$|[\s_-])", re.I)
-_TITLE_CLASS = re.compile(r"title|biaoti|(?:^|[\s_-])bt(?:$|[\s_-])", re.I)
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-SPACE = re.compile(r"[ \t\n\r\f]+")
-SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.I)
+_TITLE_CLASS = lazy(r"title|biaoti|(?:^|[\s_-])bt(?:$|[\s_-])", re.I)
+_HIDDEN = lazy(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+SPACE = lazy(r"[ \t\n\r\f]+")
+SAVED_FROM = lazy(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.I)
 MAX_SPAN = 200  # rowspan/colspan beyond this are markup errors, not tables
 
 
-_END_OF_PAGE = re.compile(r"</\s*(?:html|body)\s*>", re.I)
+_END_OF_PAGE = lazy(r"</\s*(?:html|body)\s*>", re.I)
 
 
 # Elements whose content is text, not markup: one left open takes the rest of the page as its text.
 _RAW_TEXT = ("title", "textarea", "iframe", "script", "style", "xmp", "noembed", "noframes")
-_RAW_START = {t: re.compile(rf"<{t}\b[^>]*>", re.I) for t in _RAW_TEXT}
-_RAW_END = {t: re.compile(rf"</{t}\s*>", re.I) for t in _RAW_TEXT}
+_RAW_START = {t: lazy(rf"<{t}\b[^>]*>", re.I) for t in _RAW_TEXT}
+_RAW_END = {t: lazy(rf"</{t}\s*>", re.I) for t in _RAW_TEXT}
 
 
 def _close_raw_text(text: str) -> str:

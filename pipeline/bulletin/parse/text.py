@@ -16,6 +16,7 @@ from ..model import (
     Diagnostic,
     Document,
 )
+from ..patterns import lazy
 from .chrome import is_chrome
 from .common import (
     DOC_NUMBER,
@@ -62,7 +63,7 @@ from .header import (
 from .text_tables import cell_run, cell_table, pipes_to_tabs, read_table, table_start
 
 # the page's footer starts: what follows is chrome, whatever it is
-FOOTER_START = re.compile(r"^(?:相关链接|相关阅读|相关文章|相关新闻|相关文件|上一篇|下一篇|版权所有|Copyright|©|"
+FOOTER_START = lazy(r"^(?:相关链接|相关阅读|相关文章|相关新闻|相关文件|上一篇|下一篇|版权所有|Copyright|©|"
                           r"免责声明|[\[【]免责声明|原文链接|原文地址|本文地址|更多阅读|推荐阅读|延伸阅读|相关推荐|热点推荐|"
                           r"留言与评论|发表评论|网友评论|标签[:：]|"
                           r"主办单位|主办[:：]|政府网站标识码|网站标识码|网站地图|联系我们|扫一扫在手机)", re.I)
@@ -168,13 +169,13 @@ def _head_kinds(stream: list[Src]) -> dict[int, str]:
 
 
 _BULLETS = frozenset("•·●◆■▪◇○")
-INFO_LINE = re.compile(rf"^(?P<date>{DATE.pattern})\s+(?P<org>\S{{2,30}}?{ORG_END})$")
+INFO_LINE = lazy(rf"^(?P<date>{DATE.pattern})\s+(?P<org>\S{{2,30}}?{ORG_END})$")
 # `各苏木乡镇人民政府,旗直各有关部门:` opens the body (a comma, then the line ends in a colon: each comma is
 # not tried in turn, which was quadratic in a long line of commas)
-ADDRESSEE_LIKE = re.compile(r"^(?:各|[^、，,]*+[、，,])(?>.*)(?<=[:：])$")
-RULE_LINE = re.compile(r"^[—─━\-－_＿=＝*·~～]{3,}$")  # the 版头's red line, as text
+ADDRESSEE_LIKE = lazy(r"^(?:各|[^、，,]*+[、，,])(?>.*)(?<=[:：])$")
+RULE_LINE = lazy(r"^[—─━\-－_＿=＝*·~～]{3,}$")  # the 版头's red line, as text
 # the values of a disclosure block printed without their labels
-DISCLOSURE_VALUE = re.compile(
+DISCLOSURE_VALUE = lazy(
     r"^(?:无|暂无|主动公开|依申请公开|不予公开|部分公开|有效|失效|废止|现行有效|是|否|其他|—|-)$"
 )
 
@@ -197,7 +198,7 @@ def _title_parts(s: str) -> tuple[str | None, str, str | None]:
     return number, s, date
 
 
-_TRAILING_DATE = re.compile(rf"(?<![ \t\u3000])[ \t\u3000]+({DATE.pattern})\s*$")
+_TRAILING_DATE = lazy(rf"(?<![ \t\u3000])[ \t\u3000]+({DATE.pattern})\s*$")
 
 
 def _head(stream: list[Src], meta: MetaFields, changes: list[Change]) -> tuple[str | None, int]:

@@ -12,6 +12,7 @@ import re
 from ..chinese import ENTRY_MARKER
 from ..diagnostics import diagnostic
 from ..model import Cell, Diagnostic, ItemRow, SectionRow, Table
+from ..patterns import lazy
 from .common import (
     ITEM_NUMBER,
     SECTION_ROW,
@@ -29,10 +30,10 @@ from .common import (
 
 # --- pipe tables ------------------------------------------------------------------------------
 
-_PIPE_ROW = re.compile(r"^\s*\|?(?:[^|]*\|){2,}[^|]*$")  # `| a | b |`, `a | b | c`
-_PIPE_CELL = re.compile(r"^(?P<cell>.*\S)\s+\|\s*$")  # one cell a line, closed by ` |`
-_PIPE_RULE = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")  # |---|:--:|
-_LONE_PIPE = re.compile(r"^\s*\|\s*$")
+_PIPE_ROW = lazy(r"^\s*\|?(?:[^|]*\|){2,}[^|]*$")  # `| a | b |`, `a | b | c`
+_PIPE_CELL = lazy(r"^(?P<cell>.*\S)\s+\|\s*$")  # one cell a line, closed by ` |`
+_PIPE_RULE = lazy(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")  # |---|:--:|
+_LONE_PIPE = lazy(r"^\s*\|\s*$")
 
 
 def pipes_to_tabs(stream: list[Src]) -> list[Src]:
@@ -64,7 +65,7 @@ def pipes_to_tabs(stream: list[Src]) -> list[Src]:
 # a figure cell of a statistics table: `162817吨`, `-9.7`, `100%`, `15.2万元`, `—`
 _UNIT = (r"(?:%|‰|个百分点|[万亿千百]?(?:元|美元|吨|吨公里|人公里|人次|人|户|家|辆|公顷|亩|千瓦时|千瓦|件|次|项|"
          r"所|套|台|座|米|公里|平方米|立方米|千升|升|箱|标箱|头|只|羽|张|册|篇|部|条|处|个|床|名|斤|公斤|千克|克|倍))")
-_FIGURE = re.compile(rf"^(?:[-+−]?\d[\d,，.]*\s*(?:{_UNIT}|[A-Za-z/]{{1,4}})?|[-—－/]+)$")  # 1总则 is no figure
+_FIGURE = lazy(rf"^(?:[-+−]?\d[\d,，.]*\s*(?:{_UNIT}|[A-Za-z/]{{1,4}})?|[-—－/]+)$")  # 1总则 is no figure
 _CELL_LINE = 24  # a cell of a one-cell-a-line figures table is at most this long
 
 
@@ -128,7 +129,7 @@ def cell_table(lines: list[Src], shape: tuple[int, int, int, int]) -> tuple[Tabl
     return Table(columns=head, rows=items, line=cells[0].no), end
 
 
-TABLE_NOTE = re.compile(r"^(?:注|备注|说明|数据来源|资料来源)\s*\d?\s*[:：]")
+TABLE_NOTE = lazy(r"^(?:注|备注|说明|数据来源|资料来源)\s*\d?\s*[:：]")
 
 
 def table_start(lines: list[Src], k: int) -> bool:

@@ -13,10 +13,11 @@ cut (still obeying the punctuation rules), and failing that the line is cut wher
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
+
+from ..patterns import lazy
 
 #: A line this much wider than its limit still fits (reportlab's own tolerance, `rl_config._FUZZ`).
 FUZZ = 1e-6
@@ -34,9 +35,9 @@ SQUEEZE_CLOSE = frozenset("，。、；：）》〉」』】〕〗］｝”’")
 #: … and those whose glyph fills the right half (opening brackets and quotes).
 SQUEEZE_OPEN = frozenset("（《〈「『【〔〖［｛“‘")
 _CLOSE, _OPEN = "".join(sorted(SQUEEZE_CLOSE)), "".join(sorted(SQUEEZE_OPEN))
-_SQUEEZE_PAIR = re.compile(f"[{_CLOSE}](?=[{_CLOSE}{_OPEN}？！])|[{_OPEN}](?=[{_OPEN}])")
+_SQUEEZE_PAIR = lazy(f"[{_CLOSE}](?=[{_CLOSE}{_OPEN}？！])|[{_OPEN}](?=[{_OPEN}])")
 #: Any of them: a text without one has nothing to squeeze.
-SQUEEZE_MARK = re.compile(f"[{_CLOSE}{_OPEN}]")
+SQUEEZE_MARK = lazy(f"[{_CLOSE}{_OPEN}]")
 
 
 def squeezed(text: str) -> list[int]:
@@ -52,8 +53,8 @@ MAX_UNIT = 3
 
 WORD_CHARS = frozenset(chr(c) for c in range(0x21, 0x7F))
 _DIGITS = frozenset("0123456789")
-WORD_RUN = re.compile(r"[\x21-\x7e]{2,}")  # two or more ASCII word characters
-_WORD_CHAR = re.compile(r"[\x21-\x7e]")
+WORD_RUN = lazy(r"[\x21-\x7e]{2,}")  # two or more ASCII word characters
+_WORD_CHAR = lazy(r"[\x21-\x7e]")
 
 
 def is_word(ch: str) -> bool:

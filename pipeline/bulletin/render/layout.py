@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ..errors import RenderError
 from ..model import Block, Heading, Meta, Note, Paragraph, Record, SectionRow, Signature, Table
+from ..patterns import lazy
 from ..style import Length, StyleSheet
 from .textfit import chinese_date, split_title
 
@@ -58,7 +59,7 @@ def header(meta: Meta, style: StyleSheet) -> Header:
     )
 
 
-_LETTER_NUMBER = re.compile(r"函\s*[〔\[［(（]\s*\d{4}")
+_LETTER_NUMBER = lazy(r"函\s*[〔\[［(（]\s*\d{4}")
 
 
 def document_format(meta: Meta) -> str:
@@ -129,7 +130,7 @@ def grid_pad(height: Length, style: StyleSheet) -> Length:
     return Length(-height.emu % pitch if height.emu % pitch > 0.01 * pitch else 0)
 
 
-_DIVISION = re.compile(r"^第.{1,5}[编章节条節編條]$")
+_DIVISION = lazy(r"^第.{1,5}[编章节条節編條]$")
 
 
 def marked(block: Heading | Paragraph) -> str:

@@ -81,6 +81,7 @@ from reportlab.platypus.paragraph import Paragraph, _handleBulletWidth
 from ..errors import OutputError
 from ..files import write_atomic
 from ..fontcache import Window, cache_dir, essential_names, pack_info, unpack_info
+from ..patterns import lazy
 
 try:
     from zlib_ng import zlib_ng
@@ -168,7 +169,7 @@ def _escaper():
 _escape = _escaper()
 _ESCAPED_BYTE = [_escape(bytes([c])) for c in range(256)]
 _canvas_escape = Canvas._escape
-_SAME_RUN = re.compile(r"(.)\1*", re.S)
+_SAME_RUN = lazy(r"(.)\1*", re.S)
 
 
 class _Unassigned(Exception):
