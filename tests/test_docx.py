@@ -459,3 +459,34 @@ def test_font_table_names_each_chinese_face_with_its_substitute_and_kind(notice_
         assert f.find(q("charset")).get(q("val")) == "86"
     hei, song = style.fonts["heading1"].word_panose, style.fonts["song"].word_panose
     assert hei != song  # a Hei face is not a Song face
+
+
+def test_the_empty_document_comes_from_the_cache_and_is_made_again_when_the_cache_is_bad(tmp_path, monkeypatch):
+    """The style's empty .docx is kept in the per-user cache; a later process reads it instead of
+    making it (~40 ms); a damaged or unwritable cache only means it is made again, and the
+    document rendered is the same bytes every way."""
+    from bulletin.render import docx_template
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    doc = report()
+
+    def fresh_render() -> bytes:
+        return render_docx(doc, load_style(None))  # a new sheet: nothing kept in this process
+
+    made = fresh_render()
+    [cached] = (tmp_path / "cache" / "bulletin" / "docx").iterdir()
+    assert zipfile.is_zipfile(cached)
+    built = []
+    real = docx_template.empty_document
+    monkeypatch.setattr(docx_template, "empty_document", lambda style: built.append(1) or real(style))
+    assert fresh_render() == made and not built  # read from the cache
+    cached.write_bytes(b"PK\x03\x04 not a zip")
+    assert fresh_render() == made and built == [1]  # made again, and the cache mended
+    assert zipfile.is_zipfile(cached)
+    assert fresh_render() == made and built == [1]
+    other = load_style(None).model_copy(update={"name": "other"})
+    assert docx_template.cached_package(other) and len(list(cached.parent.iterdir())) == 2  # keyed by the sheet
+    (tmp_path / "blocked").mkdir()
+    (tmp_path / "blocked" / "bulletin").write_text("a file where the cache folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))  # a cache that cannot be written
+    assert fresh_render() == made and built == [1, 1, 1]  # the other sheet's, then this one again)

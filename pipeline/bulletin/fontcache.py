@@ -11,9 +11,10 @@ from array import array
 from pathlib import Path
 
 
-def cache_dir() -> Path:
+def cache_dir(kind: str = "fonts") -> Path:
+    """The per-user cache folder of one kind of derived file (fonts, .docx templates)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "bulletin" / "fonts"
+    return Path(base) / "bulletin" / kind
 
 
 def pack_info(info: dict) -> dict:
