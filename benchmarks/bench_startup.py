@@ -8,7 +8,12 @@ Times whole commands (median and best of `-n` runs, each a new process): `bullet
 .docx of the sample's content (title, the table as a pipe table); Typst's compile of the same
 content (title and a `#table`, with the Noto CJK fonts installed), from the `typst` Python
 package in the benchmark's own environment (`--typst-venv`, made on first use: not a project
-dependency). Bare `python -c pass` is shown as the floor.
+dependency). Bare `python -c pass` is shown as the floor, and two floors of the fixed stack:
+Python importing Typer, pydantic (one model) and python-docx and saving an empty .docx, and the
+same with reportlab writing a one-paragraph PDF (no CJK font) — what any cold run of a tool built
+on these libraries costs before it reads a line. The last column is the median, over pairs of runs
+in turn, of each run's time over pandoc's (the .docx rows) or Typst's (the PDF rows): a ratio that
+holds while the machine's speed drifts.
 """
 
 from __future__ import annotations
@@ -75,6 +80,26 @@ def typst_python(venv: Path) -> Path:
     return py
 
 
+FLOOR_DOCX = """
+import typer, docx
+from pydantic import BaseModel
+class A(BaseModel):
+    x: int
+A(x=1)
+docx.Document().save("floor.docx")
+"""
+FLOOR_PDF = """
+import typer
+from pydantic import BaseModel
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import Paragraph, SimpleDocTemplate
+class A(BaseModel):
+    x: int
+A(x=1)
+SimpleDocTemplate("floor.pdf").build([Paragraph("x", getSampleStyleSheet()["Normal"])])
+"""
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-n", type=int, default=7)
@@ -83,22 +108,33 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bulletin-startup-"))
     md, typ = content(work)
     tpy = typst_python(args.typst_venv)
-    rows = [
-        ("python -c pass", [sys.executable, "-c", "pass"]),
-        ("bulletin --version", [str(BIN / "bulletin"), "--version"]),
-        ("bulletin --help", [str(BIN / "bulletin"), "--help"]),
-        ("bulletin convert → .docx (cold)", [str(BIN / "bulletin"), "convert", str(SAMPLE), "-o", "x.docx", "-q"]),
-        ("pandoc Markdown → .docx", ["pandoc", str(md), "-o", "p.docx"] if shutil.which("pandoc") else None),
-        ("bulletin convert → .pdf (cold)", [str(BIN / "bulletin"), "convert", str(SAMPLE), "-o", "x.pdf", "-q"]),
-        ("Typst compile → .pdf (cold)", [str(tpy), "-c", f"import typst; typst.compile({str(typ)!r}, output='t.pdf')"]),
+    bulletin = [str(BIN / "bulletin")]
+    pandoc = ["pandoc", str(md), "-o", "p.docx"] if shutil.which("pandoc") else None
+    typst = [str(tpy), "-c", f"import typst; typst.compile({str(typ)!r}, output='t.pdf')"]
+    rows = [  # (name, command, the reference it is run in turn with: the ratio is taken pair by pair)
+        ("python -c pass", [sys.executable, "-c", "pass"], None),
+        ("bulletin --version", [*bulletin, "--version"], None),
+        ("bulletin --help", [*bulletin, "--help"], None),
+        ("bulletin convert → .docx (cold)", [*bulletin, "convert", str(SAMPLE), "-o", "x.docx", "-q"], pandoc),
+        ("floor: typer + pydantic + python-docx, empty .docx", [sys.executable, "-c", FLOOR_DOCX], pandoc),
+        ("pandoc Markdown → .docx", pandoc, None),
+        ("bulletin convert → .pdf (cold)", [*bulletin, "convert", str(SAMPLE), "-o", "x.pdf", "-q"], typst),
+        ("floor: typer + pydantic + reportlab, one-line PDF", [sys.executable, "-c", FLOOR_PDF], typst),
+        ("Typst compile → .pdf (cold)", typst, None),
     ]
-    print("| command | median | best |\n|---|---:|---:|")
-    for name, cmd in rows:
+    print("| command | median | best | median ratio |\n|---|---:|---:|---:|")
+    for name, cmd, ref in rows:
         if cmd is None:
-            print(f"| {name} | — | — |")
+            print(f"| {name} | — | — | |")
             continue
-        med, best = timed(cmd, args.n, work)
-        print(f"| {name} | {med * 1000:.0f} ms | {best * 1000:.0f} ms |", flush=True)
+        runs, ratios = [], []
+        for _ in range(args.n):
+            runs.append(timed(cmd, 1, work)[0])
+            if ref:
+                ratios.append(runs[-1] / timed(ref, 1, work)[0])
+        ratio = f"{statistics.median(ratios):.2f}× {'pandoc' if ref is pandoc else 'Typst'}" if ref else ""
+        print(f"| {name} | {statistics.median(runs) * 1000:.0f} ms | {min(runs) * 1000:.0f} ms | {ratio} |",
+              flush=True)
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -304,6 +303,8 @@ def check(
                 for d in diags:
                     typer.echo(_github(label, d) if format is CheckFormat.github else _line(label, d))
     if format is CheckFormat.json:
+        import json
+
         typer.echo(json.dumps(machine, ensure_ascii=False, indent=2))
     elif format is CheckFormat.junit:
         typer.echo(ci.junit(cases, strict=strict), nl=False)
@@ -354,6 +355,8 @@ def schema(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
 ) -> None:
     """Print (or write) the JSON Schema of the bulletin JSON."""
+
+    import json
 
     from .files import write_atomic
     from .model import json_schema
