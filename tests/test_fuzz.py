@@ -94,7 +94,8 @@ def _patterns():
         for key, value in vars(importlib.import_module(name)).items():
             values = (value if isinstance(value, list | tuple) else value.values() if isinstance(value, dict)
                       else [value])
-            found += [(f"{name}.{key}", v) for v in values if isinstance(v, re.Pattern | LazyPattern) and isinstance(v.pattern, str)]
+            found += [(f"{name}.{key}", v) for v in values
+                      if isinstance(v, re.Pattern | LazyPattern) and isinstance(v.pattern, str)]
     return found
 
 

@@ -5,7 +5,10 @@ are measured by `benchmarks/bench_startup.py`, not asserted here."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +102,83 @@ def test_a_text_page_compiles_only_the_patterns_it_uses():
     assert 0 < used < len(found)
     html_only = [done for held, done in found if set(held) <= {"bulletin.parse.html", "bulletin.parse.html_dom"}]
     assert len(html_only) > 5 and not any(html_only)  # the HTML reader's own patterns stay uncompiled
+
+
+def _lazy_patterns() -> list:
+    import importlib
+    import pkgutil
+
+    import bulletin
+    import bulletin.parse
+    import bulletin.render
+    from bulletin.patterns import LazyPattern
+
+    found = []
+    for pkg in (bulletin, bulletin.parse, bulletin.render):
+        for m in pkgutil.iter_modules(pkg.__path__):
+            if m.name == "__main__":  # runs the command
+                continue
+            for value in vars(importlib.import_module(f"{pkg.__name__}.{m.name}")).values():
+                values = (value if isinstance(value, list | tuple) else value.values() if isinstance(value, dict)
+                          else [value])
+                found += [v for v in values if isinstance(v, LazyPattern)]
+    return list({id(p): p for p in found}.values())
+
+
+def test_a_kept_program_makes_the_same_pattern_as_re_compile():
+    """The cache keeps what CPython's compiler makes of each pattern; the pattern built from it
+    equals `re.compile`'s (a pattern's equality compares its flags, text and program)."""
+    import _sre
+    import re
+
+    from bulletin.patterns import _program
+
+    patterns = _lazy_patterns()
+    assert len(patterns) > 120
+    for p in patterns:
+        assert _sre.compile(p.pattern, *_program(p.pattern, p._flags)) == re.compile(p.pattern, p._flags), p
+
+
+def test_the_patterns_are_the_same_text_in_every_process():
+    """A pattern built from a set's order would differ from run to run (string hashes are
+    randomised): never a kept program, and an alternation's order can change what it matches."""
+    code = ("import json, sys; sys.path.insert(0, 'tests'); import test_startup as t; "
+            "print(json.dumps(sorted(repr(p.pattern) for p in t._lazy_patterns())))")
+    texts = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": seed},
+                            capture_output=True, text=True, check=True).stdout for seed in ("1", "2", "3")]
+    assert texts[0] == texts[1] == texts[2]
+
+
+KEPT = """
+import json, sys
+from bulletin import api, patterns
+doc = api.load(sys.argv[1])
+print(json.dumps({"new": patterns._new, "json": doc.model_dump_json()}))
+"""
+
+
+def _kept_run(cache: Path) -> dict:
+    r = subprocess.run([sys.executable, "-c", KEPT, str(SAMPLE)], capture_output=True, text=True, check=True,
+                       env={**os.environ, "XDG_CACHE_HOME": str(cache)})
+    return json.loads(r.stdout)
+
+
+def test_the_compiled_programs_are_kept_between_runs_and_a_damaged_cache_is_made_again(tmp_path):
+    first = _kept_run(tmp_path)
+    assert first["new"]  # compiled, and kept at exit
+    [kept] = (tmp_path / "bulletin" / "patterns").iterdir()
+    written = kept.read_bytes()
+    second = _kept_run(tmp_path)
+    assert not second["new"] and second["json"] == first["json"]  # every pattern from the cache
+    assert kept.read_bytes() == written  # and nothing written again
+
+    kept.write_bytes(written[:100] + bytes([written[100] ^ 0xFF]) + written[101:])  # a flipped byte
+    third = _kept_run(tmp_path)
+    assert third["new"] and third["json"] == first["json"]
+    assert kept.read_bytes() == written  # made again, the same
+
+    programs = marshal.loads(written[32:])  # a well-formed cache of programs the engine refuses
+    bad = marshal.dumps({key: (flags, [9999] * len(code), groups, index, names)
+                         for key, (flags, code, groups, index, names) in programs.items()})
+    kept.write_bytes(hashlib.sha256(bad).digest() + bad)
+    assert _kept_run(tmp_path)["json"] == first["json"]

@@ -58,7 +58,7 @@ SIGNATURE_RANK = len(PRECEDENCE["published"])  # the signature's date: when the 
 # a CMS's meta tags (PubDate, ContentSource): after everything the page prints, before the signature
 TAG_RANK = {"published": SIGNATURE_RANK - 0.5, "source": len(PRECEDENCE["source"])}
 TITLE_LABELS = frozenset(label for group in PRECEDENCE["title"] for label in group)
-ALL_LABELS = tuple(sorted(set(RANK) | set(OTHER_LABELS), key=len, reverse=True))
+ALL_LABELS = tuple(sorted(set(RANK) | set(OTHER_LABELS), key=lambda label: (-len(label), label)))
 
 # Traditional forms of the characters of the labels above (one character each, so positions hold)
 _TRAD = str.maketrans(
