@@ -14,7 +14,6 @@ import copy
 import hashlib
 import io
 import sys
-import zipfile
 from pathlib import Path
 
 import docx
@@ -181,26 +180,33 @@ class StyleParts:
 def cached_package(style: StyleSheet) -> bytes:
     """The style's empty document as a saved .docx, from the per-user cache when it is there.
     The cache is keyed by the style sheet, the versions of bulletin, python-docx and lxml, and
-    the text of the modules that write the document; a file that cannot be read or written only
-    means the document is made again."""
+    the text of the modules that write the document, and checked by a digest; a file that cannot
+    be read or written, or is damaged, only means the document is made again."""
     key = hashlib.sha256("\0".join([
         style.model_dump_json(), __version__, installed_version("python-docx") or "", etree.__version__,
-        *(Path(m.__file__).read_text(encoding="utf-8") for m in (sys.modules[__name__], X))]).encode()).hexdigest()
-    path = cache_dir("docx") / f"{key[:40]}.docx"
+        *(_source(m) for m in (sys.modules[__name__], X))]).encode()).hexdigest()
+    path = cache_dir("docx") / f"{key[:40]}.cache"
     try:
-        data = path.read_bytes()
-        if data[:2] == b"PK" and zipfile.is_zipfile(io.BytesIO(data)):
-            return data
+        kept = path.read_bytes()
+        if hashlib.sha256(kept[32:]).digest() == kept[:32]:
+            return kept[32:]
     except OSError:
         pass
     buf = io.BytesIO()
     empty_document(style).save(buf)
     data = buf.getvalue()
     try:
-        write_atomic(path, data)
+        write_atomic(path, hashlib.sha256(data).digest() + data)
     except OutputError:  # a read-only home: made again next time
         pass
     return data
+
+
+def _source(module) -> str:
+    try:
+        return Path(module.__file__).read_text(encoding="utf-8")
+    except (OSError, TypeError, UnicodeDecodeError):  # no source beside the bytecode: the version decides
+        return ""
 
 
 def style_parts(style: StyleSheet) -> StyleParts:
