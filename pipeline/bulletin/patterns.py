@@ -27,6 +27,7 @@ import hashlib
 import marshal
 import re
 import sys
+from array import array
 from pathlib import Path
 from typing import cast
 
@@ -36,30 +37,37 @@ _ATTRIBUTES = ("match", "fullmatch", "search", "sub", "subn", "split", "findall"
 
 
 class LazyPattern:
+    """A pattern from `lazy`: its text at once, its compiled pattern's methods once compiled."""
+
     def __init__(self, pattern: str, flags: int) -> None:
         self.pattern = pattern  # known without compiling: patterns are built from others' text
         self._flags = flags
 
+    def __repr__(self) -> str:
+        return f"lazy({self.pattern!r})"
+
+
+class _Uncompiled(LazyPattern):
     def __getattr__(self, name: str):  # called only while an attribute is missing: the first use
         if name not in _ATTRIBUTES:
             raise AttributeError(name)
         compiled = _compile(self.pattern, self._flags)
         for attribute in _ATTRIBUTES:
             setattr(self, attribute, getattr(compiled, attribute))
+        # from now on a plain object: a class with __getattr__ keeps Python from specialising
+        # attribute loads, which cost ~10 % of reading a page
+        self.__class__ = LazyPattern
         return getattr(compiled, name)
-
-    def __repr__(self) -> str:
-        return f"lazy({self.pattern!r})"
 
 
 def lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """`re.compile(pattern, flags)`, compiled when first used."""
-    return cast("re.Pattern[str]", LazyPattern(pattern, flags))
+    return cast("re.Pattern[str]", _Uncompiled(pattern, flags))
 
 
 def compiled(pattern: re.Pattern[str]) -> bool:
     """Whether a pattern from `lazy` has been compiled yet (a compiled pattern always has)."""
-    return not isinstance(pattern, LazyPattern) or "match" in vars(pattern)
+    return not isinstance(pattern, _Uncompiled)
 
 
 # --- the compiled programs, kept between runs ------------------------------------------------
@@ -103,26 +111,31 @@ def _program(pattern: str, flags: int) -> tuple:
     indexgroup = [None] * parsed.state.groups
     for name, i in groupindex.items():
         indexgroup[i] = name
-    code = [int(c) for c in _compiler._code(parsed, flags)]
+    code = array("I", _compiler._code(parsed, flags)).tobytes()  # bytes: no objects for the collector to visit
     return int(flags | parsed.state.flags), code, parsed.state.groups - 1, groupindex, tuple(indexgroup)
+
+
+def _build(pattern: str, program: tuple) -> re.Pattern[str]:
+    import _sre
+
+    flags, code, groups, groupindex, indexgroup = program
+    return _sre.compile(pattern, flags, array("I", code).tolist(), groups, groupindex, indexgroup)
 
 
 def _compile(pattern: str, flags: int) -> re.Pattern[str]:
     global _new
-    import _sre
-
     flags = int(flags)  # a RegexFlag is not plain data
     programs = _load()
     _used.add((pattern, flags))
     program = programs.get((pattern, flags))
     if program is not None:
         try:
-            return _sre.compile(pattern, *program)
-        except (TypeError, ValueError, RuntimeError):  # not this Python's program: made again
+            return _build(pattern, program)
+        except (TypeError, ValueError, RuntimeError, OverflowError):  # not this Python's program: made again
             pass
     try:
         program = _program(pattern, flags)
-        found = _sre.compile(pattern, *program)
+        found = _build(pattern, program)
     except Exception:  # noqa: BLE001 - a private API that may change: the public one instead
         return re.compile(pattern, flags)
     programs[pattern, flags] = program
