@@ -111,10 +111,13 @@ def main() -> None:
     bulletin = [str(BIN / "bulletin")]
     pandoc = ["pandoc", str(md), "-o", "p.docx"] if shutil.which("pandoc") else None
     typst = [str(tpy), "-c", f"import typst; typst.compile({str(typ)!r}, output='t.pdf')"]
+    typer = [sys.executable, "-c", "import typer"]
+    names = {id(pandoc): "pandoc", id(typst): "Typst", id(typer): "import typer"}
     rows = [  # (name, command, the reference it is run in turn with: the ratio is taken pair by pair)
         ("python -c pass", [sys.executable, "-c", "pass"], None),
         ("bulletin --version", [*bulletin, "--version"], None),
-        ("bulletin --help", [*bulletin, "--help"], None),
+        ("python -c 'import typer'", typer, None),
+        ("bulletin --help", [*bulletin, "--help"], typer),
         ("bulletin convert → .docx (cold)", [*bulletin, "convert", str(SAMPLE), "-o", "x.docx", "-q"], pandoc),
         ("floor: typer + pydantic + python-docx, empty .docx", [sys.executable, "-c", FLOOR_DOCX], pandoc),
         ("pandoc Markdown → .docx", pandoc, None),
@@ -132,7 +135,7 @@ def main() -> None:
             runs.append(timed(cmd, 1, work)[0])
             if ref:
                 ratios.append(runs[-1] / timed(ref, 1, work)[0])
-        ratio = f"{statistics.median(ratios):.2f}× {'pandoc' if ref is pandoc else 'Typst'}" if ref else ""
+        ratio = f"{statistics.median(ratios):.2f}× {names[id(ref)]}" if ref else ""
         print(f"| {name} | {statistics.median(runs) * 1000:.0f} ms | {min(runs) * 1000:.0f} ms | {ratio} |",
               flush=True)
     shutil.rmtree(work, ignore_errors=True)
