@@ -43,31 +43,26 @@ class LazyPattern:
         self.pattern = pattern  # known without compiling: patterns are built from others' text
         self._flags = flags
 
-    def __repr__(self) -> str:
-        return f"lazy({self.pattern!r})"
-
-
-class _Uncompiled(LazyPattern):
     def __getattr__(self, name: str):  # called only while an attribute is missing: the first use
         if name not in _ATTRIBUTES:
             raise AttributeError(name)
         compiled = _compile(self.pattern, self._flags)
         for attribute in _ATTRIBUTES:
             setattr(self, attribute, getattr(compiled, attribute))
-        # from now on a plain object: a class with __getattr__ keeps Python from specialising
-        # attribute loads, which cost ~10 % of reading a page
-        self.__class__ = LazyPattern
         return getattr(compiled, name)
+
+    def __repr__(self) -> str:
+        return f"lazy({self.pattern!r})"
 
 
 def lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """`re.compile(pattern, flags)`, compiled when first used."""
-    return cast("re.Pattern[str]", _Uncompiled(pattern, flags))
+    return cast("re.Pattern[str]", LazyPattern(pattern, flags))
 
 
 def compiled(pattern: re.Pattern[str]) -> bool:
     """Whether a pattern from `lazy` has been compiled yet (a compiled pattern always has)."""
-    return not isinstance(pattern, _Uncompiled)
+    return not isinstance(pattern, LazyPattern) or "match" in vars(pattern)
 
 
 # --- the compiled programs, kept between runs ------------------------------------------------
