@@ -7,8 +7,9 @@ points) takes ~2.5 ms, and a text page's patterns together ~60 ms, a tenth of a 
 - `lazy(pattern)` stands for `re.compile(pattern)`, compiled where it is first used: a text page
   uses about two thirds of the patterns, `check` fewer, `--help` none. On its first use it keeps
   the compiled pattern's methods as its own attributes, so that later calls go straight to them;
-  still, the bound methods cost reading a page ~11 % more instructions than patterns compiled at
-  import (59 against 53 M; 1 % of all three outputs), the price of compiling only what is used.
+  still, reading a page takes ~5 % more instructions than with patterns compiled at import (55
+  against 52 M, over ten generated pages; about 1 % of all three outputs), the price of compiling
+  only what is used.
 - The program the compiler makes of each pattern is kept in the per-user cache, as Python keeps
   a module's bytecode in a .pyc: keyed by Python's exact version and its regex engine's magic
   number, checked by a digest, read back in about a millisecond, written when a run compiled a
