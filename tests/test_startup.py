@@ -65,28 +65,20 @@ def test_one_file_to_docx_imports_no_pdf_renderer(tmp_path):
 
 
 PATTERNS = """
-import importlib, json, pkgutil, sys
-import bulletin.parse
-from bulletin.patterns import LazyPattern, compiled
-names = ["bulletin.chinese", "bulletin.normalise", "bulletin.read", "bulletin.api",
-         *(f"bulletin.parse.{m.name}" for m in pkgutil.iter_modules(bulletin.parse.__path__))]
+import json, sys
+sys.path.insert(0, "tests")
+import test_startup
+from bulletin.patterns import compiled
 if len(sys.argv) > 1:
     from bulletin import api
     api.load(sys.argv[1])
-holders = {}  # each pattern, by the modules that hold it (its own, and those that import it)
-for name in names:
-    for key, value in vars(importlib.import_module(name)).items():
-        values = value if isinstance(value, list | tuple) else value.values() if isinstance(value, dict) else [value]
-        for v in values:
-            if isinstance(v, LazyPattern):
-                holders.setdefault(id(v), (v, set()))[1].add(name)
-print(json.dumps([[sorted(held), compiled(v)] for v, held in holders.values()]))
+print(json.dumps([[sorted(held), compiled(p)] for p, held in test_startup.holders().values()]))
 """
 
 
 def _compiled(*args: str) -> list[tuple[list[str], bool]]:
-    r = subprocess.run([sys.executable, "-c", PATTERNS, *args], capture_output=True, text=True, timeout=300,
-                       check=True)
+    r = subprocess.run([sys.executable, "-c", PATTERNS, *args], cwd=ROOT, capture_output=True, text=True,
+                       timeout=300, check=True)
     return json.loads(r.stdout)
 
 
@@ -104,7 +96,9 @@ def test_a_text_page_compiles_only_the_patterns_it_uses():
     assert len(html_only) > 5 and not any(html_only)  # the HTML reader's own patterns stay uncompiled
 
 
-def _lazy_patterns() -> list:
+def holders() -> dict:
+    """Every lazy pattern of the package's modules, by id: (pattern, the modules holding it — its
+    own, and those that import it)."""
     import importlib
     import pkgutil
 
@@ -113,16 +107,23 @@ def _lazy_patterns() -> list:
     import bulletin.render
     from bulletin.patterns import LazyPattern
 
-    found = []
+    found: dict = {}
     for pkg in (bulletin, bulletin.parse, bulletin.render):
         for m in pkgutil.iter_modules(pkg.__path__):
             if m.name == "__main__":  # runs the command
                 continue
-            for value in vars(importlib.import_module(f"{pkg.__name__}.{m.name}")).values():
+            name = f"{pkg.__name__}.{m.name}"
+            for value in vars(importlib.import_module(name)).values():
                 values = (value if isinstance(value, list | tuple) else value.values() if isinstance(value, dict)
                           else [value])
-                found += [v for v in values if isinstance(v, LazyPattern)]
-    return list({id(p): p for p in found}.values())
+                for v in values:
+                    if isinstance(v, LazyPattern):
+                        found.setdefault(id(v), (v, set()))[1].add(name)
+    return found
+
+
+def _lazy_patterns() -> list:
+    return [pattern for pattern, _ in holders().values()]
 
 
 def test_a_kept_program_makes_the_same_pattern_as_re_compile():
